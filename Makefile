@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Everything else is a step they use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install translations migrate demo worker lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+translations: install
+	$(PY) scripts/i18n.py compile
+
+migrate: translations
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo load
+
+# Serves on http://127.0.0.1:5000 with the mail delivery worker running inline (mail in instance/mail/).
+run: demo
+	NETWORK_INLINE_WORKER=1 $(FLASK) run --host 127.0.0.1 --port 5000 --no-reload
+
+worker: install
+	$(FLASK) mail deliver --loop
+
+test: translations
+	bash scripts/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,89 @@
+"""The Municipal Democracy Network platform: application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import BASE_DIR, CONFIGS
+
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+# Domain packages that provide a blueprint called `bp` in their views module, in registration order.
+DOMAINS = ("core", "auth", "orgs", "meetings", "mailing", "groups", "surveys")
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the application for `config_name` (development, testing, production; default from APP_CONFIG).
+
+    `overrides` are applied on top of the configuration class before the extensions read it (used by tests).
+    """
+    config_name = config_name or os.environ.get("APP_CONFIG", "development")
+    config_class = CONFIGS[config_name]
+    if hasattr(config_class, "validate"):
+        config_class.validate()
+
+    app = Flask(
+        __name__,
+        instance_path=str(BASE_DIR / "instance"),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides or {})
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_directories())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import cli, errors, i18n
+    from .core import navigation
+
+    i18n.init_app(app)
+    navigation.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    if app.config.get("MAIL_INLINE_WORKER") and os.environ.get("NETWORK_INLINE_WORKER") == "1":
+        from .mailing.worker import start_inline_worker
+
+        start_inline_worker(app)
+    return app
+
+
+def _translation_directories() -> list[str]:
+    """Each domain keeps its own catalog under network/<domain>/translations; Flask-Babel merges them."""
+    package_dir = Path(__file__).resolve().parent
+    dirs = [package_dir / "translations", *sorted(package_dir.glob("*/translations"))]
+    return [str(d) for d in dirs if d.is_dir()]
+
+
+def _init_extensions(app: Flask) -> None:
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for domain in DOMAINS:
+        try:
+            views = importlib.import_module(f"network.{domain}.views")
+        except ModuleNotFoundError as exc:
+            # A domain that has not been built yet simply has no views module.
+            if exc.name in {f"network.{domain}", f"network.{domain}.views"}:
+                continue
+            raise
+        app.register_blueprint(views.bp)
+    # Every model module must be imported so that metadata is complete for migrations.
+    from . import models  # noqa: F401

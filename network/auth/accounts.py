@@ -1,0 +1,193 @@
+"""Account rules as plain functions: registration, confirmation, passwords, roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..mailing.outbox import queue_mail
+from ..permissions import COORDINATOR, MEMBER, ROLES
+from ..timeutil import utcnow
+from ..tokens import TokenError, make_token, read_token
+from .models import User
+
+MIN_PASSWORD_LENGTH = 12
+CONFIRM_PURPOSE = "confirm-email"
+RESET_PURPOSE = "reset-password"
+
+
+class AccountError(ValueError):
+    """A rule refused the change; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def normalize_email(value: str) -> str:
+    """Validated and lower-cased; raises AccountError with a readable message."""
+    try:
+        result = validate_email((value or "").strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise AccountError(str(_l("Enter a valid e-mail address, for example name@example.fi.")), "email") from exc
+    return result.normalized.lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def check_password_rules(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            _("The password must be at least %(count)d characters long.", count=MIN_PASSWORD_LENGTH), "password"
+        )
+
+
+@dataclass
+class Registration:
+    name: str
+    email: str
+    password: str
+    language: str = "fi"
+    organisation_id: int | None = None
+    organisation_requested_name: str | None = None
+
+
+def register_user(data: Registration, role: str = MEMBER) -> User:
+    """Create an unconfirmed account and queue its confirmation mail (caller commits)."""
+    email = normalize_email(data.email)
+    if find_user_by_email(email):
+        raise AccountError(str(_l("An account with this e-mail address already exists.")), "email")
+    check_password_rules(data.password)
+    user = User(
+        name=data.name.strip(),
+        email=email,
+        password_hash=generate_password_hash(data.password),
+        role=role,
+        language=data.language if data.language in current_app.config["LANGUAGES"] else "fi",
+        organisation_id=data.organisation_id,
+        organisation_link_pending=bool(data.organisation_id or data.organisation_requested_name),
+        organisation_requested_name=(data.organisation_requested_name or None),
+    )
+    db.session.add(user)
+    db.session.flush()
+    queue_confirmation_mail(user)
+    return user
+
+
+def _absolute_url(endpoint: str, **values: object) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def queue_confirmation_mail(user: User) -> None:
+    token = make_token(CONFIRM_PURPOSE, {"uid": user.id, "email": user.email})
+    link = _absolute_url("auth.confirm_email", token=token)
+    with force_locale(user.language):
+        hours = current_app.config["TOKEN_MAX_AGE_CONFIRM"] // 3600
+        subject = _("Confirm your e-mail address")
+        body = _(
+            "Hello %(name)s,\n\nconfirm your e-mail address for the Municipal Democracy Network by opening this "
+            "link:\n\n%(link)s\n\nThe link is valid for %(hours)d hours. If you did not register, ignore this "
+            "message.\n",
+            name=user.name,
+            link=link,
+            hours=hours,
+        )
+    queue_mail(user.email, subject, body, key=f"confirm:{user.id}:{token[-12:]}")
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address confirmed; raises TokenError for a bad or expired token."""
+    payload = read_token(CONFIRM_PURPOSE, token, current_app.config["TOKEN_MAX_AGE_CONFIRM"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        raise TokenError("invalid")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email or "")
+    if user is None or not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user
+
+
+def queue_password_reset(email: str) -> None:
+    """Queue a reset link when the account exists; says nothing either way (no account probing)."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    # The current hash is part of the token, so a link stops working once the password has been changed.
+    token = make_token(RESET_PURPOSE, {"uid": user.id, "h": user.password_hash[-16:]})
+    link = _absolute_url("auth.reset_password", token=token)
+    with force_locale(user.language):
+        subject = _("Reset your password")
+        body = _(
+            "Hello %(name)s,\n\nsomeone asked to reset the password of your account in the Municipal Democracy "
+            "Network. Choose a new password here:\n\n%(link)s\n\nThe link is valid for %(hours)d hours. If you "
+            "did not ask for this, ignore this message; your password stays as it is.\n",
+            name=user.name,
+            link=link,
+            hours=current_app.config["TOKEN_MAX_AGE_RESET"] // 3600,
+        )
+    queue_mail(user.email, subject, body, key=f"reset:{user.id}:{token[-12:]}")
+
+
+def reset_password(token: str, new_password: str) -> User:
+    payload = read_token(RESET_PURPOSE, token, current_app.config["TOKEN_MAX_AGE_RESET"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.password_hash[-16:] != payload.get("h"):
+        raise TokenError("invalid")
+    check_password_rules(new_password)
+    user.password_hash = generate_password_hash(new_password)
+    # Receiving the link proves the address.
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password)
+
+
+def coordinator_count() -> int:
+    return db.session.scalar(select(func.count(User.id)).where(User.role == COORDINATOR)) or 0
+
+
+def change_role(user: User, role: str) -> None:
+    """Promote or demote; the last coordinator cannot be demoted."""
+    if role not in ROLES:
+        raise AccountError(str(_l("Unknown role.")), "role")
+    if user.role == COORDINATOR and role != COORDINATOR and coordinator_count() <= 1:
+        raise AccountError(str(_l("The last coordinator cannot be demoted. Promote someone else first.")), "role")
+    user.role = role
+
+
+def create_coordinator(email: str, name: str, password: str) -> User:
+    """Used by the CLI: a confirmed coordinator account, or an existing account promoted."""
+    email = normalize_email(email)
+    check_password_rules(password)
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password))
+        db.session.add(user)
+    else:
+        user.password_hash = generate_password_hash(password)
+        user.name = name.strip() or user.name
+    user.role = COORDINATOR
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.flush()
+    return user

@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import or_, select
+
+from ..core.navigation import safe_next_url
+from ..extensions import db, limiter, login_manager
+from ..orgs.models import Organisation
+from ..pagination import paginate
+from ..permissions import coordinator_required
+from ..text import search_key
+from ..timeutil import utcnow
+from ..tokens import TokenError
+from . import accounts
+from .forms import (
+    NOT_LISTED,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResendConfirmationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    RoleForm,
+)
+from .models import User
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message_category = "info"
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    flash(_("Please log in to continue."), "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _token_message(error: TokenError) -> str:
+    if error.reason == "expired":
+        return _("The link has expired. Ask for a new one below.")
+    return _("The link is not valid. Check that you copied the whole link, or ask for a new one.")
+
+
+def _organisation_choices() -> list[tuple[int, str]]:
+    organisations = db.session.scalars(
+        select(Organisation).where(Organisation.left_on.is_(None)).order_by(Organisation.search_name)
+    )
+    return [(NOT_LISTED, _("My organisation is not listed yet")), *((o.id, o.name) for o in organisations)]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    form = RegisterForm()
+    form.organisation.choices = _organisation_choices()
+    if request.method == "GET":
+        form.language.data = str(session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"])
+    if form.validate_on_submit():
+        data = accounts.Registration(
+            name=form.name.data,
+            email=form.email.data,
+            password=form.password.data,
+            language=form.language.data,
+            organisation_id=form.organisation.data or None,
+            organisation_requested_name=(form.organisation_name.data or "").strip() or None
+            if form.organisation.data == NOT_LISTED
+            else None,
+        )
+        try:
+            accounts.register_user(data)
+        except accounts.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Account created. We sent you an e-mail: open the link in it to confirm your address."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.get("/confirm/<token>")
+def confirm_email(token: str):
+    try:
+        accounts.confirm_email(token)
+    except TokenError as error:
+        flash(_token_message(error), "error")
+        return redirect(url_for("auth.resend_confirmation"))
+    db.session.commit()
+    flash(_("Your e-mail address is confirmed. You can now log in."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+def resend_confirmation():
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(form.email.data)
+        if user is not None and not user.email_confirmed:
+            accounts.queue_confirmation_mail(user)
+            db.session.commit()
+        # The same answer whether or not the account exists: no probing of addresses.
+        flash(_("If an unconfirmed account uses this address, a new confirmation link is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/resend_confirmation.html", form=form)
+
+
+def _failed_login_counts(response) -> bool:
+    # Only failed attempts use up the limit; a successful login redirects.
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_login_counts
+)
+def login():
+    next_url = safe_next_url(request.values.get("next"), default=url_for("core.index"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Wrong e-mail address or password."))
+        elif not user.email_confirmed:
+            form.email.errors.append(
+                _("Confirm your e-mail address first: open the link we sent you, or ask for a new one.")
+            )
+        else:
+            login_user(user, remember=form.remember.data)
+            user.last_login_at = utcnow()
+            session["lang"] = user.language
+            db.session.commit()
+            flash(_("Welcome, %(name)s!", name=user.name), "success")
+            return redirect(next_url)
+    status = 200 if request.method == "GET" else 401
+    return render_template("auth/login.html", form=form, next_url=request.values.get("next", "")), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.pop("lang", None)
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("core.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.queue_password_reset(form.email.data)
+        db.session.commit()
+        flash(_("If an account uses this address, a link to reset the password is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/request_reset.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except TokenError as error:
+            db.session.rollback()
+            flash(_token_message(error), "error")
+            return redirect(url_for("auth.request_reset"))
+        except accounts.AccountError as error:
+            db.session.rollback()
+            form.password.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. You can now log in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.title = (form.title.data or "").strip() or None
+        current_user.public_profile = form.public_profile.data
+        current_user.language = form.language.data
+        session["lang"] = form.language.data
+        db.session.commit()
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)
+
+
+@bp.get("/admin/users")
+@coordinator_required
+def admin_users():
+    query = (request.args.get("q") or "").strip()
+    statement = select(User).order_by(User.name)
+    if query:
+        like = f"%{query.lower()}%"
+        statement = statement.where(or_(User.email.like(like), User.name.ilike(f"%{query}%")))
+    page = paginate(statement)
+    return render_template("auth/admin_users.html", page=page, query=query, search_key=search_key)
+
+
+@bp.post("/admin/users/<int:user_id>/role")
+@coordinator_required
+def change_role(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_role(user, form.role.data)
+        except accounts.AccountError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The role of %(name)s is now: %(role)s.", name=user.name, role=dict(form.role.choices)[user.role]),
+                  "success")
+    else:
+        flash(_("Choose a role."), "error")
+    return redirect(url_for("auth.admin_users", q=request.args.get("q") or None))

@@ -1,0 +1,69 @@
+"""Interface language and time zone selection, and locale-aware formatting helpers for templates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+
+def select_locale() -> str:
+    """Session choice first (works without login), then the user's saved language, then Finnish."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return current_user.language
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def localized(fi: str | None, sv: str | None) -> str:
+    """Pick the Swedish text of user-written content when the interface is Swedish and one exists."""
+    if current_language() == "sv" and sv:
+        return sv
+    return fi or sv or ""
+
+
+def format_when(value: datetime | None, style: str = "medium") -> str:
+    """A UTC datetime shown in Europe/Helsinki, formatted for the interface language."""
+    if value is None:
+        return ""
+    return format_datetime(value, style)
+
+
+def format_day(value: date | None, style: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_date(value, style)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        language_names=LANGUAGE_NAMES,
+        localized=localized,
+    )
+    app.jinja_env.filters["when"] = format_when
+    app.jinja_env.filters["day"] = format_day
+
+    @app.context_processor
+    def _navigation() -> dict:
+        return {"current_path": request.full_path.rstrip("?") if request else "/"}
+
+
+# Labels used in several places.
+YES_NO = {True: _l("Yes"), False: _l("No")}

@@ -1,0 +1,1 @@
+"""Mail: the outbox every domain writes to, the delivery worker, and (later) the mailing lists."""

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+PENDING = "pending"
+SENT = "sent"
+FAILED = "failed"
+
+
+class OutboxMessage(db.Model):
+    """One message to one recipient. Written in the same transaction as the change that causes it."""
+
+    __tablename__ = "outbox_messages"
+    # The same logical message is never queued twice for the same recipient.
+    __table_args__ = (UniqueConstraint("message_key", "recipient", name="uq_outbox_messages_key_recipient"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_key: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    sender: Mapped[str | None] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    # Extra headers (List-Id, List-Unsubscribe, ...) as a JSON object.
+    headers: Mapped[dict | None] = mapped_column(JSON)
+    # An iCalendar body sent as a text/calendar alternative (iMIP), with its METHOD.
+    calendar: Mapped[str | None] = mapped_column(Text)
+    calendar_method: Mapped[str | None] = mapped_column(String(20))
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.status} to {self.recipient}>"

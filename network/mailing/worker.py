@@ -1,0 +1,38 @@
+"""Running the delivery worker: inline beside the development server, or as its own process."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask
+
+from .delivery import deliver_batch
+
+POLL_SECONDS = 3.0
+
+
+def run_loop(app: Flask, stop: threading.Event, poll_seconds: float = POLL_SECONDS) -> None:
+    while not stop.is_set():
+        with app.app_context():
+            try:
+                report = deliver_batch()
+            except Exception:  # keep the worker alive; the error is logged and the row retried later
+                app.logger.exception("mail delivery failed")
+                report = None
+            finally:
+                from ..extensions import db
+
+                db.session.remove()
+        if report is None or report.handled == 0:
+            stop.wait(poll_seconds)
+
+
+def start_inline_worker(app: Flask) -> threading.Event:
+    """Start a daemon thread that delivers mail while the development server runs."""
+    stop = threading.Event()
+    thread = threading.Thread(target=run_loop, args=(app, stop), name="mail-worker", daemon=True)
+    thread.start()
+    app.logger.info("Inline mail delivery worker started.")
+    return stop
+
+

@@ -1,0 +1,40 @@
+"""Markdown written by people, rendered to sanitised HTML and to plain text."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown to HTML that is safe to show: raw HTML is escaped, scripts and javascript: links removed."""
+    if not text:
+        return Markup("")
+    html = _md.render(text)
+    # Headings inside user content start at h2 so the page keeps one h1.
+    html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)
+
+
+def markdown_to_text(text: str | None) -> str:
+    """Plain-text version for text/plain mail parts: the Markdown source is already readable text."""
+    return (text or "").replace("\r\n", "\n").strip() + "\n"

@@ -1,0 +1,1 @@
+"""Member organisations: the register and the public directory."""

@@ -1,0 +1,17 @@
+"""Pagination shared by every list page."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
+
+from .extensions import db
+
+DEFAULT_PER_PAGE = 20
+
+
+def paginate(statement: Select, per_page: int = DEFAULT_PER_PAGE) -> Pagination:
+    """Paginate a select by the `page` query argument; a bad page number shows the first page."""
+    page = request.args.get("page", 1, type=int) or 1
+    return db.paginate(statement, page=max(page, 1), per_page=per_page, error_out=False)

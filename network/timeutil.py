@@ -1,0 +1,28 @@
+"""Time helpers: everything is stored in UTC and shown in Europe/Helsinki."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Aware UTC datetime; a naive value (as SQLite returns) is taken to be UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def helsinki_to_utc(local: datetime) -> datetime:
+    """A wall-clock time in Helsinki (naive) to UTC."""
+    return local.replace(tzinfo=HELSINKI).astimezone(UTC)
+
+
+def utc_to_helsinki(value: datetime) -> datetime:
+    return as_utc(value).astimezone(HELSINKI)

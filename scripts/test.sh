@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the whole suite: lint, then pytest on SQLite, then pytest on a throw-away PostgreSQL server.
+# Installs Chromium and PostgreSQL from Debian when missing and we are root. Under CI=true a missing component
+# is a failure, never a skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+IN_CI=false
+[ "${CI:-}" = "true" ] && IN_CI=true
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -n "$(pg_bin)" ] || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing from Debian: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Not installed and cannot install (not root): ${missing[*]}"
+    if $IN_CI; then exit 1; fi
+  fi
+fi
+
+echo "== ruff"
+.venv/bin/ruff check .
+
+echo "== pytest on SQLite"
+unset TEST_DATABASE_URL
+$PY -m pytest "$@"
+
+PG_BIN="$(pg_bin)"
+if [ -z "$PG_BIN" ]; then
+  echo "PostgreSQL is not available: the PostgreSQL run is skipped."
+  if $IN_CI; then echo "FAIL: PostgreSQL is required in CI"; exit 1; fi
+  exit 0
+fi
+
+PG_DIR="$(mktemp -d /tmp/network-pg.XXXXXX)"
+PG_PORT="${PG_PORT:-55432}"
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
+stop_pg() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; }
+trap stop_pg EXIT
+
+echo "== starting PostgreSQL on 127.0.0.1:$PG_PORT"
+as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U network --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start
+as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U network network_test
+
+echo "== pytest on PostgreSQL"
+TEST_DATABASE_URL="postgresql+psycopg://network@127.0.0.1:$PG_PORT/network_test" $PY -m pytest "$@"

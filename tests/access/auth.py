@@ -1,0 +1,35 @@
+from tests.conftest import create_user
+
+from . import FORBIDDEN, LOGIN, OK, REDIRECT, Access, World
+
+
+def setup(world: World) -> None:
+    world.ids["other_user"] = create_user("other.person@example.fi", "Other Person").id
+
+
+RULES = [
+    Access("auth.register", "GET", "/register", OK, REDIRECT, REDIRECT),
+    Access("auth.register", "POST", "/register", 422, REDIRECT, REDIRECT),
+    Access("auth.confirm_email", "GET", "/confirm/not-a-token", REDIRECT, REDIRECT, REDIRECT),
+    Access("auth.resend_confirmation", "GET", "/confirm", OK, OK, OK),
+    Access("auth.resend_confirmation", "POST", "/confirm", OK, OK, OK),
+    Access("auth.login", "GET", "/login", OK, REDIRECT, REDIRECT),
+    Access("auth.login", "POST", "/login", 401, REDIRECT, REDIRECT),
+    Access("auth.logout", "POST", "/logout", REDIRECT, REDIRECT, REDIRECT),
+    Access("auth.request_reset", "GET", "/reset", OK, OK, OK),
+    Access("auth.request_reset", "POST", "/reset", OK, OK, OK),
+    Access("auth.reset_password", "GET", "/reset/not-a-token", OK, OK, OK),
+    Access("auth.reset_password", "POST", "/reset/not-a-token", OK, OK, OK),
+    Access("auth.profile", "GET", "/profile", LOGIN, OK, OK),
+    Access("auth.profile", "POST", "/profile", LOGIN, REDIRECT, REDIRECT),
+    Access("auth.admin_users", "GET", "/admin/users", LOGIN, FORBIDDEN, OK),
+    Access(
+        "auth.change_role",
+        "POST",
+        lambda w: f"/admin/users/{w.ids['other_user']}/role",
+        LOGIN,
+        FORBIDDEN,
+        REDIRECT,
+        {"role": "member"},
+    ),
+]

@@ -1,0 +1,10 @@
+from . import LOGIN, OK, REDIRECT, Access
+
+RULES = [
+    Access("core.index", "GET", "/", OK, OK, OK),
+    Access("core.health", "GET", "/healthz", OK, OK, OK),
+    Access("core.set_language", "POST", "/language", REDIRECT, REDIRECT, REDIRECT, {"lang": "sv"}),
+    Access("static", "GET", "/static/css/site.css", OK, OK, OK),
+]
+
+__all__ = ["RULES", "LOGIN"]
