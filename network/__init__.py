@@ -12,7 +12,7 @@ from config import BASE_DIR, CONFIGS
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 # Domain packages that provide a blueprint called `bp` in their views module, in registration order.
-DOMAINS = ("core", "auth", "orgs", "meetings", "mailing", "groups", "surveys")
+DOMAINS = ("core", "auth", "orgs", "audit", "meetings", "calendar", "mailing", "groups", "surveys")
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:

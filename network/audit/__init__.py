@@ -1,0 +1,1 @@
+"""The coordinators' audit trail: who changed what, when, with the values before and after."""
