@@ -1,0 +1,1 @@
+"""Meetings: the year planner, Democracy Day in week 42, registrations, materials and minutes."""

@@ -1,0 +1,207 @@
+"""Meetings, their registrations and their materials."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import uuid4
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..i18n import localized
+from ..orgs.models import Organisation
+from ..timeutil import as_utc, utcnow
+
+# Kinds of meeting. The network holds four meetings a year; Democracy Day is one of them.
+NETWORK = "network"
+DEMOCRACY_DAY = "democracy_day"
+WORKING_GROUP = "working_group"
+KINDS = (NETWORK, DEMOCRACY_DAY, WORKING_GROUP)
+NETWORK_KINDS = (NETWORK, DEMOCRACY_DAY)
+
+# How a meeting is held.
+IN_PERSON = "in_person"
+ONLINE = "online"
+HYBRID = "hybrid"
+MODES = (IN_PERSON, ONLINE, HYBRID)
+
+# Meeting status.
+SCHEDULED = "scheduled"
+CANCELLED = "cancelled"
+
+# How a person takes part.
+REMOTE = "remote"
+ATTENDANCE_MODES = (IN_PERSON, REMOTE)
+
+# Registration status.
+REGISTERED = "registered"
+WAITLISTED = "waitlisted"
+DECLINED = "declined"
+REGISTRATION_CANCELLED = "cancelled"
+ACTIVE_STATUSES = (REGISTERED, WAITLISTED)
+
+
+def new_uid() -> str:
+    """A stable iCalendar UID, set once when the meeting is created and never changed."""
+    return f"meeting-{uuid4()}@kuntademokratia.example"
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(200), unique=True, default=new_uid)
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    status: Mapped[str] = mapped_column(String(20), default=SCHEDULED, server_default=SCHEDULED)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default=NETWORK)
+    title_fi: Mapped[str] = mapped_column(String(200))
+    title_sv: Mapped[str | None] = mapped_column(String(200))
+    description_fi: Mapped[str | None] = mapped_column(Text)
+    description_sv: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    mode: Mapped[str] = mapped_column(String(20), default=IN_PERSON)
+    venue: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    host_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(40))
+    # A working group's meeting belongs to the group (groups.id once that domain exists; no FK yet).
+    group_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    agenda: Mapped[str | None] = mapped_column(Text)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    registration_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    minutes: Mapped[str | None] = mapped_column(Text)
+    minutes_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+    host_organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    registrations: Mapped[list[MeetingRegistration]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingRegistration.created_at"
+    )
+    materials: Mapped[list[MeetingMaterial]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingMaterial.uploaded_at"
+    )
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_fi, self.title_sv)
+
+    @property
+    def description(self) -> str:
+        return localized(self.description_fi, self.description_sv)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == CANCELLED
+
+    @property
+    def is_network_meeting(self) -> bool:
+        return self.kind in NETWORK_KINDS
+
+    @property
+    def starts_utc(self) -> datetime:
+        return as_utc(self.starts_at)
+
+    @property
+    def ends_utc(self) -> datetime:
+        return as_utc(self.ends_at)
+
+    @property
+    def deadline_utc(self) -> datetime:
+        """Registration closes at the deadline, or when the meeting starts if no deadline is set."""
+        return as_utc(self.registration_deadline) if self.registration_deadline else self.starts_utc
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_utc <= utcnow()
+
+    @property
+    def registration_open(self) -> bool:
+        return self.status == SCHEDULED and utcnow() < self.deadline_utc
+
+    @property
+    def is_in_person(self) -> bool:
+        return self.mode in (IN_PERSON, HYBRID)
+
+    @property
+    def is_online(self) -> bool:
+        return self.mode in (ONLINE, HYBRID)
+
+    @property
+    def location_text(self) -> str:
+        """One line for calendars: venue and address, or the online link."""
+        parts = [p for p in (self.venue, self.address) if p] if self.is_in_person else []
+        if self.is_online and self.online_url:
+            parts.append(self.online_url)
+        return ", ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.kind} {self.title_fi!r}>"
+
+
+class MeetingRegistration(db.Model):
+    """A person's answer to a meeting: registered (in person or remote), on the waiting list, declined, cancelled.
+
+    One row per (meeting, e-mail address): answering again updates the row. Anonymising removes the name, the
+    address and the link to the account but keeps the row for statistics.
+    """
+
+    __tablename__ = "meeting_registrations"
+    __table_args__ = (UniqueConstraint("meeting_id", "email", name="uq_meeting_registrations_meeting_email"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    name: Mapped[str | None] = mapped_column(String(120))
+    mode: Mapped[str] = mapped_column(String(20), default=IN_PERSON)
+    status: Mapped[str] = mapped_column(String(20), default=REGISTERED)
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+    # When the person joined the waiting list (its order); None when not waiting.
+    waitlisted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+    meeting: Mapped[Meeting] = relationship(back_populates="registrations")
+    user = relationship("User", lazy="joined")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<MeetingRegistration {self.id} meeting={self.meeting_id} {self.status}>"
+
+
+class MeetingMaterial(db.Model):
+    """A file attached to a meeting, stored under instance/uploads with a random name."""
+
+    __tablename__ = "meeting_materials"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+    meeting: Mapped[Meeting] = relationship(back_populates="materials")

@@ -1,0 +1,249 @@
+"""Registration rules: register, change, cancel, the waiting list, answers from invites (plain functions).
+
+Usable without login: `respond_by_email` is what an accept/decline link in an invite calls. The caller commits.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..mailing.outbox import queue_mail
+from ..text import single_line
+from ..timeutil import utcnow
+from .errors import RegistrationError
+from .models import (
+    DECLINED,
+    IN_PERSON,
+    ONLINE,
+    REGISTERED,
+    REGISTRATION_CANCELLED,
+    REMOTE,
+    SCHEDULED,
+    WAITLISTED,
+    Meeting,
+    MeetingRegistration,
+)
+
+ANSWERS = {"yes": IN_PERSON, "remote": REMOTE, "no": None}
+
+
+def allowed_modes(meeting: Meeting) -> tuple[str, ...]:
+    """How one can take part: in person, remotely, or either (hybrid)."""
+    if meeting.mode == IN_PERSON:
+        return (IN_PERSON,)
+    if meeting.mode == ONLINE:
+        return (REMOTE,)
+    return (IN_PERSON, REMOTE)
+
+
+def counts_against_capacity(meeting: Meeting, mode: str) -> bool:
+    """The capacity limits seats at the venue; for an online-only meeting it limits participants."""
+    return meeting.mode == ONLINE or mode == IN_PERSON
+
+
+def places_taken(meeting: Meeting, exclude_id: int | None = None) -> int:
+    statement = select(func.count(MeetingRegistration.id)).where(
+        MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == REGISTERED
+    )
+    if exclude_id is not None:
+        statement = statement.where(MeetingRegistration.id != exclude_id)
+    registrations = db.session.scalars(
+        select(MeetingRegistration).where(
+            MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == REGISTERED
+        )
+    )
+    return sum(
+        1 for r in registrations if r.id != exclude_id and counts_against_capacity(meeting, r.mode)
+    )
+
+
+def places_left(meeting: Meeting) -> int | None:
+    if meeting.capacity is None:
+        return None
+    return max(meeting.capacity - places_taken(meeting), 0)
+
+
+def has_room(meeting: Meeting, mode: str, exclude_id: int | None = None) -> bool:
+    if meeting.capacity is None or not counts_against_capacity(meeting, mode):
+        return True
+    return places_taken(meeting, exclude_id) < meeting.capacity
+
+
+def find_registration(meeting: Meeting, email: str) -> MeetingRegistration | None:
+    return db.session.scalar(
+        select(MeetingRegistration).where(
+            MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.email == normalise_email(email)
+        )
+    )
+
+
+def normalise_email(email: str | None) -> str:
+    return single_line(email).lower()
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.status != SCHEDULED:
+        raise RegistrationError(_l("The meeting has been cancelled."))
+    if utcnow() >= meeting.deadline_utc:
+        raise RegistrationError(_l("Registration for this meeting has closed."))
+
+
+def _check_mode(meeting: Meeting, mode: str) -> None:
+    if mode not in allowed_modes(meeting):
+        if mode == REMOTE:
+            raise RegistrationError(_l("This meeting cannot be followed remotely."), "mode")
+        raise RegistrationError(_l("This meeting is held online only."), "mode")
+
+
+def _place(registration: MeetingRegistration, meeting: Meeting, mode: str) -> None:
+    """Registered when there is room, otherwise on the waiting list (keeping one's place in the queue)."""
+    registration.mode = mode
+    if has_room(meeting, mode, exclude_id=registration.id):
+        registration.status = REGISTERED
+        registration.waitlisted_at = None
+    else:
+        if registration.status != WAITLISTED:
+            registration.waitlisted_at = utcnow()
+        registration.status = WAITLISTED
+    registration.updated_at = utcnow()
+
+
+def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object = None) -> MeetingRegistration:
+    """Register someone (a member or an invited address). Registering twice is refused."""
+    email = normalise_email(email)
+    if not email:
+        raise RegistrationError(_l("This field is required."), "email")
+    _check_open(meeting)
+    _check_mode(meeting, mode)
+    registration = find_registration(meeting, email)
+    if registration is not None and registration.is_active:
+        raise RegistrationError(_l("You are already registered for this meeting."))
+    if registration is None:
+        registration = MeetingRegistration(meeting=meeting, email=email)
+        db.session.add(registration)
+    registration.name = single_line(name)[:120] or registration.name or email
+    registration.user_id = getattr(user, "id", None) or registration.user_id
+    registration.status = REGISTRATION_CANCELLED  # placed below
+    registration.waitlisted_at = None
+    db.session.flush()
+    _place(registration, meeting, mode)
+    db.session.flush()
+    return registration
+
+
+def change_mode(registration: MeetingRegistration, mode: str) -> MeetingRegistration:
+    """Switch between in person and remote; moving to a full venue puts one on the waiting list."""
+    meeting = registration.meeting
+    if not registration.is_active:
+        raise RegistrationError(_l("You are not registered for this meeting."))
+    _check_open(meeting)
+    _check_mode(meeting, mode)
+    if mode == registration.mode:
+        return registration
+    _place(registration, meeting, mode)
+    db.session.flush()
+    fill_from_waiting_list(meeting)
+    return registration
+
+
+def cancel_registration(registration: MeetingRegistration, status: str = REGISTRATION_CANCELLED) -> list:
+    """Cancel (or decline); the waiting list moves up. Returns the registrations promoted from the list."""
+    meeting = registration.meeting
+    if meeting.is_past:
+        raise RegistrationError(_l("The meeting is already over."))
+    registration.status = status
+    registration.waitlisted_at = None
+    registration.updated_at = utcnow()
+    db.session.flush()
+    return fill_from_waiting_list(meeting)
+
+
+def fill_from_waiting_list(meeting: Meeting) -> list[MeetingRegistration]:
+    """Move people from the waiting list, oldest first, while there is room; tell each of them by e-mail."""
+    if meeting.status != SCHEDULED or meeting.is_past:
+        return []
+    waiting = db.session.scalars(
+        select(MeetingRegistration)
+        .where(MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == WAITLISTED)
+        .order_by(MeetingRegistration.waitlisted_at, MeetingRegistration.id)
+    ).all()
+    promoted = []
+    for registration in waiting:
+        if not has_room(meeting, registration.mode, exclude_id=registration.id):
+            continue
+        registration.status = REGISTERED
+        registration.waitlisted_at = None
+        registration.updated_at = utcnow()
+        db.session.flush()
+        promoted.append(registration)
+        _tell_promoted(registration)
+    return promoted
+
+
+def _tell_promoted(registration: MeetingRegistration) -> None:
+    if not registration.email:
+        return
+    meeting = registration.meeting
+    language = getattr(registration.user, "language", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    from ..i18n import format_when
+
+    with force_locale(language):
+        title = meeting.title_sv if language == "sv" and meeting.title_sv else meeting.title_fi
+        subject = _("You have a place at %(title)s", title=title)
+        url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/meetings/{meeting.id}"
+        body = "\n\n".join([
+            _("Hello %(name)s,", name=registration.name or registration.email),
+            _("A place became free and you have moved from the waiting list to the participants of "
+              "\"%(title)s\" (%(when)s).", title=title, when=format_when(meeting.starts_at)),
+            _("If you can no longer attend, please cancel your registration so that the next person gets the "
+              "place: %(url)s", url=url),
+            _("Municipal Democracy Network"),
+        ])
+    queue_mail(
+        registration.email,
+        subject,
+        body,
+        key=f"meeting-{meeting.id}-promoted-{registration.id}-{int(utcnow().timestamp())}",
+    )
+
+
+def respond_by_email(meeting: Meeting, email: str, name: str | None, answer: str) -> MeetingRegistration:
+    """An answer from an invite, without login: "yes" (in person), "remote", or "no" (decline).
+
+    "yes" to an online-only meeting means taking part remotely. Capacity (waiting list) and the deadline apply to
+    registering; a "no" is always recorded and frees the place. Answering again changes the earlier answer.
+    """
+    if answer not in ANSWERS:
+        raise RegistrationError(_l("Not a valid choice."), "answer")
+    email = normalise_email(email)
+    if not email:
+        raise RegistrationError(_l("This field is required."), "email")
+    registration = find_registration(meeting, email)
+    if answer == "no":
+        if registration is None:
+            registration = MeetingRegistration(meeting=meeting, email=email, name=single_line(name)[:120] or email,
+                                               mode=IN_PERSON, status=DECLINED)
+            db.session.add(registration)
+            db.session.flush()
+            return registration
+        if registration.is_active and not meeting.is_past:
+            cancel_registration(registration, status=DECLINED)
+        else:
+            registration.status = DECLINED
+            registration.waitlisted_at = None
+        db.session.flush()
+        return registration
+    mode = ANSWERS[answer]
+    if mode not in allowed_modes(meeting):
+        mode = allowed_modes(meeting)[0]
+    from ..auth.models import User
+
+    user = db.session.scalar(select(User).where(User.email == email))
+    if registration is not None and registration.is_active:
+        return change_mode(registration, mode)
+    return register(meeting, email=email, name=name or getattr(user, "name", "") or email, mode=mode, user=user)
