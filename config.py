@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -56,13 +57,17 @@ class Config:
     # Rate limits.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed logins per client address: the tenth wrong password within a minute is answered with 429.
     LOGIN_RATE_LIMIT = "9 per minute"
+    # Requests that send mail (password reset, new confirmation link) per client address.
+    MAIL_LINK_RATE_LIMIT = "5 per 10 minutes"
 
     # Sessions.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
 
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None
@@ -94,12 +99,18 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls) -> None:
-        secret = os.environ.get("SECRET_KEY")
-        if not secret or secret == DEVELOPMENT_SECRET:
+        """Called by create_app before anything else: refuse to start with a missing or well-known secret.
+
+        The environment is read now, not when this module was imported, and the value checked is the one the
+        application will use.
+        """
+        secret = (os.environ.get("SECRET_KEY") or "").strip()
+        if not secret or secret in {DEVELOPMENT_SECRET, TestingConfig.SECRET_KEY}:
             raise RuntimeError(
                 "SECRET_KEY must be set to a long random value in production "
                 "(and must not be the development secret)."
             )
+        cls.SECRET_KEY = secret
 
 
 CONFIGS: dict[str, type[Config]] = {

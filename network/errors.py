@@ -1,8 +1,12 @@
 """Localised error pages."""
 
+from __future__ import annotations
+
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+
+from .extensions import db
 
 
 def init_app(app: Flask) -> None:
@@ -29,6 +33,13 @@ def init_app(app: Flask) -> None:
     def not_found(error):
         return page(404, _("Page not found"), _("The page you were looking for does not exist or has moved."))
 
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        response, status = page(
+            405, _("Not allowed"), _("This page cannot be used that way. Go back and use the page's own buttons.")
+        )
+        return response, status, {"Allow": ", ".join(error.valid_methods or [])}
+
     @app.errorhandler(413)
     def too_large(error):
         return page(413, _("File too large"), _("The uploaded file is larger than allowed."))
@@ -39,4 +50,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
+        # The failed request may have left the session in a broken transaction; the page itself needs the
+        # database (the logged-in user), so start clean.
+        db.session.rollback()
         return page(500, _("Something went wrong"), _("An unexpected error occurred. Please try again later."))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import get_datetime_format
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -39,10 +40,17 @@ def localized(fi: str | None, sv: str | None) -> str:
 
 
 def format_when(value: datetime | None, style: str = "medium") -> str:
-    """A UTC datetime shown in Europe/Helsinki, formatted for the interface language."""
+    """A UTC datetime (naive values are taken as UTC) shown in Europe/Helsinki, formatted for the interface language.
+
+    The default "medium" style is the language's medium date with its short time (no seconds):
+    fi "15.10.2026 12.30", sv "15 okt. 2026 12:30", en "Oct 15, 2026, 12:30 PM". Other styles are Babel's.
+    """
     if value is None:
         return ""
-    return format_datetime(value, style)
+    if style != "medium":
+        return format_datetime(value, style)
+    pattern = get_datetime_format("medium", locale=get_locale()).replace("'", "")
+    return pattern.replace("{1}", format_date(value, "medium")).replace("{0}", format_time(value, "short"))
 
 
 def format_day(value: date | None, style: str = "medium") -> str:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..audit.trail import record_change
 from ..extensions import db
 from ..mailing.outbox import queue_mail
 from ..permissions import COORDINATOR, MEMBER, ROLES
@@ -109,6 +110,8 @@ def queue_confirmation_mail(user: User) -> None:
 def confirm_email(token: str) -> User:
     """Mark the address confirmed; raises TokenError for a bad or expired token."""
     payload = read_token(CONFIRM_PURPOSE, token, current_app.config["TOKEN_MAX_AGE_CONFIRM"])
+    if not isinstance(payload, dict):
+        raise TokenError("invalid")
     user = db.session.get(User, payload.get("uid"))
     if user is None or user.email != payload.get("email"):
         raise TokenError("invalid")
@@ -117,9 +120,26 @@ def confirm_email(token: str) -> User:
     return user
 
 
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = generate_password_hash("not a password of anyone")
+    return _DUMMY_HASH
+
+
 def authenticate(email: str, password: str) -> User | None:
+    """The account when the password is right; None otherwise.
+
+    An unknown address costs the same hashing work as a known one, so response times do not reveal accounts.
+    """
     user = find_user_by_email(email or "")
-    if user is None or not check_password_hash(user.password_hash, password or ""):
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
         return None
     return user
 
@@ -145,11 +165,20 @@ def queue_password_reset(email: str) -> None:
     queue_mail(user.email, subject, body, key=f"reset:{user.id}:{token[-12:]}")
 
 
-def reset_password(token: str, new_password: str) -> User:
+def check_reset_token(token: str) -> User:
+    """The account a reset link is for; raises TokenError when the link is forged, expired, for another purpose
+    or already used (the password has changed since)."""
     payload = read_token(RESET_PURPOSE, token, current_app.config["TOKEN_MAX_AGE_RESET"])
+    if not isinstance(payload, dict):
+        raise TokenError("invalid")
     user = db.session.get(User, payload.get("uid"))
     if user is None or user.password_hash[-16:] != payload.get("h"):
         raise TokenError("invalid")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = check_reset_token(token)
     check_password_rules(new_password)
     user.password_hash = generate_password_hash(new_password)
     # Receiving the link proves the address.
@@ -167,13 +196,29 @@ def coordinator_count() -> int:
     return db.session.scalar(select(func.count(User.id)).where(User.role == COORDINATOR)) or 0
 
 
-def change_role(user: User, role: str) -> None:
-    """Promote or demote; the last coordinator cannot be demoted."""
+def change_role(user: User, role: str, actor: User | None = None) -> bool:
+    """Promote or demote (recorded in the audit trail); the last coordinator cannot be demoted.
+
+    Returns False when the person already had the role (nothing changed).
+    """
     if role not in ROLES:
         raise AccountError(str(_l("Unknown role.")), "role")
-    if user.role == COORDINATOR and role != COORDINATOR and coordinator_count() <= 1:
+    if user.role == role:
+        return False
+    if user.role == COORDINATOR and coordinator_count() <= 1:
         raise AccountError(str(_l("The last coordinator cannot be demoted. Promote someone else first.")), "role")
+    before = user.role
     user.role = role
+    record_change(
+        actor,
+        "promote" if role == COORDINATOR else "demote",
+        "user",
+        user.id,
+        before={"role": before},
+        after={"role": role},
+        summary=f"{user.email}: {before} -> {role}",
+    )
+    return True
 
 
 def create_coordinator(email: str, name: str, password: str) -> User:
@@ -187,7 +232,17 @@ def create_coordinator(email: str, name: str, password: str) -> User:
     else:
         user.password_hash = generate_password_hash(password)
         user.name = name.strip() or user.name
+    before = user.role
     user.role = COORDINATOR
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
     db.session.flush()
+    record_change(
+        None,
+        "create-coordinator",
+        "user",
+        user.id,
+        before={"role": before} if before else None,
+        after={"role": COORDINATOR},
+        summary=f"{user.email}: coordinator (command line)",
+    )
     return user

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from ..core.navigation import safe_next_url
 from ..extensions import db, limiter, login_manager
@@ -13,7 +14,7 @@ from ..permissions import coordinator_required
 from ..text import search_key
 from ..timeutil import utcnow
 from ..tokens import TokenError
-from . import accounts
+from . import accounts, privacy  # noqa: F401  (privacy registers its hooks)
 from .forms import (
     NOT_LISTED,
     LoginForm,
@@ -72,11 +73,15 @@ def register():
         )
         try:
             accounts.register_user(data)
+            db.session.commit()
         except accounts.AccountError as error:
             db.session.rollback()
             getattr(form, error.field or "email").errors.append(error.message)
+        except IntegrityError:
+            # Someone registered the same address at the same moment; the unique index refused the second.
+            db.session.rollback()
+            form.email.errors.append(_("An account with this e-mail address already exists."))
         else:
-            db.session.commit()
             flash(_("Account created. We sent you an e-mail: open the link in it to confirm your address."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
@@ -94,7 +99,12 @@ def confirm_email(token: str):
     return redirect(url_for("auth.login"))
 
 
+def _mail_link_limit() -> str:
+    return current_app.config["MAIL_LINK_RATE_LIMIT"]
+
+
 @bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit(_mail_link_limit, methods=["POST"])
 def resend_confirmation():
     form = ResendConfirmationForm()
     if form.validate_on_submit():
@@ -138,18 +148,21 @@ def login():
             flash(_("Welcome, %(name)s!", name=user.name), "success")
             return redirect(next_url)
     status = 200 if request.method == "GET" else 401
-    return render_template("auth/login.html", form=form, next_url=request.values.get("next", "")), status
+    # Only a next address that would be followed is carried into the form.
+    carried_next = safe_next_url(request.values.get("next"), default="")
+    return render_template("auth/login.html", form=form, next_url=carried_next), status
 
 
 @bp.post("/logout")
 def logout():
     logout_user()
-    session.pop("lang", None)
+    # The chosen interface language stays: logging out is no reason to switch language.
     flash(_("You have logged out."), "info")
     return redirect(url_for("core.index"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_mail_link_limit, methods=["POST"])
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -162,6 +175,13 @@ def request_reset():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
+    if request.method == "GET":
+        # Say at once when the link cannot work, rather than after a new password has been typed.
+        try:
+            accounts.check_reset_token(token)
+        except TokenError as error:
+            flash(_token_message(error), "error")
+            return redirect(url_for("auth.request_reset"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -215,7 +235,7 @@ def change_role(user_id: int):
     form = RoleForm()
     if form.validate_on_submit():
         try:
-            accounts.change_role(user, form.role.data)
+            accounts.change_role(user, form.role.data, actor=current_user)
         except accounts.AccountError as error:
             db.session.rollback()
             flash(error.message, "error")

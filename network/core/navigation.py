@@ -18,14 +18,21 @@ MAIN_MENU = (
 
 
 def safe_next_url(target: str | None, default: str = "/") -> str:
-    """Only a path on this site is followed; anything with a scheme or host (or //host) is refused."""
+    """Only a path on this site is followed; anything with a scheme or host (or //host) is refused.
+
+    Browsers treat a backslash like a slash and drop tabs and line breaks inside URLs, so `/\\evil.example` and
+    `/<TAB>/evil.example` would both lead off the site: they are refused too.
+    """
     if not target:
         return default
-    target = target.strip().replace("\\", "/")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    target = target.strip()
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
         return default
-    return target
+    normalised = target.replace("\\", "/")
+    parts = urlsplit(normalised)
+    if parts.scheme or parts.netloc or not normalised.startswith("/") or normalised.startswith("//"):
+        return default
+    return normalised
 
 
 def main_menu() -> list[tuple[str, str, str]]:

@@ -18,7 +18,7 @@ RULES = [
     Access("auth.logout", "POST", "/logout", REDIRECT, REDIRECT, REDIRECT),
     Access("auth.request_reset", "GET", "/reset", OK, OK, OK),
     Access("auth.request_reset", "POST", "/reset", OK, OK, OK),
-    Access("auth.reset_password", "GET", "/reset/not-a-token", OK, OK, OK),
+    Access("auth.reset_password", "GET", "/reset/not-a-token", REDIRECT, REDIRECT, REDIRECT),
     Access("auth.reset_password", "POST", "/reset/not-a-token", OK, OK, OK),
     Access("auth.profile", "GET", "/profile", LOGIN, OK, OK),
     Access("auth.profile", "POST", "/profile", LOGIN, REDIRECT, REDIRECT),
