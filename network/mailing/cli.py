@@ -7,11 +7,9 @@ import threading
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
 
-from ..extensions import db
-from .delivery import deliver_batch
-from .models import PENDING, OutboxMessage
+from .delivery import DeliveryReport, deliver_batch, pending_count
+from .posts import queue_due_posts
 from .worker import run_loop
 
 
@@ -23,9 +21,10 @@ def mail_cli() -> None:
 @mail_cli.command("deliver")
 @click.option("--once", "mode", flag_value="once", default=True, help="Deliver what is due, then stop.")
 @click.option("--loop", "mode", flag_value="loop", help="Keep delivering until stopped.")
+@click.option("--batch-size", type=int, default=None, help="Messages per SMTP connection (default MAIL_BATCH_SIZE).")
 @with_appcontext
-def deliver_command(mode: str) -> None:
-    """Send queued messages from the outbox."""
+def deliver_command(mode: str, batch_size: int | None) -> None:
+    """Send queued messages from the outbox (scheduled posts that are due are queued first)."""
     if mode == "loop":
         click.echo("Delivering mail until stopped (Ctrl+C).")
         stop = threading.Event()
@@ -34,16 +33,18 @@ def deliver_command(mode: str) -> None:
         except KeyboardInterrupt:
             stop.set()
         return
-    due = db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == PENDING)) or 0
-    sent = retried = failed = 0
-    with click.progressbar(length=due, label="Delivering") as bar:
+    queue_due_posts()
+    total = DeliveryReport()
+    with click.progressbar(length=pending_count(), label="Delivering", show_pos=True) as bar:
         while True:
-            report = deliver_batch()
+            report = deliver_batch(batch_size)
             if report.handled == 0:
                 break
-            sent, retried, failed = sent + report.sent, retried + report.retried, failed + report.failed
+            total.add(report)
             bar.update(report.handled)
-    click.echo(f"sent {sent}, to retry {retried}, failed {failed}")
+    click.echo(f"sent {total.sent}, to retry {total.retried}, failed {total.failed}, not sent {total.skipped}")
+    for error in total.errors[:20]:
+        click.echo(f"  {error}", err=True)
 
 
 COMMANDS = [mail_cli]

@@ -1,27 +1,38 @@
 """The delivery worker: sends outbox rows through one SMTP connection per batch, or writes .eml files.
 
-At least once from the outbox, never twice to the same recipient for the same message: each row is claimed
-(row locks with SKIP LOCKED on PostgreSQL), and marked sent in its own commit right after the server accepted it.
+At least once from the outbox, never twice to the same recipient for the same message:
+
+- rows are claimed for a limited time with a conditional UPDATE (and SELECT ... FOR UPDATE SKIP LOCKED on
+  PostgreSQL), so several workers never hold the same row; a worker killed mid-batch leaves claims that expire,
+  and the next worker picks those rows up: nothing is skipped;
+- each row is marked sent in its own commit right after the SMTP server accepted it, so a restarted worker does not
+  send it again (the only window is between the server's 250 and that commit);
+- temporary failures (4xx, lost connections) are retried with exponential backoff; permanent ones (5xx) fail the row
+  and count a bounce for the address; after BOUNCE_LIMIT bounces the address is failing and list mail skips it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import secrets
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from ..extensions import db, mail
 from ..timeutil import utcnow
 from .compose import compose
-from .models import FAILED, PENDING, SENT, OutboxMessage
+from .models import FAILED, PENDING, SENT, SKIPPED, AddressHealth, OutboxMessage
 
 CLAIM_SECONDS = 300
 MAX_ATTEMPTS = 8
+BOUNCE_LIMIT = 3
 
 
 @dataclass
@@ -29,39 +40,58 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retried + self.failed
+        return self.sent + self.retried + self.failed + self.skipped
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.skipped += other.skipped
+        self.errors.extend(other.errors)
 
 
 def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, ... minutes, at most six hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+    """1, 2, 4, ... minutes (MAIL_RETRY_BASE_SECONDS, 60 by default), at most six hours."""
+    base = float(current_app.config.get("MAIL_RETRY_BASE_SECONDS", 60))
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
-def claim_batch(limit: int) -> list[int]:
-    """Claim up to `limit` due rows for this worker and return their ids."""
+def claim_batch(limit: int) -> tuple[str, list[int]]:
+    """Claim up to `limit` due rows for this worker; returns the claim token and the claimed ids in order."""
     now = utcnow()
-    statement = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
+    due = (
+        OutboxMessage.status == PENDING,
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
     )
+    statement = select(OutboxMessage.id).where(*due).order_by(OutboxMessage.id).limit(limit)
     if db.engine.dialect.name == "postgresql":
         statement = statement.with_for_update(skip_locked=True)
-    rows = list(db.session.scalars(statement))
-    for row in rows:
-        row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
-    ids = [row.id for row in rows]
+    candidates = list(db.session.scalars(statement))
+    token = secrets.token_hex(16)
+    if not candidates:
+        db.session.commit()
+        return token, []
+    # The conditional UPDATE makes the claim safe where row locks do not exist (SQLite): a row another worker
+    # claimed in the meantime no longer matches `due`.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(candidates), *due)
+        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), claim_token=token)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
-    return ids
+    ids = list(
+        db.session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+        )
+    )
+    return token, ids
 
 
 def _write_eml(message: OutboxMessage) -> None:
@@ -71,11 +101,23 @@ def _write_eml(message: OutboxMessage) -> None:
     (directory / f"{message.id:08d}-{safe_recipient}.eml").write_bytes(compose(message).as_bytes())
 
 
-def _mark_sent(message: OutboxMessage) -> None:
+def _mark_sent(message: OutboxMessage, health: AddressHealth | None) -> None:
     message.status = SENT
     message.sent_at = utcnow()
     message.claimed_until = None
+    message.claim_token = None
     message.last_error = None
+    if health is not None and health.bounce_count and not health.failing_since:
+        health.bounce_count = 0  # bounces count only when they come one after another
+    db.session.commit()
+
+
+def _mark_skipped(message: OutboxMessage, reason: str, report: DeliveryReport) -> None:
+    message.status = SKIPPED
+    message.last_error = reason
+    message.claimed_until = None
+    message.claim_token = None
+    report.skipped += 1
     db.session.commit()
 
 
@@ -83,14 +125,28 @@ def _mark_error(message: OutboxMessage, error: str, permanent: bool, report: Del
     message.attempts += 1
     message.last_error = error[:1000]
     message.claimed_until = None
+    message.claim_token = None
     if permanent or message.attempts >= MAX_ATTEMPTS:
         message.status = FAILED
         report.failed += 1
+        if permanent:
+            _count_bounce(message.recipient, error)
     else:
         message.next_attempt_at = utcnow() + backoff(message.attempts)
         report.retried += 1
     report.errors.append(f"{message.recipient}: {error}")
     db.session.commit()
+
+
+def _count_bounce(address: str, error: str) -> None:
+    health = db.session.scalar(select(AddressHealth).where(AddressHealth.email == address))
+    if health is None:
+        health = AddressHealth(email=address, bounce_count=0)
+        db.session.add(health)
+    health.bounce_count = (health.bounce_count or 0) + 1
+    health.last_error = error[:1000]
+    if health.bounce_count >= BOUNCE_LIMIT and health.failing_since is None:
+        health.failing_since = utcnow()
 
 
 def _smtp_error(exc: Exception) -> tuple[str, bool]:
@@ -106,71 +162,133 @@ def _smtp_error(exc: Exception) -> tuple[str, bool]:
     return f"{code} {text}", 500 <= code < 600
 
 
-def deliver_batch(limit: int | None = None) -> DeliveryReport:
-    """Send one batch of due messages; returns what happened."""
+def _skip_reason(message: OutboxMessage, health: AddressHealth | None) -> str | None:
+    """List traffic is not sent to an address that is failing or no longer subscribed."""
+    if message.list_id is None:
+        return None
+    if health is not None and health.failing_since is not None:
+        return "address is failing (repeated permanent bounces)"
+    from .subscriptions import is_active_subscriber
+
+    if message.calendar is None and not is_active_subscriber(message.recipient, message.list_id):
+        return "unsubscribed before delivery"
+    return None
+
+
+def _envelope_sender(message: OutboxMessage) -> str:
+    configured = current_app.config.get("MAIL_ENVELOPE_FROM")
+    if configured:
+        return configured
+    return parseaddr(message.sender or current_app.config["MAIL_DEFAULT_SENDER"])[1]
+
+
+def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessage], None] | None = None) -> DeliveryReport:
+    """Queue due scheduled posts, then send one batch of due messages; returns what happened.
+
+    `after_send` is called after each accepted message (the CLI's progress bar; tests stop a worker with it).
+    """
+    from .posts import queue_due_posts
+
+    queue_due_posts()
     limit = limit or current_app.config["MAIL_BATCH_SIZE"]
     report = DeliveryReport()
-    ids = claim_batch(limit)
+    token, ids = claim_batch(limit)
     if not ids:
         return report
-    if not current_app.config.get("MAIL_SERVER"):
+    recipients = set(db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.id.in_(ids))))
+    health = {h.email: h for h in db.session.scalars(select(AddressHealth).where(AddressHealth.email.in_(recipients)))}
+
+    def mine(message_id: int) -> OutboxMessage | None:
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None or message.status != PENDING or message.claim_token != token:
+            return None  # sent meanwhile, or the claim expired and another worker took the row
+        return message
+
+    state = current_app.extensions.get("mail")
+    if not current_app.config.get("MAIL_SERVER") or state is None or state.suppress:
         for message_id in ids:
-            message = db.session.get(OutboxMessage, message_id)
+            message = mine(message_id)
+            if message is None:
+                continue
+            reason = _skip_reason(message, health.get(message.recipient))
+            if reason:
+                _mark_skipped(message, reason, report)
+                continue
             _write_eml(message)
-            _mark_sent(message)
+            _mark_sent(message, health.get(message.recipient))
             report.sent += 1
+            if after_send:
+                after_send(message)
         return report
 
-    try:
+    connection = None
+
+    def connect() -> None:
+        nonlocal connection
         connection = mail.connect()
         connection.__enter__()
+
+    try:
+        connect()
     except (OSError, smtplib.SMTPException) as exc:
-        # The server is unreachable: release the claims so the next run tries again.
+        # The server is unreachable: every claimed row is retried later.
         for message_id in ids:
-            _mark_error(db.session.get(OutboxMessage, message_id), str(exc), False, report)
+            message = mine(message_id)
+            if message is not None:
+                _mark_error(message, f"cannot connect: {exc}", False, report)
         return report
     try:
         for message_id in ids:
-            message = db.session.get(OutboxMessage, message_id)
-            if message is None or message.status != PENDING:
+            message = mine(message_id)
+            if message is None:
                 continue
-            envelope = compose(message)
+            reason = _skip_reason(message, health.get(message.recipient))
+            if reason:
+                _mark_skipped(message, reason, report)
+                continue
+            data = compose(message).as_bytes()
             try:
-                connection.host.sendmail(
-                    current_app.config.get("MAIL_ENVELOPE_FROM") or _address(envelope["From"]),
-                    [message.recipient],
-                    envelope.as_bytes(),
-                )
-            except smtplib.SMTPServerDisconnected as exc:
-                _mark_error(message, str(exc), False, report)
-                connection.host = connection.configure_host()
+                if connection is None:
+                    connect()
+                connection.host.sendmail(_envelope_sender(message), [message.recipient], data)
+            except (smtplib.SMTPServerDisconnected, ConnectionError) as exc:
+                _mark_error(message, f"connection lost: {exc}", False, report)
+                with contextlib.suppress(Exception):
+                    connection.host.close()
+                connection = None
                 continue
             except (smtplib.SMTPException, OSError) as exc:
-                reason, permanent = _smtp_error(exc)
-                _mark_error(message, reason, permanent, report)
+                error, permanent = _smtp_error(exc)
+                if message.recipient in health and permanent:
+                    db.session.refresh(health[message.recipient])
+                _mark_error(message, error, permanent, report)
+                if permanent:
+                    fresh = db.session.scalar(select(AddressHealth).where(AddressHealth.email == message.recipient))
+                    if fresh is not None:
+                        health[message.recipient] = fresh
                 continue
-            _mark_sent(message)
+            _mark_sent(message, health.get(message.recipient))
             report.sent += 1
+            if after_send:
+                after_send(message)
     finally:
-        with contextlib.suppress(OSError, smtplib.SMTPException):
-            connection.__exit__(None, None, None)
+        if connection is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                connection.__exit__(None, None, None)
     return report
 
 
-def _address(header_value: str) -> str:
-    from email.utils import parseaddr
-
-    return parseaddr(str(header_value))[1]
-
-
-def deliver_all(limit: int | None = None) -> DeliveryReport:
+def deliver_all(limit: int | None = None, *, after_send: Callable[[OutboxMessage], None] | None = None) -> DeliveryReport:
     """Deliver batches until nothing is due (used by tests and `mail deliver --once`)."""
     total = DeliveryReport()
     while True:
-        report = deliver_batch(limit)
+        report = deliver_batch(limit, after_send=after_send)
         if report.handled == 0:
             return total
-        total.sent += report.sent
-        total.retried += report.retried
-        total.failed += report.failed
-        total.errors.extend(report.errors)
+        total.add(report)
+
+
+def pending_count() -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == PENDING)) or 0

@@ -2,15 +2,40 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
 
+# Outbox row states.
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
+# Not sent on purpose: the address unsubscribed or is failing before the worker reached the row.
+SKIPPED = "skipped"
+
+# Mailing list kinds.
+MAIN_LIST = "main"
+GROUP_LIST = "group"
+
+# Post states.
+DRAFT = "draft"
+SCHEDULED = "scheduled"
+QUEUED = "queued"
+CANCELLED = "cancelled"
+
+LANGUAGES = ("fi", "sv", "en")
 
 
 class OutboxMessage(db.Model):
@@ -21,7 +46,7 @@ class OutboxMessage(db.Model):
     __table_args__ = (UniqueConstraint("message_key", "recipient", name="uq_outbox_messages_key_recipient"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    message_key: Mapped[str] = mapped_column(String(200))
+    message_key: Mapped[str] = mapped_column(String(200), index=True)
     recipient: Mapped[str] = mapped_column(String(254), index=True)
     sender: Mapped[str | None] = mapped_column(String(300))
     subject: Mapped[str] = mapped_column(String(300))
@@ -33,13 +58,152 @@ class OutboxMessage(db.Model):
     calendar: Mapped[str | None] = mapped_column(Text)
     calendar_method: Mapped[str | None] = mapped_column(String(20))
     message_id: Mapped[str | None] = mapped_column(String(300))
+    # Set for list traffic: the worker re-checks the subscription right before sending.
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("mailing_lists.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Which worker claim holds the row (a random value per claim), so an expired claim taken over is noticed.
+    claim_token: Mapped[str | None] = mapped_column(String(40))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.status} to {self.recipient}>"
+
+
+class AddressHealth(db.Model):
+    """Permanent delivery failures per address. A failing address receives nothing until it is confirmed again."""
+
+    __tablename__ = "mail_address_health"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    bounce_count: Mapped[int] = mapped_column(Integer, default=0)
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class MailingList(db.Model):
+    """The network's main list, or a list owned by something else (a working group: owner_type='group')."""
+
+    __tablename__ = "mailing_lists"
+    __table_args__ = (UniqueConstraint("owner_type", "owner_id", name="uq_mailing_lists_owner"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default=MAIN_LIST)
+    name_fi: Mapped[str] = mapped_column(String(200))
+    name_sv: Mapped[str | None] = mapped_column(String(200))
+    description_fi: Mapped[str | None] = mapped_column(Text)
+    description_sv: Mapped[str | None] = mapped_column(Text)
+    owner_type: Mapped[str | None] = mapped_column(String(40))
+    owner_id: Mapped[int | None] = mapped_column(Integer)
+    # The chair may post to the group's list.
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Replies allowed: List-Post carries this address.
+    post_address: Mapped[str | None] = mapped_column(String(254))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+    @property
+    def is_main(self) -> bool:
+        return self.kind == MAIN_LIST
+
+    def __repr__(self) -> str:
+        return f"<MailingList {self.slug}>"
+
+
+class Subscriber(db.Model):
+    """An e-mail address that may receive list mail; needs no account. Confirmed by double opt-in."""
+
+    __tablename__ = "mailing_subscribers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    language: Mapped[str] = mapped_column(String(2), default="fi")
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+    subscriptions: Mapped[list[Subscription]] = relationship(
+        back_populates="subscriber", cascade="all, delete-orphan"
+    )
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Subscriber {self.email}>"
+
+
+class Subscription(db.Model):
+    """A subscriber on a list. `active` receives mail; `is_member` is set by the owner's membership sync."""
+
+    __tablename__ = "mailing_subscriptions"
+    __table_args__ = (UniqueConstraint("list_id", "subscriber_id", name="uq_mailing_subscriptions_list_subscriber"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("mailing_lists.id", ondelete="CASCADE"), index=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("mailing_subscribers.id", ondelete="CASCADE"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    subscriber: Mapped[Subscriber] = relationship(back_populates="subscriptions")
+    mailing_list: Mapped[MailingList] = relationship(lazy="joined")
+
+
+class Post(db.Model):
+    """A message written for a list, in Finnish and optionally Swedish; the archive shows it once sent."""
+
+    __tablename__ = "mailing_posts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("mailing_lists.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    subject_fi: Mapped[str] = mapped_column(String(200))
+    subject_sv: Mapped[str | None] = mapped_column(String(200))
+    body_fi: Mapped[str] = mapped_column(Text)
+    body_sv: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
+    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    recipient_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Accent- and case-folded subject and text for the archive search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+    mailing_list: Mapped[MailingList] = relationship(lazy="joined")
+
+    @property
+    def message_key(self) -> str:
+        return f"post:{self.id}"
+
+    @property
+    def published_at(self) -> datetime | None:
+        return self.queued_at
+
+
+class MeetingInvitation(db.Model):
+    """Who was sent a meeting's invite, so that updates and cancellations reach the same people."""
+
+    __tablename__ = "mailing_meeting_invitations"
+    __table_args__ = (UniqueConstraint("meeting_id", "email", name="uq_mailing_meeting_invitations_meeting_email"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The meeting's id (network/meetings); kept as a plain integer so mailing does not depend on that schema.
+    meeting_id: Mapped[int] = mapped_column(Integer, index=True)
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("mailing_lists.id", ondelete="SET NULL"))
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    language: Mapped[str] = mapped_column(String(2), default="fi")
+    last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    last_method: Mapped[str] = mapped_column(String(20), default="REQUEST")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())

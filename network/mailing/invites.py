@@ -1,0 +1,288 @@
+"""Meeting invitations to a list as iMIP messages (RFC 6047), their updates and cancellations, and RSVP links.
+
+Calendar text comes from network/calendar/ics.py (the icalendar package); this module decides who gets what.
+Updates: meetings send `meeting_changed` inside their transaction after raising SEQUENCE; the receiver below queues
+an outbox row per invited address in that same transaction (same UID, the new SEQUENCE; METHOD:CANCEL when the
+meeting was cancelled).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..timeutil import utcnow
+from ..tokens import TokenError, make_token, read_token
+from .links import absolute_url
+from .models import MailingList, MeetingInvitation, OutboxMessage, Subscriber
+from .posts import PLACEHOLDER_MANAGE, PLACEHOLDER_UNSUBSCRIBE, Progress, progress, queue_list_message
+from .subscriptions import find_subscriber, is_failing, list_name, recipients_statement
+
+log = logging.getLogger(__name__)
+
+RSVP_PURPOSE = "mailing-rsvp"
+RSVP_MAX_AGE = 400 * 24 * 3600
+ANSWERS = ("yes", "remote", "no")
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+class InviteError(ValueError):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def available() -> bool:
+    """True when the meetings and calendar domains are installed."""
+    try:
+        from ..calendar import ics  # noqa: F401
+        from ..meetings import models  # noqa: F401
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def _meeting_model():
+    from ..meetings.models import Meeting
+
+    return Meeting
+
+
+def get_meeting(meeting_id: int) -> Any:
+    return db.session.get(_meeting_model(), meeting_id)
+
+
+def invitable_meetings() -> list[Any]:
+    Meeting = _meeting_model()
+    from ..meetings.models import SCHEDULED
+
+    return list(
+        db.session.scalars(
+            select(Meeting).where(Meeting.status == SCHEDULED, Meeting.ends_at > utcnow()).order_by(Meeting.starts_at)
+        )
+    )
+
+
+def invite_key(meeting: Any, method: str) -> str:
+    return f"invite:{meeting.id}:{meeting.sequence or 0}:{method}"
+
+
+def answers_for(meeting: Any) -> tuple[str, ...]:
+    """Yes / Remote / No as far as the meeting allows: 'remote' only when it can be followed online."""
+    from ..meetings.models import ONLINE
+
+    if meeting.mode == ONLINE:
+        return ("remote", "no")
+    if getattr(meeting, "is_online", False):
+        return ANSWERS
+    return ("yes", "no")
+
+
+def rsvp_token(meeting: Any, email: str, name: str | None) -> str:
+    return make_token(RSVP_PURPOSE, {"m": meeting.id, "e": email, "n": name or ""})
+
+
+def read_rsvp_token(token: str) -> tuple[Any, str, str]:
+    payload = read_token(RSVP_PURPOSE, token, RSVP_MAX_AGE)
+    if not isinstance(payload, dict):
+        raise TokenError("invalid")
+    meeting = get_meeting(payload.get("m"))
+    if meeting is None or not payload.get("e"):
+        raise TokenError("invalid")
+    return meeting, payload["e"], payload.get("n") or ""
+
+
+def _title(meeting: Any, language: str) -> str:
+    return meeting.title_sv if language == "sv" and meeting.title_sv else meeting.title_fi
+
+
+@dataclass
+class _Content:
+    subject: str
+    text: str
+    html: str
+    calendar: str
+
+
+def _content(meeting: Any, method: str, change: str, email: str, name: str, language: str,
+             mailing_list: MailingList | None) -> _Content:
+    from ..calendar.ics import invite_calendar
+
+    calendar = invite_calendar(meeting, method, email, name or None).decode("utf-8")
+    token = rsvp_token(meeting, email, name)
+    links = [(answer, absolute_url("mailing.rsvp", token=token, answer=answer)) for answer in answers_for(meeting)]
+    with force_locale(language):
+        title = _title(meeting, language)
+        when = format_datetime(meeting.starts_at, "full")
+        labels = {"yes": _("Yes, I will attend"), "remote": _("I will attend remotely"), "no": _("No, I cannot attend")}
+        if change == "cancelled":
+            subject = _("Cancelled: %(title)s", title=title)
+            intro = _("The meeting %(title)s on %(when)s has been cancelled.", title=title, when=when)
+            if meeting.cancel_reason:
+                intro += "\n" + _("Reason: %(reason)s", reason=meeting.cancel_reason)
+            links = []
+        elif change == "updated":
+            subject = _("Updated: %(title)s", title=title)
+            intro = _("The time or place of the meeting %(title)s has changed. It is now on %(when)s.",
+                      title=title, when=when)
+        else:
+            subject = _("Invitation: %(title)s", title=title)
+            intro = _("You are invited to %(title)s on %(when)s.", title=title, when=when)
+        place = meeting.location_text
+        meeting_url = absolute_url("meetings.detail", meeting_id=meeting.id) if _has_endpoint("meetings.detail") \
+            else current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/meetings/{meeting.id}"
+        lines = [intro, ""]
+        if place:
+            lines += [_("Place: %(place)s", place=place), ""]
+        if links:
+            lines.append(_("Will you attend? Answer with one of these links (no login needed):"))
+            lines += [f"- {labels[answer]}: {url}" for answer, url in links]
+            lines.append("")
+        lines.append(_("More about the meeting: %(url)s", url=meeting_url))
+        if mailing_list is not None:
+            lines += [
+                "",
+                "-- ",
+                _("You receive this message because you subscribed to %(list)s.", list=list_name(mailing_list, language)),
+                _("Choose your lists and language: %(manage)s", manage=PLACEHOLDER_MANAGE),
+                _("Unsubscribe: %(unsubscribe)s", unsubscribe=PLACEHOLDER_UNSUBSCRIBE),
+            ]
+        text = "\n".join(lines) + "\n"
+        html = render_template(
+            "mailing/mail/invite.html", subject=subject, intro=intro, place=place, meeting_url=meeting_url,
+            links=[(labels[answer], url) for answer, url in links], language=language,
+            list_name=list_name(mailing_list, language) if mailing_list is not None else None,
+            manage_url=PLACEHOLDER_MANAGE, unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE,
+        )
+    return _Content(subject, text, html, calendar)
+
+
+def _has_endpoint(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
+def _queue(meeting: Any, method: str, change: str, invitation: MeetingInvitation,
+           mailing_list: MailingList | None, subscriber: Subscriber | None) -> OutboxMessage:
+    content = _content(meeting, method, change, invitation.email, invitation.name, invitation.language, mailing_list)
+    key = invite_key(meeting, method)
+    if mailing_list is not None and subscriber is not None:
+        message = queue_list_message(
+            mailing_list, subscriber, key, content.subject, content.text, content.html,
+            calendar=content.calendar, calendar_method=method,
+        )
+    else:
+        from .outbox import queue_mail
+
+        strip = {PLACEHOLDER_MANAGE: "", PLACEHOLDER_UNSUBSCRIBE: ""}
+        text, html = content.text, content.html
+        for placeholder, value in strip.items():
+            text, html = text.replace(placeholder, value), html.replace(placeholder, value)
+        message = queue_mail(invitation.email, content.subject, text, key=key, body_html=html,
+                             calendar=content.calendar, calendar_method=method)
+    invitation.last_sequence = meeting.sequence or 0
+    invitation.last_method = method
+    return message
+
+
+def send_invites(meeting: Any, mailing_list: MailingList) -> int:
+    """Queue the meeting's invite (METHOD:REQUEST) to every recipient of the list (caller commits).
+
+    Addresses already invited to this version of the meeting are not invited twice. Returns how many were queued.
+    """
+    from ..meetings.models import CANCELLED
+
+    if meeting.status == CANCELLED:
+        raise InviteError(str(_l("A cancelled meeting cannot be sent as an invitation.")), "meeting")
+    if meeting.is_past:
+        raise InviteError(str(_l("The meeting is already over.")), "meeting")
+    existing = {
+        i.email: i
+        for i in db.session.scalars(select(MeetingInvitation).where(MeetingInvitation.meeting_id == meeting.id))
+    }
+    already = set(
+        db.session.scalars(
+            select(OutboxMessage.recipient).where(OutboxMessage.message_key == invite_key(meeting, REQUEST))
+        )
+    )
+    count = 0
+    for subscriber in db.session.scalars(recipients_statement(mailing_list)):
+        if subscriber.email in already:
+            continue
+        invitation = existing.get(subscriber.email)
+        if invitation is None:
+            invitation = MeetingInvitation(meeting_id=meeting.id, email=subscriber.email)
+            db.session.add(invitation)
+        invitation.list_id = mailing_list.id
+        invitation.name = subscriber.name or ""
+        invitation.language = subscriber.language or "fi"
+        _queue(meeting, REQUEST, "invited", invitation, mailing_list, subscriber)
+        count += 1
+    return count
+
+
+def on_meeting_changed(meeting: Any, change: str = "updated", **_: Any) -> None:
+    """Receiver of meetings' `meeting_changed`: an update (REQUEST, new SEQUENCE) or a CANCEL to everyone invited."""
+    method = CANCEL if change == "cancelled" else REQUEST
+    invitations = list(
+        db.session.scalars(select(MeetingInvitation).where(MeetingInvitation.meeting_id == meeting.id))
+    )
+    if not invitations:
+        return
+    key = invite_key(meeting, method)
+    already = set(db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.message_key == key)))
+    for invitation in invitations:
+        if invitation.email in already:
+            continue
+        if (invitation.last_sequence, invitation.last_method) == (meeting.sequence or 0, method):
+            log.warning("meeting %s changed without a higher SEQUENCE; no update sent", meeting.id)
+            continue
+        if invitation.last_method == CANCEL:
+            continue  # cancelled once: nothing more to tell
+        if is_failing(invitation.email):
+            continue
+        mailing_list = db.session.get(MailingList, invitation.list_id) if invitation.list_id else None
+        subscriber = find_subscriber(invitation.email)
+        _queue(meeting, method, change, invitation, mailing_list, subscriber)
+
+
+def invite_progress(meeting_id: int) -> Progress:
+    return progress(OutboxMessage.message_key.like(f"invite:{meeting_id}:%"))
+
+
+def invited_count(meeting_id: int) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.count(MeetingInvitation.id)).where(MeetingInvitation.meeting_id == meeting_id)
+    ) or 0
+
+
+def respond(token: str, answer: str) -> Any:
+    """Register the answer from an invite link; raises TokenError, InviteError or the meetings' RegistrationError."""
+    if answer not in ANSWERS:
+        raise InviteError(str(_l("Not a valid choice.")))
+    meeting, email, name = read_rsvp_token(token)
+    from ..meetings.registration import respond_by_email
+
+    return respond_by_email(meeting, email, name, answer)
+
+
+def connect_signals() -> None:
+    if not available():
+        return
+    from ..meetings.signals import meeting_changed
+
+    meeting_changed.connect(on_meeting_changed)
+
+
+connect_signals()

@@ -1,0 +1,308 @@
+"""List posts as plain functions: validate, send now or schedule, fan out to the outbox, report progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..markup import markdown_to_text, render_markdown
+from ..text import has_line_break, search_key, single_line
+from ..timeutil import as_utc, utcnow
+from .links import absolute_url, mail_domain, unsubscribe_mailbox
+from .models import (
+    CANCELLED,
+    FAILED,
+    PENDING,
+    QUEUED,
+    SCHEDULED,
+    SENT,
+    SKIPPED,
+    MailingList,
+    OutboxMessage,
+    Post,
+    Subscriber,
+)
+from .outbox import queue_mail
+from .subscriptions import list_name, manage_token, recipients_statement, unsubscribe_token
+
+MAX_SUBJECT = 200
+MAX_BODY = 100_000  # characters: a long newsletter fits; a 2 MB paste does not
+PLACEHOLDER_UNSUBSCRIBE = "\x00UNSUBSCRIBE\x00"
+PLACEHOLDER_MANAGE = "\x00MANAGE\x00"
+
+
+class PostError(ValueError):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class PostInput:
+    subject_fi: str
+    body_fi: str
+    subject_sv: str | None = None
+    body_sv: str | None = None
+    send_at: datetime | None = None  # UTC; None sends now
+
+
+def check_post(data: PostInput) -> None:
+    """Raise PostError (with the field) for header injection, missing or oversized text."""
+    for name in ("subject_fi", "subject_sv"):
+        value = getattr(data, name) or ""
+        if has_line_break(value):
+            raise PostError(str(_l("The subject must be on one line.")), name)
+        if len(value) > MAX_SUBJECT:
+            raise PostError(str(_l("The subject is too long (at most %(max)d characters).", max=MAX_SUBJECT)), name)
+    if not single_line(data.subject_fi):
+        raise PostError(str(_l("This field is required.")), "subject_fi")
+    if not (data.body_fi or "").strip():
+        raise PostError(str(_l("This field is required.")), "body_fi")
+    for name in ("body_fi", "body_sv"):
+        if len(getattr(data, name) or "") > MAX_BODY:
+            raise PostError(
+                str(_l("The text is too long (at most %(max)d characters). Shorten it or link to a document.",
+                       max=MAX_BODY)),
+                name,
+            )
+    if (data.body_sv or "").strip() and not single_line(data.subject_sv):
+        raise PostError(str(_l("Give the Swedish subject too, or leave the Swedish text empty.")), "subject_sv")
+    if data.send_at is not None and as_utc(data.send_at) <= utcnow():
+        raise PostError(str(_l("The sending time must be in the future.")), "send_at")
+
+
+def create_post(mailing_list: MailingList, author: Any, data: PostInput) -> Post:
+    """Save the post and, unless it is scheduled, queue it to every recipient (caller commits)."""
+    check_post(data)
+    post = Post(
+        list_id=mailing_list.id,
+        author_id=getattr(author, "id", None),
+        subject_fi=single_line(data.subject_fi),
+        subject_sv=single_line(data.subject_sv) or None,
+        body_fi=data.body_fi.replace("\r\n", "\n"),
+        body_sv=(data.body_sv or "").replace("\r\n", "\n").strip() or None,
+        status=SCHEDULED if data.send_at else QUEUED,
+        scheduled_for=as_utc(data.send_at) if data.send_at else None,
+    )
+    post.mailing_list = mailing_list
+    post.search_text = search_key(" ".join(filter(None, [post.subject_fi, post.subject_sv, post.body_fi, post.body_sv])))
+    db.session.add(post)
+    db.session.flush()
+    if post.status == QUEUED:
+        queue_post(post)
+    return post
+
+
+def cancel_post(post: Post) -> None:
+    if post.status != SCHEDULED:
+        raise PostError(str(_l("Only a scheduled post can be cancelled.")))
+    post.status = CANCELLED
+
+
+def queue_due_posts(now: datetime | None = None) -> int:
+    """Queue scheduled posts whose time has come (called by the worker); returns how many."""
+    now = now or utcnow()
+    statement = select(Post).where(Post.status == SCHEDULED, Post.scheduled_for <= now).order_by(Post.id)
+    if db.engine.dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True)
+    posts = list(db.session.scalars(statement))
+    for post in posts:
+        queue_post(post)
+    if posts:
+        db.session.commit()
+    return len(posts)
+
+
+def post_subject(post: Post, language: str) -> str:
+    return post.subject_sv if language == "sv" and post.subject_sv and post.body_sv else post.subject_fi
+
+
+def post_body(post: Post, language: str) -> str:
+    return post.body_sv if language == "sv" and post.body_sv else post.body_fi
+
+
+def list_headers(mailing_list: MailingList, unsubscribe_url: str, unsubscribe_token_value: str) -> dict[str, str]:
+    """RFC 2369 / 2919 / 8058 headers for a list message to one recipient."""
+    mailto = f"mailto:{unsubscribe_mailbox()}?subject={quote('unsubscribe ' + unsubscribe_token_value)}"
+    headers = {
+        "List-Id": f"{single_line(mailing_list.name_fi)} <{mailing_list.slug}.lists.{mail_domain()}>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>, <{mailto}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Archive": f"<{absolute_url('mailing.list_archive', slug=mailing_list.slug)}>"
+        if not mailing_list.is_main
+        else f"<{absolute_url('mailing.archive')}>",
+        "Precedence": "list",
+        "Auto-Submitted": "auto-generated",
+    }
+    if mailing_list.post_address:
+        headers["List-Post"] = f"<mailto:{mailing_list.post_address}>"
+    return headers
+
+
+@dataclass
+class _Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def _render_for(post: Post, language: str) -> _Rendered:
+    mailing_list = post.mailing_list
+    with force_locale(language):
+        subject = post_subject(post, language)
+        body = post_body(post, language)
+        name = list_name(mailing_list, language)
+        archive_url = absolute_url("mailing.post", post_id=post.id)
+        footer = _(
+            "You receive this message because you subscribed to %(list)s.\n"
+            "Read it on the web: %(archive)s\n"
+            "Choose your lists and language: %(manage)s\n"
+            "Unsubscribe: %(unsubscribe)s\n",
+            list=name,
+            archive=archive_url,
+            manage=PLACEHOLDER_MANAGE,
+            unsubscribe=PLACEHOLDER_UNSUBSCRIBE,
+        )
+        text = f"{markdown_to_text(body)}\n-- \n{footer}"
+        html = render_template(
+            "mailing/mail/post.html",
+            subject=subject,
+            content=render_markdown(body),
+            list_name=name,
+            archive_url=archive_url,
+            manage_url=PLACEHOLDER_MANAGE,
+            unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE,
+            language=language,
+        )
+    return _Rendered(subject, text, html)
+
+
+def queue_post(post: Post) -> int:
+    """One outbox row per confirmed, active, not failing subscriber, in the caller's transaction."""
+    mailing_list = post.mailing_list
+    rendered: dict[str, _Rendered] = {}
+    count = 0
+    for subscriber in db.session.scalars(recipients_statement(mailing_list)):
+        language = subscriber.language or "fi"
+        if language not in rendered:
+            rendered[language] = _render_for(post, language)
+        queue_list_message(
+            mailing_list, subscriber, post.message_key, rendered[language].subject, rendered[language].text,
+            rendered[language].html,
+        )
+        count += 1
+    post.status = QUEUED
+    post.queued_at = utcnow()
+    post.recipient_count = count
+    return count
+
+
+def queue_list_message(
+    mailing_list: MailingList,
+    subscriber: Subscriber,
+    key: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    *,
+    calendar: str | None = None,
+    calendar_method: str | None = None,
+) -> OutboxMessage:
+    """Queue a list message to one subscriber with personal unsubscribe and manage links and the list headers."""
+    token = unsubscribe_token(subscriber, mailing_list)
+    unsubscribe_url = absolute_url("mailing.unsubscribe", token=token)
+    manage_url = absolute_url("mailing.manage", token=manage_token(subscriber))
+
+    def personal(value: str | None) -> str | None:
+        if value is None:
+            return None
+        return value.replace(PLACEHOLDER_UNSUBSCRIBE, unsubscribe_url).replace(PLACEHOLDER_MANAGE, manage_url)
+
+    message = queue_mail(
+        subscriber.email,
+        subject,
+        personal(text) or "",
+        key=key,
+        body_html=personal(html),
+        headers=list_headers(mailing_list, unsubscribe_url, token),
+        calendar=calendar,
+        calendar_method=calendar_method,
+    )
+    message.list_id = mailing_list.id
+    return message
+
+
+# --- progress -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    sent: int = 0
+    waiting: int = 0
+    failed: int = 0
+    skipped: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.waiting + self.failed + self.skipped
+
+    @property
+    def done(self) -> bool:
+        return self.waiting == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sent": self.sent,
+            "waiting": self.waiting,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "total": self.total,
+            "done": self.done,
+            "failures": self.failures,
+        }
+
+
+def progress(key_filter: Any, failure_limit: int = 50) -> Progress:
+    """Delivery counts for outbox rows matching `key_filter` (a SQL condition on OutboxMessage)."""
+    result = Progress()
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count(OutboxMessage.id)).where(key_filter).group_by(OutboxMessage.status)
+    )
+    for status, count in rows:
+        if status == SENT:
+            result.sent = count
+        elif status == PENDING:
+            result.waiting = count
+        elif status == FAILED:
+            result.failed = count
+        elif status == SKIPPED:
+            result.skipped = count
+    failures = db.session.execute(
+        select(OutboxMessage.recipient, OutboxMessage.status, OutboxMessage.last_error)
+        .where(key_filter, OutboxMessage.last_error.is_not(None))
+        .order_by(OutboxMessage.id)
+        .limit(failure_limit)
+    )
+    result.failures = [
+        {"recipient": recipient, "status": status, "reason": error or ""} for recipient, status, error in failures
+    ]
+    return result
+
+
+def post_progress(post: Post) -> Progress:
+    return progress(OutboxMessage.message_key == post.message_key)
+
+
+def max_body_length() -> int:
+    return int(current_app.config.get("MAILING_MAX_BODY", MAX_BODY))

@@ -1,0 +1,399 @@
+"""Subscribers and lists as plain functions: double opt-in, unsubscribe, preferences, group-list membership."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, select
+
+from ..extensions import db
+from ..permissions import is_coordinator
+from ..text import has_line_break, single_line
+from ..timeutil import utcnow
+from ..tokens import TokenError, make_token, read_token
+from .links import absolute_url
+from .models import GROUP_LIST, LANGUAGES, MAIN_LIST, AddressHealth, MailingList, Subscriber, Subscription
+from .outbox import queue_mail
+
+CONFIRM_PURPOSE = "mailing-confirm"
+UNSUBSCRIBE_PURPOSE = "mailing-unsubscribe"
+MANAGE_PURPOSE = "mailing-manage"
+# Unsubscribe and manage links live in every message; they must keep working for a long time (RFC 8058).
+LINK_MAX_AGE = 400 * 24 * 3600
+MAIN_SLUG = "main"
+
+
+class SubscriptionError(ValueError):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def confirm_max_age() -> int:
+    return int(current_app.config.get("TOKEN_MAX_AGE_CONFIRM", 3 * 24 * 3600))
+
+
+# --- lists ---------------------------------------------------------------------------------------------------
+
+
+def main_list() -> MailingList:
+    """The network's main list, created on first use."""
+    mailing_list = db.session.scalar(select(MailingList).where(MailingList.slug == MAIN_SLUG))
+    if mailing_list is None:
+        mailing_list = MailingList(
+            slug=MAIN_SLUG,
+            kind=MAIN_LIST,
+            name_fi="Kuntademokratiaverkoston postituslista",
+            name_sv="Kommunala demokratinätverkets e-postlista",
+            description_fi="Verkoston tiedotuskanava: kokoukset, ajankohtaiset asiat ja kutsut.",
+            description_sv="Nätverkets informationskanal: möten, aktuella frågor och inbjudningar.",
+        )
+        db.session.add(mailing_list)
+        db.session.flush()
+    return mailing_list
+
+
+def ensure_group_list(
+    owner_id: int, name_fi: str, name_sv: str | None = None, *, owner_type: str = "group", chair_id: int | None = None
+) -> MailingList:
+    """The list of a working group (or another owner), created when missing; name and chair kept up to date."""
+    mailing_list = db.session.scalar(
+        select(MailingList).where(MailingList.owner_type == owner_type, MailingList.owner_id == owner_id)
+    )
+    if mailing_list is None:
+        mailing_list = MailingList(
+            slug=f"{owner_type}-{owner_id}", kind=GROUP_LIST, owner_type=owner_type, owner_id=owner_id,
+            name_fi=single_line(name_fi), name_sv=single_line(name_sv) or None,
+        )
+        db.session.add(mailing_list)
+    else:
+        mailing_list.name_fi = single_line(name_fi)
+        mailing_list.name_sv = single_line(name_sv) or None
+    mailing_list.chair_id = chair_id
+    db.session.flush()
+    return mailing_list
+
+
+def sync_list_members(mailing_list: MailingList, users: Iterable[Any]) -> None:
+    """Make the list's members exactly `users` (accounts): joiners are subscribed, leavers unsubscribed.
+
+    Called by the owning domain (working groups) whenever its membership changes, in its transaction.
+    """
+    wanted = {user.id: user for user in users}
+    current = {
+        s.subscriber.user_id: s
+        for s in db.session.scalars(
+            select(Subscription).join(Subscriber).where(Subscription.list_id == mailing_list.id)
+        )
+        if s.subscriber.user_id is not None
+    }
+    now = utcnow()
+    for user_id, subscription in current.items():
+        if user_id not in wanted and subscription.is_member:
+            subscription.is_member = False
+            subscription.active = False
+            subscription.unsubscribed_at = now
+    for user_id, user in wanted.items():
+        subscription = current.get(user_id)
+        if subscription is None:
+            subscriber = subscriber_for_user(user, create=True)
+            subscription = _subscription(subscriber, mailing_list)
+        if not subscription.is_member:
+            subscription.is_member = True
+            subscription.active = True
+            subscription.unsubscribed_at = None
+    db.session.flush()
+
+
+def list_name(mailing_list: MailingList, language: str) -> str:
+    if language == "sv" and mailing_list.name_sv:
+        return mailing_list.name_sv
+    return mailing_list.name_fi
+
+
+def can_post(user: Any, mailing_list: MailingList) -> bool:
+    if is_coordinator(user):
+        return True
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and mailing_list.kind == GROUP_LIST
+        and mailing_list.chair_id == user.id
+    )
+
+
+def can_read_archive(user: Any, mailing_list: MailingList) -> bool:
+    """Main list: everyone. A group list: the group's members, its chair and coordinators."""
+    if mailing_list.is_main or can_post(user, mailing_list):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        db.session.scalar(
+            select(Subscription.id)
+            .join(Subscriber)
+            .where(Subscription.list_id == mailing_list.id, Subscription.is_member.is_(True),
+                   Subscriber.user_id == user.id)
+        )
+        is not None
+    )
+
+
+def postable_lists(user: Any) -> list[MailingList]:
+    lists = db.session.scalars(
+        select(MailingList).where(MailingList.archived.is_(False)).order_by(MailingList.kind.desc(), MailingList.id)
+    )
+    return [mailing_list for mailing_list in lists if can_post(user, mailing_list)]
+
+
+# --- subscribers ---------------------------------------------------------------------------------------------
+
+
+def normalize_email(value: str) -> str:
+    try:
+        result = validate_email((value or "").strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise SubscriptionError(str(_l("Enter a valid e-mail address, for example name@example.fi.")), "email") from exc
+    return result.normalized.lower()
+
+
+def check_name(name: str | None) -> str:
+    if has_line_break(name):
+        raise SubscriptionError(str(_l("The name must be on one line.")), "name")
+    return single_line(name)[:120]
+
+
+def find_subscriber(email: str) -> Subscriber | None:
+    return db.session.scalar(select(Subscriber).where(Subscriber.email == email.strip().lower()))
+
+
+def subscriber_for_user(user: Any, create: bool = False) -> Subscriber | None:
+    """The subscriber record of an account (the account's e-mail is confirmed, so the address is too)."""
+    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.user_id == user.id)) or find_subscriber(
+        user.email
+    )
+    if subscriber is None and create:
+        subscriber = Subscriber(email=user.email.lower(), name=user.name, language=user.language or "fi")
+        db.session.add(subscriber)
+    if subscriber is not None:
+        subscriber.user_id = user.id
+        if subscriber.confirmed_at is None and getattr(user, "email_confirmed_at", None) is not None:
+            subscriber.confirmed_at = utcnow()
+        db.session.flush()
+    return subscriber
+
+
+def _subscription(subscriber: Subscriber, mailing_list: MailingList) -> Subscription:
+    for subscription in subscriber.subscriptions:
+        if subscription.list_id == mailing_list.id:
+            return subscription
+    subscription = Subscription(subscriber=subscriber, list_id=mailing_list.id, active=False)
+    subscription.mailing_list = mailing_list
+    db.session.add(subscription)
+    return subscription
+
+
+def request_subscription(email: str, name: str, language: str, list_ids: list[int] | None = None) -> str:
+    """Queue a confirmation mail (double opt-in); nothing is stored about the address until it is confirmed.
+
+    Returns the normalised address. Raises SubscriptionError for bad input.
+    """
+    address = normalize_email(email)
+    clean_name = check_name(name)
+    language = language if language in LANGUAGES else "fi"
+    lists = list_ids or [main_list().id]
+    token = make_token(CONFIRM_PURPOSE, {"e": address, "n": clean_name, "l": language, "lists": lists})
+    link = absolute_url("mailing.confirm", token=token)
+    with force_locale(language):
+        subject = _("Confirm your subscription to the mailing list")
+        body = _(
+            "Hello %(name)s,\n\nsomeone (hopefully you) asked to subscribe this address to the mailing list of the "
+            "Municipal Democracy Network. Confirm the subscription by opening this link:\n\n%(link)s\n\n"
+            "The link is valid for %(hours)d hours. If you did not ask for this, ignore this message: "
+            "nothing will be sent to you.\n",
+            name=clean_name or address,
+            link=link,
+            hours=confirm_max_age() // 3600,
+        )
+    digest = hashlib.sha256(token.encode()).hexdigest()[:24]
+    queue_mail(address, subject, body, key=f"subscribe-confirm:{digest}")
+    return address
+
+
+def confirm_subscription(token: str) -> Subscriber:
+    """Activate the subscription named by a confirmation token; raises TokenError."""
+    payload = read_token(CONFIRM_PURPOSE, token, confirm_max_age())
+    if not isinstance(payload, dict) or "e" not in payload:
+        raise TokenError("invalid")
+    address = payload["e"]
+    subscriber = find_subscriber(address)
+    if subscriber is None:
+        subscriber = Subscriber(email=address)
+        db.session.add(subscriber)
+    subscriber.name = payload.get("n") or subscriber.name or ""
+    subscriber.language = payload.get("l") if payload.get("l") in LANGUAGES else subscriber.language or "fi"
+    if subscriber.confirmed_at is None:
+        subscriber.confirmed_at = utcnow()
+    for list_id in payload.get("lists") or []:
+        mailing_list = db.session.get(MailingList, list_id)
+        if mailing_list is None or not mailing_list.is_main and not _may_self_subscribe(subscriber, mailing_list):
+            continue
+        subscription = _subscription(subscriber, mailing_list)
+        subscription.active = True
+        subscription.unsubscribed_at = None
+    # A confirmed address has proven that it receives mail again.
+    clear_failing(address)
+    db.session.flush()
+    return subscriber
+
+
+def _may_self_subscribe(subscriber: Subscriber, mailing_list: MailingList) -> bool:
+    return any(s.list_id == mailing_list.id and s.is_member for s in subscriber.subscriptions)
+
+
+def unsubscribe(subscriber: Subscriber, mailing_list: MailingList) -> bool:
+    """Stop list mail to the subscriber; returns False when it was not subscribed anyway."""
+    subscription = next((s for s in subscriber.subscriptions if s.list_id == mailing_list.id), None)
+    if subscription is None or not subscription.active:
+        return False
+    subscription.active = False
+    subscription.unsubscribed_at = utcnow()
+    return True
+
+
+def available_lists(subscriber: Subscriber | None) -> list[MailingList]:
+    """Lists a subscriber may choose: the main list and the group lists they belong to."""
+    lists = [main_list()]
+    if subscriber is not None:
+        lists += [s.mailing_list for s in subscriber.subscriptions if not s.mailing_list.is_main and s.is_member]
+    return lists
+
+
+def active_list_ids(subscriber: Subscriber | None) -> set[int]:
+    if subscriber is None:
+        return set()
+    return {s.list_id for s in subscriber.subscriptions if s.active}
+
+
+def update_preferences(subscriber: Subscriber, language: str, list_ids: Iterable[int]) -> None:
+    """Save the chosen lists and language (only lists from available_lists() can be chosen)."""
+    if language in LANGUAGES:
+        subscriber.language = language
+    chosen = set(list_ids)
+    now = utcnow()
+    for mailing_list in available_lists(subscriber):
+        subscription = _subscription(subscriber, mailing_list)
+        if mailing_list.id in chosen and not subscription.active:
+            subscription.active = True
+            subscription.unsubscribed_at = None
+        elif mailing_list.id not in chosen and subscription.active:
+            subscription.active = False
+            subscription.unsubscribed_at = now
+    db.session.flush()
+
+
+# --- tokens in every list message ---------------------------------------------------------------------------
+
+
+def unsubscribe_token(subscriber: Subscriber, mailing_list: MailingList) -> str:
+    return make_token(UNSUBSCRIBE_PURPOSE, {"s": subscriber.id, "l": mailing_list.id})
+
+
+def manage_token(subscriber: Subscriber) -> str:
+    return make_token(MANAGE_PURPOSE, {"s": subscriber.id, "e": _email_tag(subscriber.email)})
+
+
+def _email_tag(email: str) -> str:
+    # Binds the manage link to the address, without putting the address itself in the link.
+    return hashlib.sha256(email.encode()).hexdigest()[:12]
+
+
+def read_unsubscribe_token(token: str) -> tuple[Subscriber, MailingList]:
+    payload = read_token(UNSUBSCRIBE_PURPOSE, token, LINK_MAX_AGE)
+    subscriber = db.session.get(Subscriber, payload.get("s")) if isinstance(payload, dict) else None
+    mailing_list = db.session.get(MailingList, payload.get("l")) if isinstance(payload, dict) else None
+    if subscriber is None or mailing_list is None:
+        raise TokenError("invalid")
+    return subscriber, mailing_list
+
+
+def read_manage_token(token: str) -> Subscriber:
+    payload = read_token(MANAGE_PURPOSE, token, LINK_MAX_AGE)
+    subscriber = db.session.get(Subscriber, payload.get("s")) if isinstance(payload, dict) else None
+    if subscriber is None or _email_tag(subscriber.email) != payload.get("e"):
+        raise TokenError("invalid")
+    return subscriber
+
+
+def queue_manage_link(email: str) -> None:
+    """Send a fresh manage link to a confirmed subscriber; says nothing either way (no address probing)."""
+    try:
+        address = normalize_email(email)
+    except SubscriptionError:
+        return
+    subscriber = find_subscriber(address)
+    if subscriber is None or not subscriber.confirmed:
+        return
+    token = manage_token(subscriber)
+    with force_locale(subscriber.language):
+        subject = _("Manage your mailing list subscription")
+        body = _(
+            "Hello %(name)s,\n\nchoose your lists and language here:\n\n%(link)s\n\n"
+            "If you did not ask for this link, ignore this message.\n",
+            name=subscriber.name or subscriber.email,
+            link=absolute_url("mailing.manage", token=token),
+        )
+    queue_mail(subscriber.email, subject, body, key=f"manage-link:{hashlib.sha256(token.encode()).hexdigest()[:24]}")
+
+
+# --- recipients and failing addresses ------------------------------------------------------------------------
+
+
+def recipients_statement(mailing_list: MailingList) -> Select:
+    """Confirmed, active, not failing subscribers of a list."""
+    return (
+        select(Subscriber)
+        .join(Subscription, and_(Subscription.subscriber_id == Subscriber.id, Subscription.list_id == mailing_list.id))
+        .outerjoin(AddressHealth, AddressHealth.email == Subscriber.email)
+        .where(
+            Subscription.active.is_(True),
+            Subscriber.confirmed_at.is_not(None),
+            AddressHealth.failing_since.is_(None),
+        )
+        .order_by(Subscriber.id)
+    )
+
+
+def is_failing(email: str) -> bool:
+    health = db.session.scalar(select(AddressHealth).where(AddressHealth.email == email.lower()))
+    return bool(health and health.failing_since)
+
+
+def clear_failing(email: str) -> None:
+    health = db.session.scalar(select(AddressHealth).where(AddressHealth.email == email.lower()))
+    if health is not None:
+        health.failing_since = None
+        health.bounce_count = 0
+
+
+def is_active_subscriber(email: str, list_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(Subscription.id)
+            .join(Subscriber)
+            .where(
+                Subscriber.email == email.lower(),
+                Subscription.list_id == list_id,
+                Subscription.active.is_(True),
+                Subscriber.confirmed_at.is_not(None),
+            )
+        )
+        is not None
+    )

@@ -1,0 +1,352 @@
+"""Mailing list pages: subscribe, confirm, unsubscribe, manage, posts and their archive, delivery progress."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..extensions import csrf, db, limiter
+from ..i18n import current_language, localized
+from ..markup import render_markdown
+from ..pagination import paginate
+from ..permissions import coordinator_required, is_coordinator
+from ..text import search_key
+from ..timeutil import helsinki_to_utc
+from ..tokens import TokenError, read_token
+from . import posts as post_rules
+from . import privacy  # noqa: F401  (registers the personal-data exporter and anonymiser)
+from . import subscriptions as rules
+from .forms import ConfirmForm, ManageForm, ManageLinkForm, PostForm, SubscribeForm
+from .models import (
+    CANCELLED,
+    DRAFT,
+    GROUP_LIST,
+    QUEUED,
+    SCHEDULED,
+    AddressHealth,
+    MailingList,
+    Post,
+    Subscriber,
+    Subscription,
+)
+
+bp = Blueprint("mailing", __name__)
+
+
+def _token_error(error: TokenError, what: str):
+    if error.reason == "expired":
+        message = _("The link has expired.")
+    else:
+        message = _("The link is not valid. Check that you copied the whole link.")
+    return render_template("mailing/token_error.html", message=message, what=what), 400
+
+
+# --- subscribing ---------------------------------------------------------------------------------------------
+
+
+@bp.route("/subscribe", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def subscribe():
+    form = SubscribeForm()
+    if request.method == "GET":
+        form.language.data = current_language()
+        if current_user.is_authenticated:
+            form.email.data = current_user.email
+            form.name.data = current_user.name
+    if form.validate_on_submit():
+        try:
+            address = rules.request_subscription(form.email.data, form.name.data or "", form.language.data)
+        except rules.SubscriptionError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            db.session.commit()
+            return render_template("mailing/subscribe_sent.html", address=address)
+    status = 200 if request.method == "GET" else 422
+    return render_template("mailing/subscribe.html", form=form, mailing_list=rules.main_list()), status
+
+
+@bp.route("/subscribe/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """GET shows a button (link scanners must not confirm by fetching); POST confirms."""
+    form = ConfirmForm()
+    try:
+        payload = read_token(rules.CONFIRM_PURPOSE, token, rules.confirm_max_age())
+    except TokenError as error:
+        return _token_error(error, "confirm")
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        subscriber = rules.confirm_subscription(token)
+        db.session.commit()
+        return render_template("mailing/confirmed.html", subscriber=subscriber,
+                               manage_token=rules.manage_token(subscriber))
+    return render_template("mailing/confirm.html", form=form, address=payload.get("e"))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a CSRF token; the token is signed
+def unsubscribe(token: str):
+    try:
+        subscriber, mailing_list = rules.read_unsubscribe_token(token)
+    except TokenError as error:
+        return _token_error(error, "unsubscribe")
+    name = rules.list_name(mailing_list, subscriber.language)
+    if request.method == "POST":
+        rules.unsubscribe(subscriber, mailing_list)
+        db.session.commit()
+        return render_template("mailing/unsubscribed.html", list_name=name,
+                               manage_token=rules.manage_token(subscriber))
+    return render_template("mailing/unsubscribe.html", list_name=name, address=subscriber.email, token=token)
+
+
+def _manage(subscriber: Subscriber | None, action: str, template_args: dict):
+    form = ManageForm()
+    lists = rules.available_lists(subscriber)
+    form.lists.choices = [(m.id, rules.list_name(m, subscriber.language if subscriber else "fi")) for m in lists]
+    if request.method == "GET":
+        form.lists.data = sorted(rules.active_list_ids(subscriber))
+        form.language.data = subscriber.language if subscriber else template_args.get("language", "fi")
+    if form.validate_on_submit():
+        if subscriber is None:
+            subscriber = rules.subscriber_for_user(current_user, create=True)
+        rules.update_preferences(subscriber, form.language.data, form.lists.data or [])
+        db.session.commit()
+        flash(_("Your choices have been saved."), "success")
+        return redirect(action)
+    return render_template("mailing/manage.html", form=form, subscriber=subscriber, action=action, **template_args)
+
+
+@bp.route("/subscriptions/<token>", methods=["GET", "POST"])
+def manage(token: str):
+    try:
+        subscriber = rules.read_manage_token(token)
+    except TokenError as error:
+        return _token_error(error, "manage")
+    return _manage(subscriber, url_for("mailing.manage", token=token), {"address": subscriber.email})
+
+
+@bp.route("/subscriptions", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def manage_link():
+    form = ManageLinkForm()
+    if form.validate_on_submit():
+        rules.queue_manage_link(form.email.data)
+        db.session.commit()
+        flash(_("If this address is subscribed, a link to manage the subscription is on its way."), "info")
+        return redirect(url_for("mailing.manage_link"))
+    return render_template("mailing/manage_link.html", form=form)
+
+
+@bp.route("/me/subscriptions", methods=["GET", "POST"])
+@login_required
+def my_subscriptions():
+    subscriber = rules.subscriber_for_user(current_user, create=False)
+    if subscriber is not None:
+        db.session.commit()
+    return _manage(
+        subscriber,
+        url_for("mailing.my_subscriptions"),
+        {"address": current_user.email, "language": current_user.language, "mine": True},
+    )
+
+
+# --- archive -------------------------------------------------------------------------------------------------
+
+
+def _archive_statement(mailing_list: MailingList, query: str):
+    statement = (
+        select(Post)
+        .where(Post.list_id == mailing_list.id, Post.status == QUEUED)
+        .order_by(Post.queued_at.desc(), Post.id.desc())
+    )
+    for word in search_key(query).split():
+        statement = statement.where(Post.search_text.contains(word, autoescape=True))
+    return statement
+
+
+@bp.get("/posts")
+def archive():
+    mailing_list = rules.main_list()
+    db.session.commit()
+    query = (request.args.get("q") or "").strip()[:200]
+    page = paginate(_archive_statement(mailing_list, query))
+    return render_template(
+        "mailing/archive.html", page=page, query=query, mailing_list=mailing_list,
+        can_post=bool(current_user.is_authenticated and rules.postable_lists(current_user)),
+        endpoint="mailing.archive", endpoint_args={},
+    )
+
+
+@bp.get("/lists/<slug>/posts")
+def list_archive(slug: str):
+    mailing_list = db.session.scalar(select(MailingList).where(MailingList.slug == slug)) or abort(404)
+    if mailing_list.is_main:
+        return redirect(url_for("mailing.archive"))
+    if not current_user.is_authenticated:
+        from ..extensions import login_manager
+
+        return login_manager.unauthorized()
+    if not rules.can_read_archive(current_user, mailing_list):
+        abort(403)
+    query = (request.args.get("q") or "").strip()[:200]
+    page = paginate(_archive_statement(mailing_list, query))
+    return render_template(
+        "mailing/archive.html", page=page, query=query, mailing_list=mailing_list,
+        can_post=rules.can_post(current_user, mailing_list),
+        endpoint="mailing.list_archive", endpoint_args={"slug": slug},
+    )
+
+
+def _post_or_404(post_id: int) -> Post:
+    post = db.session.get(Post, post_id) or abort(404)
+    manager = rules.can_post(current_user, post.mailing_list)
+    if post.status != QUEUED and not manager:
+        abort(404)
+    if not post.mailing_list.is_main and not rules.can_read_archive(current_user, post.mailing_list):
+        if not current_user.is_authenticated:
+            abort(404)
+        abort(403)
+    return post
+
+
+@bp.get("/posts/<int:post_id>")
+def post(post_id: int):
+    post = _post_or_404(post_id)
+    manager = rules.can_post(current_user, post.mailing_list)
+    return render_template(
+        "mailing/post.html", post=post, manager=manager,
+        body_html=render_markdown(localized(post.body_fi, post.body_sv)),
+        progress=post_rules.post_progress(post) if manager else None,
+    )
+
+
+@bp.get("/posts/<int:post_id>/progress.json")
+@login_required
+def post_progress(post_id: int):
+    post = db.session.get(Post, post_id) or abort(404)
+    if not rules.can_post(current_user, post.mailing_list):
+        abort(403)
+    return jsonify(status=post.status, **post_rules.post_progress(post).as_dict())
+
+
+# --- writing posts -------------------------------------------------------------------------------------------
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+@login_required
+def new_post():
+    lists = rules.postable_lists(current_user)
+    if not lists:
+        abort(403)
+    if not any(m.is_main for m in lists) and current_user.is_authenticated and is_coordinator(current_user):
+        lists.insert(0, rules.main_list())
+    form = PostForm()
+    form.mailing_list.choices = [(m.id, m.name_fi) for m in lists]
+    if request.method == "GET":
+        wanted = request.args.get("list", type=int)
+        form.mailing_list.data = wanted if wanted in {m.id for m in lists} else lists[0].id
+    preview = None
+    if form.validate_on_submit():
+        mailing_list = next(m for m in lists if m.id == form.mailing_list.data)
+        send_at = None
+        if form.when.data == "later":
+            if form.send_at.data is None:
+                form.send_at.errors.append(_("Choose the sending time."))
+                return _render_new_post(form, preview, mailing_list), 422
+            send_at = helsinki_to_utc(form.send_at.data)
+        data = post_rules.PostInput(
+            subject_fi=form.subject_fi.data, body_fi=form.body_fi.data,
+            subject_sv=form.subject_sv.data, body_sv=form.body_sv.data, send_at=send_at,
+        )
+        try:
+            post_rules.check_post(data)
+        except post_rules.PostError as error:
+            getattr(form, error.field or "body_fi").errors.append(error.message)
+            return _render_new_post(form, preview, mailing_list), 422
+        if form.preview.data:
+            preview = {
+                "fi": render_markdown(data.body_fi), "sv": render_markdown(data.body_sv) if data.body_sv else None,
+                "subject_fi": data.subject_fi, "subject_sv": data.subject_sv,
+            }
+            return _render_new_post(form, preview, mailing_list)
+        post = post_rules.create_post(mailing_list, current_user, data)
+        from ..audit.trail import record_change
+
+        record_change(current_user, "post.schedule" if send_at else "post.send", "mailing_post", post.id,
+                      summary=post.subject_fi)
+        db.session.commit()
+        if send_at:
+            flash(_("The post is scheduled."), "success")
+        else:
+            flash(_("The post is on its way to %(count)d subscribers.", count=post.recipient_count), "success")
+        return redirect(url_for("mailing.post", post_id=post.id))
+    status = 200 if request.method == "GET" else 422
+    return _render_new_post(form, preview, None), status
+
+
+def _render_new_post(form, preview, mailing_list):
+    return render_template("mailing/new_post.html", form=form, preview=preview, mailing_list=mailing_list)
+
+
+@bp.route("/posts/<int:post_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel_post(post_id: int):
+    post = db.session.get(Post, post_id) or abort(404)
+    if not rules.can_post(current_user, post.mailing_list):
+        abort(403)
+    form = ConfirmForm()
+    if post.status != SCHEDULED:
+        flash(_("Only a scheduled post can be cancelled."), "error")
+        return redirect(url_for("mailing.post", post_id=post.id))
+    if form.validate_on_submit():
+        post_rules.cancel_post(post)
+        from ..audit.trail import record_change
+
+        record_change(current_user, "post.cancel", "mailing_post", post.id, summary=post.subject_fi)
+        db.session.commit()
+        flash(_("The scheduled post was cancelled; nothing was sent."), "success")
+        return redirect(url_for("mailing.post", post_id=post.id))
+    return render_template("mailing/cancel_post.html", post=post, form=form)
+
+
+# --- coordinator overview -------------------------------------------------------------------------------------
+
+
+@bp.get("/mailing")
+@coordinator_required
+def admin():
+    rules.main_list()
+    db.session.commit()
+    lists = list(db.session.scalars(select(MailingList).order_by(MailingList.kind.desc(), MailingList.id)))
+    counts = dict(
+        db.session.execute(
+            select(Subscription.list_id, func.count(Subscription.id))
+            .join(Subscriber)
+            .where(Subscription.active.is_(True), Subscriber.confirmed_at.is_not(None))
+            .group_by(Subscription.list_id)
+        ).all()
+    )
+    page = paginate(
+        select(Post).where(Post.status.in_([QUEUED, SCHEDULED, CANCELLED, DRAFT])).order_by(Post.id.desc())
+    )
+    failing = list(
+        db.session.scalars(
+            select(AddressHealth).where(AddressHealth.failing_since.is_not(None)).order_by(AddressHealth.email).limit(50)
+        )
+    )
+    return render_template(
+        "mailing/admin.html", lists=lists, counts=counts, page=page, failing=failing, group_kind=GROUP_LIST,
+        invites_enabled=_invites_enabled(),
+    )
+
+
+def _invites_enabled() -> bool:
+    from . import invites
+
+    return invites.available()
+
+
+from . import invite_views  # noqa: E402,F401  (invitation and RSVP routes on the same blueprint)
