@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, func
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -19,8 +19,8 @@ class Organisation(db.Model):
     name_sv: Mapped[str | None] = mapped_column(String(200))
     # Lower-cased, accent-folded name used for uniqueness and search.
     search_name: Mapped[str] = mapped_column(String(400), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    region: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    region: Mapped[str] = mapped_column(String(40), index=True)
     municipality: Mapped[str | None] = mapped_column(String(120))
     business_id: Mapped[str | None] = mapped_column(String(9), unique=True)
     website: Mapped[str | None] = mapped_column(String(300))
@@ -28,6 +28,8 @@ class Organisation(db.Model):
     open_government_member: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_on: Mapped[date | None] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
+    # Set when this organisation was a duplicate merged into another one; it then stays only as history.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     @property
@@ -44,7 +46,71 @@ class Organisation(db.Model):
 
     @property
     def is_member(self) -> bool:
-        return self.left_on is None
+        return self.left_on is None and self.merged_into_id is None
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name_fi!r}>"
+
+
+APPLICATION_PENDING = "pending"
+APPLICATION_APPROVED = "approved"
+APPLICATION_REJECTED = "rejected"
+
+
+class MembershipApplication(db.Model):
+    """An application for an organisation to join the network, decided by a coordinator."""
+
+    __tablename__ = "membership_applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_fi: Mapped[str] = mapped_column(String(200))
+    name_sv: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    region: Mapped[str] = mapped_column(String(40))
+    municipality: Mapped[str | None] = mapped_column(String(120))
+    business_id: Mapped[str | None] = mapped_column(String(9))
+    # Emptied when the contact person deletes their account.
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    contact_email: Mapped[str | None] = mapped_column(String(254), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The interface language the applicant used: the decision is sent in it.
+    language: Mapped[str] = mapped_column(String(2), default="fi")
+    status: Mapped[str] = mapped_column(String(20), default=APPLICATION_PENDING, index=True)
+    decision_message: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region, current_language())
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == APPLICATION_PENDING
+
+
+class ImportUpload(db.Model):
+    """An uploaded register file kept between the dry-run preview and the confirmation.
+
+    Stored in the database (not on one host's disk) so that confirming works with several workers and hosts;
+    removed when applied and cleaned up after a day.
+    """
+
+    __tablename__ = "org_import_uploads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

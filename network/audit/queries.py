@@ -1,0 +1,71 @@
+"""Reading the audit trail: filters and the choices they offer (plain functions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, select
+
+from ..extensions import db
+from ..timeutil import helsinki_to_utc
+from .models import AuditEntry
+
+NO_ACTOR = "none"
+
+
+@dataclass
+class AuditFilter:
+    entity_type: str = ""
+    entity_id: int | None = None
+    action: str = ""
+    actor: str = ""  # a user id, NO_ACTOR (deleted accounts and the system) or "" for everyone
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def audit_statement(f: AuditFilter) -> Select:
+    statement = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    if f.entity_type:
+        statement = statement.where(AuditEntry.entity_type == f.entity_type)
+    if f.entity_id is not None:
+        statement = statement.where(AuditEntry.entity_id == f.entity_id)
+    if f.action:
+        statement = statement.where(AuditEntry.action == f.action)
+    if f.actor == NO_ACTOR:
+        statement = statement.where(AuditEntry.actor_id.is_(None))
+    elif f.actor.isdigit():
+        statement = statement.where(AuditEntry.actor_id == int(f.actor))
+    # Days are Helsinki days; stored times are UTC.
+    if f.date_from:
+        statement = statement.where(AuditEntry.created_at >= helsinki_to_utc(datetime.combine(f.date_from, time())))
+    if f.date_to:
+        end = helsinki_to_utc(datetime.combine(f.date_to + timedelta(days=1), time()))
+        statement = statement.where(AuditEntry.created_at < end)
+    return statement
+
+
+def entity_types() -> list[str]:
+    return list(db.session.scalars(select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type)))
+
+
+def actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def actors() -> list[tuple[int, str]]:
+    """People who have made recorded changes: (id, name)."""
+    from ..auth.models import User
+
+    rows = db.session.execute(
+        select(User.id, User.name).where(User.id.in_(select(AuditEntry.actor_id).distinct())).order_by(User.name)
+    )
+    return [(user_id, name) for user_id, name in rows]
+
+
+def changed_fields(entry: AuditEntry) -> list[tuple[str, object, object]]:
+    """(field, before, after) for display, in a stable order."""
+    before = entry.before or {}
+    after = entry.after or {}
+    names = sorted(set(before) | set(after))
+    return [(name, before.get(name), after.get(name)) for name in names]

@@ -1,0 +1,515 @@
+"""The register: public directory and organisation pages, applications, coordinator tools, the person's data."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..i18n import current_language
+from ..pagination import paginate
+from ..permissions import coordinator_required
+from ..timeutil import utcnow
+from . import applications, directory, exporting, importing, people, register
+from .forms import (
+    ApplicationForm,
+    ConfirmForm,
+    DeleteAccountForm,
+    DirectoryFilterForm,
+    ImportConfirmForm,
+    ImportForm,
+    LeaveForm,
+    LinkConfirmForm,
+    MergeChooseForm,
+    MergeConfirmForm,
+    OrganisationForm,
+    RejectForm,
+)
+from .models import ImportUpload, MembershipApplication, Organisation
+from .regions import KINDS, region_choices
+
+bp = Blueprint("orgs", __name__)
+
+IMPORT_SESSION_KEY = "orgs_import_token"
+
+
+def _form_errors(form, errors: dict[str, str]) -> None:
+    """Put rule errors next to their fields (or on the first field when the rule names no field of the form)."""
+    for name, message in errors.items():
+        target = form[name] if name in form else next(iter(form))
+        target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
+
+
+def _organisation_or_404(org_id: int) -> Organisation:
+    org = db.session.get(Organisation, org_id)
+    if org is None:
+        abort(404)
+    return org
+
+
+# Public directory
+
+
+@bp.get("/organisations", endpoint="directory")
+def directory_view():
+    form = DirectoryFilterForm(request.args)
+    filters = directory.DirectoryFilter(
+        query=form.q.data or "",
+        kind=request.args.get("kind", ""),
+        region=request.args.get("region", ""),
+        open_government=bool(form.open_government.data),
+        status=request.args.get("status", directory.MEMBERS),
+    ).cleaned()
+    page = paginate(directory.directory_statement(filters))
+    kind_counts = directory.counts_by_kind(filters)
+    region_counts = directory.counts_by_region(filters)
+    args = {
+        "q": filters.query or None,
+        "kind": filters.kind or None,
+        "region": filters.region or None,
+        "open_government": "y" if filters.open_government else None,
+        "status": filters.status if filters.status != directory.MEMBERS else None,
+    }
+    return render_template(
+        "orgs/directory.html",
+        form=form,
+        filters=filters,
+        page=page,
+        args=args,
+        kinds=[(code, str(label), kind_counts.get(code, 0)) for code, label in KINDS.items()],
+        regions=[(code, name, region_counts.get(code, 0)) for code, name in region_choices(current_language())],
+    )
+
+
+
+@bp.get("/organisations/<int:org_id>")
+def detail(org_id: int):
+    org = _organisation_or_404(org_id)
+    if org.merged_into_id is not None:
+        return redirect(url_for("orgs.detail", org_id=org.merged_into_id), 301)
+    members = directory.public_people(org)
+    return render_template(
+        "orgs/detail.html",
+        org=org,
+        people=members,
+        groups=directory.working_groups_of(members),
+        meetings=directory.hosted_meetings(org),
+    )
+
+
+@bp.route("/organisations/apply", methods=["GET", "POST"])
+def apply():
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        data = applications.ApplicationData(
+            name_fi=form.name_fi.data, name_sv=form.name_sv.data, kind=form.kind.data, region=form.region.data,
+            municipality=form.municipality.data, business_id=form.business_id.data,
+            contact_name=form.contact_name.data, contact_email=form.contact_email.data, reason=form.reason.data,
+            language=current_language(),
+        )
+        try:
+            applications.submit_application(data)
+        except register.RegisterError as error:
+            db.session.rollback()
+            _form_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("Thank you! The application has been sent. The coordinator will reply by e-mail."), "success")
+            return redirect(url_for("orgs.directory"))
+    return render_template("orgs/apply.html", form=form), 200 if request.method == "GET" else 422
+
+
+# Coordinator: the register
+
+
+@bp.get("/admin/organisations")
+@coordinator_required
+def admin_index():
+    query = (request.args.get("q") or "").strip()
+    filters = directory.DirectoryFilter(query=query, status=directory.ALL).cleaned()
+    page = paginate(directory.directory_statement(filters), per_page=50)
+    return render_template(
+        "orgs/admin_index.html",
+        page=page,
+        query=query,
+        pending_applications=len(applications.pending_applications()),
+        pending_links=len(applications.pending_link_requests()),
+    )
+
+
+def _organisation_data(form: OrganisationForm) -> register.OrganisationData:
+    return register.OrganisationData(
+        name_fi=form.name_fi.data or "", name_sv=form.name_sv.data, kind=form.kind.data or "",
+        region=form.region.data or "", municipality=form.municipality.data, business_id=form.business_id.data,
+        website=form.website.data, description=form.description.data,
+        open_government_member=bool(form.open_government_member.data), joined_on=form.joined_on.data,
+    )
+
+
+@bp.route("/admin/organisations/new", methods=["GET", "POST"])
+@coordinator_required
+def create():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            org = register.create_organisation(_organisation_data(form), current_user)
+        except register.RegisterError as error:
+            db.session.rollback()
+            _form_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was added to the register.", name=org.name), "success")
+            return redirect(url_for("orgs.detail", org_id=org.id))
+    return render_template("orgs/form.html", form=form, org=None), 200 if request.method == "GET" else 422
+
+
+@bp.route("/admin/organisations/<int:org_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit(org_id: int):
+    org = _organisation_or_404(org_id)
+    if org.merged_into_id is not None:
+        flash(_("A merged organisation cannot be changed."), "error")
+        return redirect(url_for("orgs.detail", org_id=org.merged_into_id))
+    form = OrganisationForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            changed = register.update_organisation(org, _organisation_data(form), current_user)
+        except register.RegisterError as error:
+            db.session.rollback()
+            _form_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("The changes were saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("orgs.detail", org_id=org.id))
+    return render_template("orgs/form.html", form=form, org=org), 200 if request.method == "GET" else 422
+
+
+@bp.route("/admin/organisations/<int:org_id>/leave", methods=["GET", "POST"])
+@coordinator_required
+def mark_left(org_id: int):
+    org = _organisation_or_404(org_id)
+    form = LeaveForm()
+    if request.method == "GET":
+        form.left_on.data = date.today()
+    if form.validate_on_submit():
+        try:
+            register.mark_left(org, form.left_on.data, current_user)
+        except register.RegisterError as error:
+            db.session.rollback()
+            _form_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now shown as having left the network.", name=org.name), "success")
+            return redirect(url_for("orgs.detail", org_id=org.id))
+    return render_template("orgs/leave.html", form=form, org=org), 200 if request.method == "GET" else 422
+
+
+@bp.post("/admin/organisations/<int:org_id>/rejoin")
+@coordinator_required
+def rejoin(org_id: int):
+    org = _organisation_or_404(org_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        register.rejoin(org, current_user)
+        db.session.commit()
+        flash(_("%(name)s is a member again.", name=org.name), "success")
+    return redirect(url_for("orgs.detail", org_id=org.id))
+
+
+@bp.route("/admin/organisations/<int:org_id>/merge", methods=["GET", "POST"])
+@coordinator_required
+def merge(org_id: int):
+    survivor = _organisation_or_404(org_id)
+    if survivor.merged_into_id is not None:
+        abort(404)
+    candidates = [o for o in register.active_organisations() if o.id != survivor.id]
+    candidates.sort(key=lambda o: o.search_name)
+    choose = MergeChooseForm(request.args)
+    choose.duplicate.choices = [(0, _("Choose…")), *((o.id, f"{o.name} ({o.municipality or o.region_name})")
+                                                       for o in candidates)]
+    confirm = MergeConfirmForm()
+    duplicate_id = request.form.get("duplicate", type=int) if request.method == "POST" else choose.duplicate.data
+    duplicate = db.session.get(Organisation, duplicate_id) if duplicate_id else None
+    if duplicate is not None and (duplicate.id == survivor.id or duplicate.merged_into_id is not None):
+        choose.duplicate.errors = [_("Choose another organisation that has not been merged.")]
+        duplicate = None
+    if request.method == "POST":
+        if duplicate is None or not confirm.validate_on_submit():
+            flash(_("Choose the duplicate organisation first."), "error")
+            return redirect(url_for("orgs.merge", org_id=survivor.id))
+        try:
+            moved = register.merge_organisations(survivor, duplicate, current_user)
+        except register.RegisterError as error:
+            db.session.rollback()
+            flash(" ".join(error.errors.values()), "error")
+            return redirect(url_for("orgs.merge", org_id=survivor.id))
+        db.session.commit()
+        flash(_("The organisations were merged: %(count)d records moved to %(name)s.",
+                count=sum(moved.values()), name=survivor.name), "success")
+        return redirect(url_for("orgs.detail", org_id=survivor.id))
+    if duplicate is not None:
+        confirm.duplicate.data = str(duplicate.id)
+    return render_template(
+        "orgs/merge.html",
+        survivor=survivor,
+        duplicate=duplicate,
+        choose=choose,
+        confirm=confirm,
+        references=register.reference_counts(duplicate) if duplicate else {},
+    )
+
+
+# Coordinator: applications and link requests
+
+
+@bp.get("/admin/organisations/applications")
+@coordinator_required
+def applications_index():
+    decided = db.session.scalars(
+        select(MembershipApplication).where(MembershipApplication.status != "pending")
+        .order_by(MembershipApplication.decided_at.desc(), MembershipApplication.id.desc()).limit(20)
+    )
+    return render_template("orgs/applications.html", pending=applications.pending_applications(),
+                           decided=list(decided))
+
+
+def _application_or_404(application_id: int) -> MembershipApplication:
+    application = db.session.get(MembershipApplication, application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.get("/admin/organisations/applications/<int:application_id>")
+@coordinator_required
+def application_detail(application_id: int):
+    application = _application_or_404(application_id)
+    return render_template("orgs/application.html", application=application, approve=ConfirmForm(),
+                           reject=RejectForm(), clash=register.find_by_name(application.name_fi))
+
+
+@bp.post("/admin/organisations/applications/<int:application_id>/approve")
+@coordinator_required
+def approve_application(application_id: int):
+    application = _application_or_404(application_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("orgs.application_detail", application_id=application.id))
+    try:
+        org = applications.approve_application(application, current_user)
+    except register.RegisterError as error:
+        db.session.rollback()
+        flash(_("The application could not be approved: %(reason)s", reason=" ".join(error.errors.values())),
+              "error")
+        return redirect(url_for("orgs.application_detail", application_id=application.id))
+    db.session.commit()
+    flash(_("%(name)s was approved and added to the register. The applicant will be told by e-mail.",
+            name=org.name), "success")
+    return redirect(url_for("orgs.applications_index"))
+
+
+@bp.post("/admin/organisations/applications/<int:application_id>/reject")
+@coordinator_required
+def reject_application(application_id: int):
+    application = _application_or_404(application_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            applications.reject_application(application, form.message.data, current_user)
+        except register.RegisterError as error:
+            db.session.rollback()
+            _form_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("The application was rejected. The applicant will be told by e-mail."), "success")
+            return redirect(url_for("orgs.applications_index"))
+    return render_template("orgs/application.html", application=application, approve=ConfirmForm(), reject=form,
+                           clash=register.find_by_name(application.name_fi)), 422
+
+
+def _organisation_choices() -> list[tuple[int, str]]:
+    return [(0, _("Choose…")), *((o.id, o.name) for o in register.active_organisations() if o.is_member)]
+
+
+@bp.get("/admin/organisations/link-requests")
+@coordinator_required
+def link_requests():
+    requests_ = applications.pending_link_requests()
+    forms = {}
+    for user in requests_:
+        form = LinkConfirmForm(prefix=f"u{user.id}")
+        form.organisation.choices = _organisation_choices()
+        form.organisation.data = user.organisation_id or 0
+        forms[user.id] = form
+    return render_template("orgs/link_requests.html", requests=requests_, forms=forms, reject=ConfirmForm())
+
+
+def _pending_user_or_404(user_id: int):
+    from ..auth.models import User
+
+    user = db.session.get(User, user_id)
+    if user is None or not user.organisation_link_pending:
+        abort(404)
+    return user
+
+
+@bp.post("/admin/organisations/link-requests/<int:user_id>/confirm")
+@coordinator_required
+def confirm_link(user_id: int):
+    user = _pending_user_or_404(user_id)
+    form = LinkConfirmForm(prefix=f"u{user.id}")
+    form.organisation.choices = _organisation_choices()
+    if form.validate_on_submit():
+        org = db.session.get(Organisation, form.organisation.data) if form.organisation.data else None
+        try:
+            applications.confirm_link(user, org, current_user)
+        except register.RegisterError as error:
+            db.session.rollback()
+            flash(" ".join(error.errors.values()), "error")
+        else:
+            db.session.commit()
+            flash(_("%(person)s is now linked to %(organisation)s.", person=user.name, organisation=org.name),
+                  "success")
+    return redirect(url_for("orgs.link_requests"))
+
+
+@bp.post("/admin/organisations/link-requests/<int:user_id>/reject")
+@coordinator_required
+def reject_link(user_id: int):
+    user = _pending_user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        applications.reject_link(user, current_user)
+        db.session.commit()
+        flash(_("The link request of %(person)s was rejected.", person=user.name), "success")
+    return redirect(url_for("orgs.link_requests"))
+
+
+# Coordinator: import and export
+
+
+def _forget_old_uploads() -> None:
+    db.session.execute(delete(ImportUpload).where(ImportUpload.created_at < utcnow() - timedelta(days=1)))
+
+
+@bp.route("/admin/organisations/import", methods=["GET", "POST"])
+@coordinator_required
+def import_upload():
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        filename = (upload.filename or "upload").rsplit("/", 1)[-1][:200]
+        # Read at most one byte over the limit: a huge file is refused without keeping it in memory.
+        content = upload.stream.read(importing.MAX_UPLOAD_BYTES + 1)
+        try:
+            plan = importing.plan_import(filename, content)
+        except importing.ImportFileError as error:
+            db.session.rollback()
+            form.file.errors = [error.message]
+        else:
+            db.session.rollback()  # the dry run changes nothing
+            confirm = ImportConfirmForm()
+            if plan.has_changes:
+                _forget_old_uploads()
+                token = secrets.token_urlsafe(32)
+                db.session.add(ImportUpload(token=token, filename=filename, content=content,
+                                            uploaded_by_id=current_user.id))
+                db.session.commit()
+                session[IMPORT_SESSION_KEY] = token
+                confirm.token.data = token
+            return render_template("orgs/import_preview.html", plan=plan, confirm=confirm)
+    status = 200 if request.method == "GET" else 422
+    return render_template("orgs/import.html", form=form), status
+
+
+@bp.post("/admin/organisations/import/confirm")
+@coordinator_required
+def import_confirm():
+    form = ImportConfirmForm()
+    token = form.token.data or ""
+    # The token must be the one this browser session was shown, and the upload this coordinator's own.
+    upload = None
+    if form.validate_on_submit() and token and secrets.compare_digest(token, session.get(IMPORT_SESSION_KEY, "")):
+        upload = db.session.scalar(
+            select(ImportUpload).where(ImportUpload.token == token, ImportUpload.uploaded_by_id == current_user.id)
+        )
+    if upload is None:
+        flash(_("The uploaded file is no longer available. Upload it again."), "error")
+        return redirect(url_for("orgs.import_upload"))
+    try:
+        plan = importing.plan_import(upload.filename, upload.content)
+        counts = importing.apply_import(plan, current_user)
+    except importing.ImportFileError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("orgs.import_upload"))
+    db.session.delete(upload)
+    db.session.commit()
+    session.pop(IMPORT_SESSION_KEY, None)
+    flash(_("The import was applied: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+            "%(rejected)d rejected.", created=counts["create"], updated=counts["update"],
+            unchanged=counts["unchanged"], rejected=counts["rejected"]), "success")
+    return redirect(url_for("orgs.admin_index"))
+
+
+def _export_name(extension: str) -> str:
+    return f"jasenrekisteri-{date.today().isoformat()}.{extension}"
+
+
+@bp.get("/admin/organisations/export.csv")
+@coordinator_required
+def export_csv():
+    body = exporting.to_csv(exporting.register_rows(language=current_language()))
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{_export_name("csv")}"'})
+
+
+@bp.get("/admin/organisations/export.xlsx")
+@coordinator_required
+def export_xlsx():
+    body = exporting.to_xlsx(exporting.register_rows(language=current_language()))
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{_export_name("xlsx")}"'})
+
+
+# The person's own data
+
+
+@bp.get("/me/data")
+@login_required
+def my_data():
+    return render_template("orgs/my_data.html")
+
+
+@bp.get("/me/export.json")
+@login_required
+def export_my_data():
+    body = json.dumps(people.personal_data(current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="omat-tiedot.json"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/me/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            people.delete_account(user, form.password.data)
+        except register.RegisterError as error:
+            db.session.rollback()
+            _form_errors(form, error.errors)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your account and your personal data have been deleted."), "success")
+            return redirect(url_for("core.index"))
+    return render_template("orgs/delete_account.html", form=form), 200 if request.method == "GET" else 422
