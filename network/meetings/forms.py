@@ -1,0 +1,157 @@
+"""Forms of the meetings domain (Flask-WTF, CSRF on)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields import DateTimeLocalField, URLField
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from .models import DEMOCRACY_DAY, HYBRID, IN_PERSON, NETWORK, ONLINE, REMOTE, WORKING_GROUP
+
+REQUIRED = _l("This field is required.")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+BAD_DATETIME = _l("Enter a date and time, for example 2026-10-15 13:00.")
+BAD_DATE = _l("Enter a date, for example 2026-10-15.")
+BAD_TIME = _l("Enter a time, for example 13:00.")
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [
+        (NETWORK, str(_l("Network meeting"))),
+        (DEMOCRACY_DAY, str(_l("Democracy Day"))),
+        (WORKING_GROUP, str(_l("Working-group meeting"))),
+    ]
+
+
+def mode_choices() -> list[tuple[str, str]]:
+    return [(IN_PERSON, str(_l("In person"))), (ONLINE, str(_l("Online"))), (HYBRID, str(_l("Hybrid")))]
+
+
+def attendance_choices() -> list[tuple[str, str]]:
+    return [(IN_PERSON, str(_l("In person"))), (REMOTE, str(_l("Remotely")))]
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A date and time in Europe/Helsinki (the view converts it to UTC)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=DATETIME_FORMATS, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(BAD_DATETIME)) from error
+
+
+class LocalDateField(DateField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(BAD_DATE)) from error
+
+
+class LocalTimeField(TimeField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(BAD_TIME)) from error
+
+
+class MeetingForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=kind_choices, default=NETWORK)
+    title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
+    description_fi = TextAreaField(_l("Description in Finnish"), validators=[Optional(), Length(max=20000)])
+    description_sv = TextAreaField(_l("Description in Swedish"), validators=[Optional(), Length(max=20000)])
+    starts_at = LocalDateTimeField(_l("Starts"), description=_l("Finnish time."),
+                                   validators=[InputRequired(REQUIRED)])
+    ends_at = LocalDateTimeField(_l("Ends"), description=_l("Finnish time."), validators=[InputRequired(REQUIRED)])
+    mode = SelectField(_l("How the meeting is held"), choices=mode_choices, default=IN_PERSON)
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    online_url = URLField(_l("Link for joining online"),
+                          validators=[Optional(), URL(message=_l("Enter a web address starting with https://.")),
+                                      Length(max=500)])
+    host_organisation_id = SelectField(_l("Host organisation"), coerce=int, validate_choice=True)
+    region = SelectField(_l("Region"), validate_choice=True,
+                         description=_l("Taken from the host organisation when left empty."))
+    agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=20000)])
+    capacity = IntegerField(_l("Capacity"), description=_l("Places at the venue. Leave empty for no limit."),
+                            validators=[Optional(), NumberRange(min=0, message=_l("The capacity cannot be negative."))])
+    registration_deadline = LocalDateTimeField(_l("Registration deadline"),
+                                               description=_l("Finnish time. Leave empty to allow registration "
+                                                              "until the meeting starts."),
+                                               validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for the cancellation"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+    submit = SubmitField(_l("Cancel the meeting"))
+
+
+class MinutesForm(FlaskForm):
+    minutes = TextAreaField(_l("Minutes"), validators=[DataRequired(REQUIRED), Length(max=100000)])
+    submit = SubmitField(_l("Publish the minutes"))
+
+
+class MaterialForm(FlaskForm):
+    file = FileField(_l("File"), description=_l("PDF, Word, PowerPoint, Excel or an image (PNG, JPEG, GIF, WebP), "
+                                                "at most 20 MB."),
+                     validators=[FileRequired(REQUIRED)])
+    submit = SubmitField(_l("Upload"))
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField(_l("Remove"))
+
+
+class RegistrationForm(FlaskForm):
+    mode = RadioField(_l("I will take part"), choices=attendance_choices, default=IN_PERSON,
+                      validators=[InputRequired(REQUIRED)])
+    submit = SubmitField(_l("Register"))
+
+
+class CancelRegistrationForm(FlaskForm):
+    submit = SubmitField(_l("Cancel my registration"))
+
+
+class AttendanceForm(FlaskForm):
+    """One checkbox per registration is read from the request by the view (attended-<id>)."""
+
+    submit = SubmitField(_l("Save attendance"))
+
+
+class PlanItemForm(Form):
+    kind = HiddenField()
+    day = LocalDateField(_l("Date"), validators=[InputRequired(REQUIRED)])
+    starts = LocalTimeField(_l("Starts"), validators=[InputRequired(REQUIRED)])
+    ends = LocalTimeField(_l("Ends"), validators=[InputRequired(REQUIRED)])
+    title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    host_organisation_id = SelectField(_l("Host organisation"), coerce=int, validate_choice=True)
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+
+
+class PlanForm(FlaskForm):
+    meetings = FieldList(FormField(PlanItemForm), min_entries=4, max_entries=4)
+    submit = SubmitField(_l("Confirm the plan"))

@@ -1,0 +1,49 @@
+"""Personal data in meetings: a person's registrations (export) and removing the link to them (anonymise)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..privacy import personal_data_anonymiser, personal_data_exporter
+from ..timeutil import as_utc
+from .models import MeetingRegistration
+
+
+def _registrations_of(user: Any) -> list[MeetingRegistration]:
+    conditions = [MeetingRegistration.user_id == user.id]
+    if getattr(user, "email", None):
+        conditions.append(MeetingRegistration.email == user.email.lower())
+    return list(db.session.scalars(select(MeetingRegistration).where(or_(*conditions))
+                                   .order_by(MeetingRegistration.created_at)))
+
+
+@personal_data_exporter("meetings")
+def export_registrations(user: Any) -> dict[str, Any]:
+    return {
+        "registrations": [
+            {
+                "meeting": r.meeting.title_fi,
+                "meeting_starts_at": as_utc(r.meeting.starts_at).isoformat(),
+                "name": r.name,
+                "email": r.email,
+                "mode": r.mode,
+                "status": r.status,
+                "attended": r.attended,
+                "registered_at": as_utc(r.created_at).isoformat() if r.created_at else None,
+            }
+            for r in _registrations_of(user)
+        ]
+    }
+
+
+@personal_data_anonymiser("meetings")
+def anonymise_registrations(user: Any) -> None:
+    """Keep the rows (mode, status, attendance) for statistics; remove the name, address and account link."""
+    for registration in _registrations_of(user):
+        registration.user_id = None
+        registration.email = None
+        registration.name = None
+    db.session.flush()
