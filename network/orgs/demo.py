@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..text import search_key
+from ..timeutil import utcnow
 from .business_id import business_id_check_digit
 from .models import Organisation
 
@@ -74,9 +75,37 @@ def _business_id(digits: str | None, used: set[str]) -> str | None:
     return value
 
 
+# Organisations that have left the network: (Finnish name, left on).
+LEFT = (("Pohjois-Karjalan Sosiaaliturvayhdistys ry", date(2025, 12, 31)),)
+
+# Applications waiting for a coordinator: (name, Swedish name, kind, region, municipality, contact, e-mail, reason)
+APPLICATIONS = (
+    ("Raaseporin kaupunki", "Raseborgs stad", "municipality", "uusimaa", "Raasepori", "Sofia Holmström",
+     "sofia.holmstrom@raseborg.example",
+     "Vi vill utveckla invånarnas delaktighet och lära oss av andra kommuner i nätverket."),
+    ("Nuorten Ääni ry", None, "civil_society", "pohjois-savo", "Kuopio", "Elias Kinnunen",
+     "elias.kinnunen@nuortenaani.example",
+     "Haluamme tuoda nuorten näkökulman kuntien osallisuustyöhön."),
+)
+
+# People who registered asking to be linked to an organisation: (name, e-mail, organisation or requested name)
+LINK_REQUESTS = (
+    ("Marja Lehtonen", "marja.lehtonen@lahti.example", "Lahden kaupunki", None),
+    ("Olli Väisänen", "olli.vaisanen@kylayhdistys.example", None, "Kyläyhdistys Kotiseutu ry"),
+)
+
+
 def load() -> None:
+    from werkzeug.security import generate_password_hash
+
+    from ..auth.models import User
+    from ..demo import DEMO_PASSWORD
+    from .models import MembershipApplication
+    from .register import search_name_for
+
     existing = {search_key(o.name_fi) for o in db.session.scalars(select(Organisation))}
     used: set[str] = set(filter(None, db.session.scalars(select(Organisation.business_id))))
+    left = dict(LEFT)
     for index, (name_fi, name_sv, kind, region, municipality, digits, open_gov) in enumerate(ORGANISATIONS):
         if search_key(name_fi) in existing:
             continue
@@ -84,12 +113,36 @@ def load() -> None:
             Organisation(
                 name_fi=name_fi,
                 name_sv=name_sv,
-                search_name=search_key(name_fi) + " " + search_key(name_sv),
+                search_name=search_name_for(name_fi, name_sv),
                 kind=kind,
                 region=region,
                 municipality=municipality,
                 business_id=_business_id(digits, used),
                 open_government_member=open_gov,
                 joined_on=date(2019 + index % 6, 1 + index % 12, 1),
+                left_on=left.get(name_fi),
             )
         )
+    db.session.flush()
+
+    applied = set(db.session.scalars(select(MembershipApplication.contact_email)))
+    for name_fi, name_sv, kind, region, municipality, contact, email, reason in APPLICATIONS:
+        if email in applied:
+            continue
+        db.session.add(MembershipApplication(
+            name_fi=name_fi, name_sv=name_sv, kind=kind, region=region, municipality=municipality,
+            contact_name=contact, contact_email=email, reason=reason, language="sv" if name_sv else "fi",
+        ))
+
+    by_name = {o.name_fi: o for o in db.session.scalars(select(Organisation))}
+    password_hash = None
+    for name, email, organisation, requested in LINK_REQUESTS:
+        if db.session.scalar(select(User.id).where(User.email == email)):
+            continue
+        password_hash = password_hash or generate_password_hash(DEMO_PASSWORD)
+        org = by_name.get(organisation) if organisation else None
+        db.session.add(User(
+            name=name, email=email, password_hash=password_hash, language="fi",
+            organisation_id=org.id if org else None, organisation_link_pending=True,
+            organisation_requested_name=requested, email_confirmed_at=utcnow(),
+        ))

@@ -5,16 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
+from ..audit import privacy as _audit_privacy  # noqa: F401  (registers the audit trail's personal-data hooks)
 from ..audit.trail import record_change
 from ..extensions import db
 from ..permissions import COORDINATOR
 from ..privacy import anonymise_personal_data, export_personal_data
 from ..timeutil import utcnow
+from . import privacy as _orgs_privacy  # noqa: F401  (registers the register's personal-data hooks)
 from .register import RegisterError
-
-# Importing registers the register's and the audit trail's exporters and anonymisers.
-from . import privacy as _orgs_privacy  # noqa: F401, E402
-from ..audit import privacy as _audit_privacy  # noqa: F401, E402, I001
 
 
 def personal_data(user) -> dict:

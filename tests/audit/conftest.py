@@ -1,0 +1,32 @@
+"""The register's tests read English UI text: their clients use the English interface unless a test says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import log_in
+
+
+def english(client):
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    return client
+
+
+@pytest.fixture
+def client(app):
+    return english(app.test_client())
+
+
+@pytest.fixture
+def member_client(app, member):
+    client = app.test_client()
+    log_in(client, member)
+    return english(client)
+
+
+@pytest.fixture
+def coordinator_client(app, coordinator):
+    client = app.test_client()
+    log_in(client, coordinator)
+    return english(client)
