@@ -13,7 +13,7 @@ from email.utils import parseaddr
 from functools import lru_cache
 
 from flask import current_app
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
 from ..meetings.models import CANCELLED, Meeting
 from ..timeutil import HELSINKI, as_utc, utc_to_helsinki, utcnow
@@ -146,7 +146,7 @@ def feed_calendar(meetings: Iterable[Meeting], name: str, description: str | Non
         calendar.add("X-WR-CALDESC", description)
     calendar.add("X-WR-TIMEZONE", TZID)
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("X-PUBLISHED-TTL", REFRESH)
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
     return calendar.to_ical()
