@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import uuid4
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -92,6 +92,15 @@ def submit_application(data: ApplicationData) -> MembershipApplication:
     return application
 
 
+def _absolute_url(endpoint: str, **values) -> str:
+    """A link for a mail; works inside a request and outside one (CLI, worker)."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return base + url_for(endpoint, **values)
+
+
 def _check_pending(application: MembershipApplication) -> None:
     if application.status != APPLICATION_PENDING:
         raise RegisterError({"application": str(_l("This application has already been decided."))})
@@ -109,7 +118,6 @@ def approve_application(application: MembershipApplication, actor) -> object:
     record_change(actor, "application.approved", "application", application.id, before=before,
                   after=snapshot(application, APPLICATION_FIELDS), summary=application.name_fi)
     if application.contact_email:
-        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
         with force_locale(application.language):
             subject = _("Welcome to the Municipal Democracy Network")
             body = _(
@@ -119,8 +127,8 @@ def approve_application(application: MembershipApplication, actor) -> object:
                 "%(register)s\n",
                 name=application.contact_name or "",
                 organisation=application.name_fi,
-                link=base + url_for("orgs.detail", org_id=org.id),
-                register=base + url_for("auth.register"),
+                link=_absolute_url("orgs.detail", org_id=org.id),
+                register=_absolute_url("auth.register"),
             )
         queue_mail(application.contact_email, subject, body, key=f"org-application:{application.id}:approved")
     return org

@@ -1,0 +1,197 @@
+"""Applying to join, the coordinator's decision, and confirming people's links to organisations."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from network.audit.models import AuditEntry
+from network.extensions import db
+from network.mailing.delivery import deliver_all
+from network.mailing.models import OutboxMessage
+from network.orgs.applications import ApplicationData, approve_application, reject_application, submit_application
+from network.orgs.models import MembershipApplication, Organisation
+from network.orgs.register import RegisterError
+from tests.conftest import create_user
+from tests.support.mail import text_body
+
+from .conftest import english
+from .helpers import make_org
+
+FORM = {
+    "name_fi": "Nuorten Ääni ry",
+    "name_sv": "",
+    "kind": "civil_society",
+    "region": "pohjois-savo",
+    "municipality": "Kuopio",
+    "business_id": "0201256-6",
+    "contact_name": "Elias Kinnunen",
+    "contact_email": "Elias.Kinnunen@Example.fi",
+    "reason": "Nuorten ääni kuuluviin.",
+}
+
+
+def _csrf(client, url: str) -> str:
+    html = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_visitor_applies_with_csrf(csrf_app):
+    client = english(csrf_app.test_client())
+    # Without the token nothing is stored.
+    assert client.post("/organisations/apply", data=FORM).status_code == 400
+    assert _count(MembershipApplication) == 0
+    token = _csrf(client, "/organisations/apply")
+    response = client.post("/organisations/apply", data={**FORM, "csrf_token": token})
+    assert response.status_code == 302
+    application = db.session.scalar(select(MembershipApplication))
+    assert application.status == "pending" and application.contact_email == "elias.kinnunen@example.fi"
+    assert application.language == "en"
+
+
+def test_malformed_email_is_refused_next_to_the_field(client):
+    response = client.post("/organisations/apply", data={**FORM, "contact_email": "elias@@example"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="contact_email-error">Enter a valid e-mail address', html)
+    assert _count(MembershipApplication) == 0
+
+
+def test_application_errors_in_finnish(app):
+    client = app.test_client()  # Finnish by default
+    response = client.post("/organisations/apply", data={**FORM, "contact_email": "ei-osoite"})
+    html = response.get_data(as_text=True)
+    assert "Anna kelvollinen sähköpostiosoite" in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("business_id", "0201256-5", "The business ID is not valid"),
+        ("region", "atlantis", "Unknown region"),
+        ("kind", "club", "Choose a kind"),
+        ("name_fi", "=cmd|' /C calc'!A0", "may not start with"),
+    ],
+)
+def test_bad_application_data(client, field, value, message):
+    response = client.post("/organisations/apply", data={**FORM, field: value})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _count(MembershipApplication) == 0
+
+
+def test_application_for_an_existing_or_pending_name(client):
+    make_org("NUORTEN ÄÄNI RY")
+    response = client.post("/organisations/apply", data={**FORM, "business_id": ""})
+    assert "already has an organisation called" in response.get_data(as_text=True)
+    db.session.execute(Organisation.__table__.delete())
+    db.session.commit()
+    assert client.post("/organisations/apply", data=FORM).status_code == 302
+    response = client.post("/organisations/apply", data={**FORM, "business_id": ""})
+    assert "already waiting for a decision" in response.get_data(as_text=True)
+
+
+def _application(**fields) -> MembershipApplication:
+    values = {k: v for k, v in FORM.items() if k in ApplicationData.__dataclass_fields__}
+    values.update(fields)
+    application = submit_application(ApplicationData(**values))
+    db.session.commit()
+    return application
+
+
+def test_approve_creates_the_organisation_and_tells_the_applicant(app, coordinator, smtp_server):
+    application = _application()
+    org = approve_application(application, coordinator)
+    db.session.commit()
+    assert org.name_fi == "Nuorten Ääni ry" and org.business_id == "0201256-6" and org.region == "pohjois-savo"
+    assert application.status == "approved" and application.organisation_id == org.id
+    assert application.decided_by_id == coordinator.id
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {"organisation.created", "application.approved"} <= actions
+    deliver_all()
+    [message] = smtp_server.messages_to("elias.kinnunen@example.fi")
+    assert "Nuorten Ääni ry" in text_body(message)
+    assert f"/organisations/{org.id}" in text_body(message)
+    with pytest.raises(RegisterError):
+        approve_application(application, coordinator)
+
+
+def test_reject_needs_a_message_and_sends_it(app, coordinator):
+    application = _application(language="sv")
+    with pytest.raises(RegisterError) as error:
+        reject_application(application, "  ", coordinator)
+    assert "message" in error.value.errors
+    reject_application(application, "Ni är redan medlemmar via kommunen.", coordinator)
+    db.session.commit()
+    assert application.status == "rejected"
+    mail = db.session.scalar(select(OutboxMessage))
+    assert mail.recipient == "elias.kinnunen@example.fi"
+    assert "Ni är redan medlemmar via kommunen." in mail.body_text
+    assert "Kommunala demokratinätverket" in mail.subject or "nätverk" in mail.body_text.lower()
+    assert _count(Organisation) == 0
+
+
+def test_coordinator_decides_through_the_pages(coordinator_client):
+    application = _application()
+    listing = coordinator_client.get("/admin/organisations/applications").get_data(as_text=True)
+    assert "Nuorten Ääni ry" in listing
+    page = coordinator_client.get(f"/admin/organisations/applications/{application.id}").get_data(as_text=True)
+    assert "Approve the application" in page and "Elias Kinnunen" in page
+    response = coordinator_client.post(f"/admin/organisations/applications/{application.id}/reject",
+                                       data={"message": ""})
+    assert response.status_code == 422 and "This field is required" in response.get_data(as_text=True)
+    response = coordinator_client.post(f"/admin/organisations/applications/{application.id}/approve")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Organisation.name_fi)) == "Nuorten Ääni ry"
+    assert _count(OutboxMessage) == 1
+
+
+def test_approving_a_clashing_application_changes_nothing(coordinator_client):
+    application = _application(business_id="")
+    make_org("Nuorten ääni RY")
+    page = coordinator_client.get(f"/admin/organisations/applications/{application.id}").get_data(as_text=True)
+    assert "already has an organisation with this name" in page
+    coordinator_client.post(f"/admin/organisations/applications/{application.id}/approve")
+    db.session.refresh(application)
+    assert application.status == "pending" and _count(Organisation) == 1 and _count(OutboxMessage) == 0
+
+
+def test_members_cannot_decide(member_client):
+    application = _application()
+    assert member_client.post(f"/admin/organisations/applications/{application.id}/approve").status_code == 403
+    db.session.refresh(application)
+    assert application.status == "pending"
+
+
+def test_link_requests_confirm_and_reject(coordinator_client, coordinator):
+    org = make_org("Lahden kaupunki")
+    chosen = create_user("marja@example.fi", "Marja Chose", organisation_id=org.id, organisation_link_pending=True)
+    unlisted = create_user("olli@example.fi", "Olli Unlisted", organisation_link_pending=True,
+                           organisation_requested_name="Kyläyhdistys ry")
+    html = coordinator_client.get("/admin/organisations/link-requests").get_data(as_text=True)
+    assert "Marja Chose" in html and "Kyläyhdistys ry" in html and "not in the register" in html
+    # The unlisted person must be linked to an organisation the coordinator picks.
+    coordinator_client.post(f"/admin/organisations/link-requests/{unlisted.id}/confirm", data={})
+    db.session.refresh(unlisted)
+    assert unlisted.organisation_link_pending
+    response = coordinator_client.post(f"/admin/organisations/link-requests/{chosen.id}/confirm",
+                                       data={f"u{chosen.id}-organisation": str(org.id)})
+    assert response.status_code == 302
+    db.session.refresh(chosen)
+    assert chosen.organisation_id == org.id and not chosen.organisation_link_pending
+    coordinator_client.post(f"/admin/organisations/link-requests/{unlisted.id}/reject")
+    db.session.refresh(unlisted)
+    assert not unlisted.organisation_link_pending and unlisted.organisation_requested_name is None
+    recipients = set(db.session.scalars(select(OutboxMessage.recipient)))
+    assert recipients == {"marja@example.fi", "olli@example.fi"}
+    actions = list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity_type == "user")))
+    assert actions == ["user.link_confirmed", "user.link_rejected"]
+    assert "No one is waiting" in coordinator_client.get("/admin/organisations/link-requests").get_data(as_text=True)
+    # A person no longer waiting cannot be confirmed again.
+    assert coordinator_client.post(f"/admin/organisations/link-requests/{chosen.id}/reject").status_code == 404
