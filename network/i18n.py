@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.dates import get_datetime_format
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +16,9 @@ LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 def select_locale() -> str:
     """Session choice first (works without login), then the user's saved language, then Finnish."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # The command line and the delivery worker: the default unless force_locale() says otherwise.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

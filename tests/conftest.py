@@ -201,3 +201,20 @@ def page(browser, live_server):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+# --- Helpers for form and language tests (added with the foundation tests) ---
+
+def csrf_token_in(html: str) -> str:
+    """The CSRF token of the first form in a page (for tests with CSRF on)."""
+    import re
+
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def choose_language(client, lang: str) -> None:
+    """Set the interface language of a test client as the language switch does (session, no login needed)."""
+    with client.session_transaction() as session:
+        session["lang"] = lang

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,11 @@ from ..tokens import TokenError, make_token, read_token
 from .models import User
 
 MIN_PASSWORD_LENGTH = 12
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
 CONFIRM_PURPOSE = "confirm-email"
 RESET_PURPOSE = "reset-password"
 
@@ -73,7 +78,7 @@ def register_user(data: Registration, role: str = MEMBER) -> User:
     user = User(
         name=data.name.strip(),
         email=email,
-        password_hash=generate_password_hash(data.password),
+        password_hash=hash_password(data.password),
         role=role,
         language=data.language if data.language in current_app.config["LANGUAGES"] else "fi",
         organisation_id=data.organisation_id,
@@ -87,7 +92,9 @@ def register_user(data: Registration, role: str = MEMBER) -> User:
 
 
 def _absolute_url(endpoint: str, **values: object) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """A link for mail on PUBLIC_BASE_URL; works inside and outside a request (the CLI, the worker)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 def queue_confirmation_mail(user: User) -> None:
@@ -126,7 +133,7 @@ _DUMMY_HASH: str | None = None
 def _dummy_hash() -> str:
     global _DUMMY_HASH
     if _DUMMY_HASH is None:
-        _DUMMY_HASH = generate_password_hash("not a password of anyone")
+        _DUMMY_HASH = hash_password("not a password of anyone")
     return _DUMMY_HASH
 
 
@@ -180,7 +187,7 @@ def check_reset_token(token: str) -> User:
 def reset_password(token: str, new_password: str) -> User:
     user = check_reset_token(token)
     check_password_rules(new_password)
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = hash_password(new_password)
     # Receiving the link proves the address.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
@@ -189,7 +196,7 @@ def reset_password(token: str, new_password: str) -> User:
 
 def set_password(user: User, password: str) -> None:
     check_password_rules(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
 
 
 def coordinator_count() -> int:
@@ -227,10 +234,10 @@ def create_coordinator(email: str, name: str, password: str) -> User:
     check_password_rules(password)
     user = find_user_by_email(email)
     if user is None:
-        user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password))
+        user = User(email=email, name=name.strip(), password_hash=hash_password(password))
         db.session.add(user)
     else:
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_password(password)
         user.name = name.strip() or user.name
     before = user.role
     user.role = COORDINATOR

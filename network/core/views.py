@@ -1,12 +1,25 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask import Blueprint, current_app, g, redirect, render_template, request, session
 from flask_login import current_user
 
 from ..extensions import db
 from .navigation import safe_next_url
 
 bp = Blueprint("core", __name__)
+
+
+@bp.before_app_request
+def _fresh_request_state() -> None:
+    """Forget what extensions cached on `g` for an earlier request: the language (Flask-Babel), the logged-in
+    user (Flask-Login) and the CSRF token (Flask-WTF).
+
+    In production every request has its own application context, so this changes nothing there. When requests
+    run inside an application context that is already pushed (the test suite, scripts), `g` outlives the request
+    and one request's language or user would otherwise leak into the next.
+    """
+    for name in ("_flask_babel", "_login_user", current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")):
+        g.pop(name, None)
 
 
 @bp.get("/")
