@@ -53,6 +53,17 @@ COLUMN_ALIASES = {
     "open_government_member": ("open_government_member", "open_government", "avoin_hallinto", "oppen_forvaltning"),
     "joined_on": ("joined_on", "liittynyt", "liittymispaiva", "ansluten"),
 }
+# Kinds as people write them in Finnish and Swedish spreadsheets, besides the codes and the UI labels.
+KIND_ALIASES = {
+    "municipality": ("kunta", "kaupunki", "kommun", "stad"),
+    "wellbeing_county": ("hyvinvointialue", "valfardsomrade"),
+    "state": ("valtionhallinto", "valtio", "statsforvaltning", "staten", "statlig forvaltning"),
+    "civil_society": ("jarjesto", "kansalaisjarjesto", "kansalaisyhteiskunnan jarjesto", "yhdistys",
+                      "medborgarorganisation", "forening", "organisation"),
+    "research_education": ("tutkimus tai koulutus", "tutkimus", "koulutus", "oppilaitos", "yliopisto",
+                           "forskning eller utbildning", "forskning", "utbildning"),
+    "other": ("muu", "annan", "ovrig", "ovriga"),
+}
 TRUE_VALUES = {"1", "x", "yes", "true", "kylla", "k", "ja", "y"}
 FALSE_VALUES = {"0", "no", "false", "ei", "e", "nej", "n"}
 
@@ -234,6 +245,8 @@ def _alias_map() -> tuple[dict[str, str], dict[str, str]]:
     kinds: dict[str, str] = {}
     for code, label in KINDS.items():
         kinds[name_key(code)] = code
+        for alias in KIND_ALIASES.get(code, ()):
+            kinds[name_key(alias)] = code
         for locale in ("en", "fi", "sv"):
             with force_locale(locale):
                 kinds[name_key(str(label))] = code
