@@ -442,7 +442,7 @@ def _too_large(error):
     flash(_("The file is too large: at most 20 MB."), "error")
     meeting_id = (request.view_args or {}).get("meeting_id")
     if meeting_id is not None and request.endpoint == "meetings.materials":
-        return redirect(url_for("meetings.materials", meeting_id=meeting_id)), 303
+        return redirect(url_for("meetings.materials", meeting_id=meeting_id), code=303)
     return render_template("errors/error.html", status=413, title=_("File too large"),
                            message=_("The file is too large: at most 20 MB.")), 413
 
