@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, EmailPolicy
 from email.utils import formatdate
 
 from flask import current_app
@@ -11,8 +11,24 @@ from flask import current_app
 from .models import OutboxMessage
 
 
+class _Policy(EmailPolicy):
+    """SMTP policy that keeps the iMIP Content-Type exactly as written.
+
+    The standard policy re-renders parameters quoted (method="REQUEST"); RFC 6047 and the calendar clients that
+    look for the invite (Outlook among them) expect `text/calendar; method=REQUEST; charset=UTF-8`, unquoted.
+    """
+
+    def header_store_parse(self, name, value):
+        if name.lower() == "content-type" and isinstance(value, str) and value.startswith("text/calendar;"):
+            return (name, value)
+        return super().header_store_parse(name, value)
+
+
+POLICY = _Policy().clone(**{k: getattr(SMTP, k) for k in ("linesep", "max_line_length", "utf8", "cte_type")})
+
+
 def compose(message: OutboxMessage) -> EmailMessage:
-    email = EmailMessage(policy=SMTP)
+    email = EmailMessage(policy=POLICY)
     email["Subject"] = message.subject
     email["From"] = message.sender or current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
@@ -24,12 +40,15 @@ def compose(message: OutboxMessage) -> EmailMessage:
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html", charset="utf-8")
     if message.calendar:
-        # iMIP (RFC 6047): the calendar is an alternative body part whose Content-Type carries the METHOD.
+        # iMIP (RFC 6047): the calendar is the last alternative body part; its Content-Type carries the METHOD,
+        # which must equal the METHOD inside the calendar.
+        method = (message.calendar_method or "REQUEST").upper()
         email.add_alternative(
             message.calendar.encode("utf-8"),
             maintype="text",
             subtype="calendar",
-            params={"method": message.calendar_method or "REQUEST", "charset": "UTF-8"},
             cte="base64" if any(ord(c) > 127 for c in message.calendar) else "7bit",
         )
+        part = email.get_payload()[-1]
+        part.replace_header("Content-Type", f"text/calendar; method={method}; charset=UTF-8")
     return email

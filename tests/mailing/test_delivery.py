@@ -1,0 +1,296 @@
+"""Delivery that loses nothing, against a real SMTP server (aiosmtpd on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from network.extensions import db
+from network.mailing import subscriptions
+from network.mailing.delivery import BOUNCE_LIMIT, deliver_all, deliver_batch
+from network.mailing.models import FAILED, PENDING, SENT, SKIPPED, AddressHealth, OutboxMessage
+from network.mailing.outbox import queue_mail
+from network.timeutil import as_utc, utcnow
+from tests.support.mail import text_body
+
+from .helpers import add_subscribers, send_post
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _statuses() -> Counter:
+    return Counter(dict(db.session.execute(
+        select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)).all()))
+
+
+def test_post_to_500_subscribers_arrives_exactly_once_each_with_list_headers(app, smtp_server):
+    add_subscribers(500)
+    post = send_post(body="Hei!\n\n[Verkosto](https://kuntademokratia.example)")
+    assert post.recipient_count == 500
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 500, "one row per recipient, same commit"
+    report = deliver_all()
+    assert report.sent == 500 and report.failed == 0
+
+    by_recipient = Counter(r for item in smtp_server.received for r in item.rcpt_tos)
+    assert len(by_recipient) == 500
+    assert set(by_recipient.values()) == {1}
+    message_ids = set()
+    for item in smtp_server.received[:50]:
+        message = item.message
+        assert message["Subject"] == "Tervehdys verkostolle"
+        assert re.fullmatch(r"<[^<>@\s]+@[^<>@\s]+>", message["Message-ID"])
+        message_ids.add(message["Message-ID"])
+        assert message["List-Id"].endswith("<main.lists.kuntademokratia.example>")
+        unsubscribe = message["List-Unsubscribe"]
+        assert re.search(r"<http://localhost/unsubscribe/[^>]+>", unsubscribe)
+        assert re.search(r"<mailto:unsubscribe@kuntademokratia\.example\?subject=[^>]+>", unsubscribe)
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert message["List-Archive"] == "<http://localhost/posts>"
+        assert message["Precedence"] == "list"
+        assert "List-Post" not in message, "announcement list: replies not allowed"
+        assert message.get_content_type() == "multipart/alternative"
+        assert "Hei!" in text_body(message)
+        html = message.get_body(preferencelist=("html",)).get_content()
+        assert '<a href="https://kuntademokratia.example"' in html
+    assert len(message_ids) == 50
+    assert _statuses() == Counter({SENT: 500})
+
+
+def test_list_post_header_when_replies_are_allowed(app, smtp_server):
+    mailing_list = subscriptions.main_list()
+    mailing_list.post_address = "verkosto-lista@kuntademokratia.example"
+    add_subscribers(1)
+    send_post()
+    deliver_all()
+    message = smtp_server.messages_to("sub00000@example.fi")[0]
+    assert message["List-Post"] == "<mailto:verkosto-lista@kuntademokratia.example>"
+
+
+def test_swedish_subscribers_get_the_swedish_text(app, smtp_server):
+    add_subscribers(1, language="sv", prefix="sv")
+    add_subscribers(1, language="fi", prefix="fi")
+    add_subscribers(1, language="en", prefix="en")
+    send_post(subject="Hei", body="Suomeksi", subject_sv="Hej", body_sv="På svenska")
+    deliver_all()
+    swedish = smtp_server.messages_to("sv00000@example.fi")[0]
+    assert swedish["Subject"] == "Hej" and "På svenska" in text_body(swedish)
+    assert "Avsluta" in text_body(swedish) or "unsubscribe" in text_body(swedish).lower()
+    finnish = smtp_server.messages_to("fi00000@example.fi")[0]
+    assert finnish["Subject"] == "Hei" and "Suomeksi" in text_body(finnish)
+    english = smtp_server.messages_to("en00000@example.fi")[0]
+    assert english["Subject"] == "Hei" and "Unsubscribe:" in text_body(english)
+
+
+def test_temporary_refusal_is_retried_and_delivered(app, smtp_server):
+    app.config["MAIL_RETRY_BASE_SECONDS"] = 0
+    add_subscribers(3)
+    smtp_server.refuse("sub00001@example.fi", "451 4.3.0 Try again later", "421 4.7.0 Busy")
+    send_post()
+    report = deliver_all()
+    assert report.retried == 2 and report.sent == 3 and report.failed == 0
+    assert len(smtp_server.messages_to("sub00001@example.fi")) == 1
+    row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "sub00001@example.fi"))
+    assert row.status == SENT and row.attempts == 2
+
+
+def test_backoff_waits_before_retrying(app, smtp_server):
+    add_subscribers(1)
+    smtp_server.refuse("sub00000@example.fi", "450 Mailbox busy")
+    send_post()
+    report = deliver_all()
+    assert report.retried == 1 and report.sent == 0
+    row = db.session.scalar(select(OutboxMessage))
+    assert row.status == PENDING and as_utc(row.next_attempt_at) > utcnow() + timedelta(seconds=50)
+    assert deliver_all().handled == 0, "not due yet"
+    row.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert deliver_all().sent == 1
+
+
+def test_permanent_refusal_fails_the_row_and_repeated_bounces_mark_the_address_failing(app, smtp_server, client):
+    add_subscribers(2)
+    address = "sub00000@example.fi"
+    smtp_server.refuse(address, *["550 5.1.1 No such user"] * BOUNCE_LIMIT)
+    for n in range(BOUNCE_LIMIT):
+        send_post(subject=f"Viesti {n}")
+        deliver_all()
+        row = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.recipient == address).order_by(OutboxMessage.id.desc()))
+        assert row.status == FAILED and row.last_error.startswith("550")
+    health = db.session.scalar(select(AddressHealth).where(AddressHealth.email == address))
+    assert health.bounce_count == BOUNCE_LIMIT and health.failing_since is not None
+    assert subscriptions.is_failing(address)
+
+    # No more sends to it: not even queued.
+    post = send_post(subject="Viimeinen")
+    assert post.recipient_count == 1
+    deliver_all()
+    assert smtp_server.messages_to(address) == []
+    assert len(smtp_server.messages_to("sub00001@example.fi")) == BOUNCE_LIMIT + 1
+
+
+def test_rows_queued_before_an_address_failed_or_unsubscribed_are_not_sent(app, smtp_server):
+    subscribers = add_subscribers(3)
+    send_post()
+    failing = AddressHealth(email=subscribers[0].email, bounce_count=3, failing_since=utcnow())
+    db.session.add(failing)
+    subscriptions.unsubscribe(subscribers[1], subscriptions.main_list())
+    db.session.commit()
+    report = deliver_all()
+    assert report.sent == 1 and report.skipped == 2
+    assert [r.rcpt_tos for r in smtp_server.received] == [[subscribers[2].email]]
+    reasons = set(db.session.scalars(select(OutboxMessage.last_error).where(OutboxMessage.status == SKIPPED)))
+    assert reasons == {"address is failing (repeated permanent bounces)", "unsubscribed before delivery"}
+
+
+def test_unconfirmed_and_unsubscribed_addresses_get_nothing(app, smtp_server):
+    add_subscribers(2, prefix="unconfirmed", confirmed=False)
+    add_subscribers(2, prefix="gone", active=False)
+    add_subscribers(1, prefix="ok")
+    post = send_post()
+    assert post.recipient_count == 1
+    deliver_all()
+    assert [r.rcpt_tos for r in smtp_server.received] == [["ok00000@example.fi"]]
+
+
+class Killed(BaseException):
+    """Stands for the worker process dying: nothing after it runs (not even except Exception blocks)."""
+
+
+def test_worker_stopped_half_way_and_restarted_delivers_the_rest_without_duplicates(app, smtp_server):
+    add_subscribers(200)
+    send_post()
+    sent_before_kill = []
+
+    def die_half_way(message):
+        sent_before_kill.append(message.recipient)
+        if len(sent_before_kill) == 60:
+            raise Killed
+
+    with pytest.raises(Killed):
+        deliver_batch(100, after_send=die_half_way)
+    db.session.rollback()
+    assert len(smtp_server.received) == 60
+    # The dead worker's claim still holds its other 40 rows: a second worker does not take them yet...
+    report = deliver_all(100)
+    assert report.sent == 100
+    assert _statuses()[PENDING] == 40
+    # ...until the claim expires.
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.status == PENDING)
+                       .values(claimed_until=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert deliver_all(100).sent == 40
+    counts = Counter(r for item in smtp_server.received for r in item.rcpt_tos)
+    assert len(counts) == 200 and set(counts.values()) == {1}
+
+
+def test_a_real_worker_process_killed_mid_batch_and_restarted(app, smtp_server, tmp_path):
+    """`flask mail deliver` in its own process, SIGKILLed while sending, then run again."""
+    add_subscribers(600)
+    send_post()
+    env = {
+        **os.environ,
+        "APP_CONFIG": "development",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_server.port),
+        "MAIL_BATCH_SIZE": "50",
+        "NETWORK_INLINE_WORKER": "0",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "mail", "deliver", "--once"]
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(smtp_server.received) < 120 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(10)
+    received_at_kill = len(smtp_server.received)
+    assert 0 < received_at_kill < 600, "the worker was killed mid-way"
+    # Time passes: the dead worker's claims expire.
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.status == PENDING)
+                       .values(claimed_until=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "sent" in result.stdout
+    counts = Counter(r for item in smtp_server.received for r in item.rcpt_tos)
+    assert len(counts) == 600
+    duplicates = {address: n for address, n in counts.items() if n > 1}
+    # At most the one message in flight when the process died (accepted by the server, not yet marked sent).
+    assert len(duplicates) <= 1, duplicates
+    db.session.expire_all()
+    assert _statuses() == Counter({SENT: 600})
+
+
+def test_server_that_drops_the_connection_is_retried(app, smtp_server):
+    app.config["MAIL_RETRY_BASE_SECONDS"] = 0
+    add_subscribers(3)
+    send_post()
+    smtp_server.refuse("sub00001@example.fi", "421 4.3.2 Service shutting down")
+    report = deliver_all()
+    assert report.sent == 3
+    counts = Counter(r for item in smtp_server.received for r in item.rcpt_tos)
+    assert set(counts.values()) == {1} and len(counts) == 3
+
+
+def test_unreachable_server_keeps_rows_for_later(app):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)
+    from network.extensions import mail
+
+    mail.init_app(app)
+    add_subscribers(2)
+    send_post()
+    report = deliver_batch()
+    assert report.retried == 2 and report.sent == 0
+    assert _statuses() == Counter({PENDING: 2})
+
+
+def test_without_mail_server_messages_are_written_as_eml_files(app, tmp_path):
+    app.config.update(MAIL_SERVER=None, MAIL_FILE_DIR=str(tmp_path))
+    add_subscribers(2)
+    send_post()
+    assert deliver_all().sent == 2
+    files = sorted(tmp_path.glob("*.eml"))
+    assert len(files) == 2
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in files[0].read_bytes()
+
+
+def test_subject_is_forced_onto_one_line_for_every_domain(app, smtp_server):
+    queue_mail("x@example.fi", "Hello\r\nBcc: victim@example.fi", "body", key="t:1",
+               headers={"X-Test": "a\r\nBcc: victim@example.fi"})
+    db.session.commit()
+    deliver_all()
+    (item,) = smtp_server.received
+    assert item.rcpt_tos == ["x@example.fi"]
+    assert "Bcc" not in item.message
+    assert item.message["Subject"] == "HelloBcc: victim@example.fi"
+
+
+def test_the_same_message_is_never_queued_twice_for_one_recipient(app):
+    from sqlalchemy.exc import IntegrityError
+
+    queue_mail("x@example.fi", "A", "body", key="same")
+    db.session.commit()
+    queue_mail("X@example.fi", "A", "body", key="same")
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_cli_delivers_with_a_progress_bar(app, smtp_server):
+    add_subscribers(30)
+    send_post()
+    result = app.test_cli_runner().invoke(args=["mail", "deliver", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "Delivering" in result.output and "sent 30" in result.output
+    assert len(smtp_server.received) == 30
