@@ -35,6 +35,7 @@ def delete_account(user, password: str) -> None:
             raise RegisterError({"password": str(_l(
                 "You are the last coordinator. Make someone else a coordinator before deleting your account."))})
     user_id = user.id
+    setattr(user, _orgs_privacy.ORIGINAL_EMAIL, user.email)
     anonymise_personal_data(user)
     db.session.flush()
     db.session.delete(user)

@@ -9,29 +9,16 @@ from ..extensions import db
 from ..privacy import personal_data_anonymiser, personal_data_exporter
 from .models import ImportUpload, MembershipApplication
 
+# The account's own exporter and anonymiser are in network/auth/privacy.py.
 
-@personal_data_exporter("account")
-def export_account(user) -> dict:
-    org = user.organisation
-    return _plain({
-        "name": user.name,
-        "email": user.email,
-        "title": user.title,
-        "role": user.role,
-        "language": user.language,
-        "public_profile": user.public_profile,
-        "organisation": {"id": org.id, "name_fi": org.name_fi, "name_sv": org.name_sv} if org else None,
-        "organisation_link_pending": user.organisation_link_pending,
-        "organisation_requested_name": user.organisation_requested_name,
-        "email_confirmed_at": user.email_confirmed_at,
-        "last_login_at": user.last_login_at,
-        "created_at": user.created_at,
-    })
+# Set by people.delete_account: the account anonymiser may blank the address before this one runs.
+ORIGINAL_EMAIL = "_email_before_deletion"
 
 
 def _applications_of(user) -> list[MembershipApplication]:
+    email = (getattr(user, ORIGINAL_EMAIL, None) or user.email or "").lower()
     return list(db.session.scalars(
-        select(MembershipApplication).where(MembershipApplication.contact_email == user.email.lower())
+        select(MembershipApplication).where(MembershipApplication.contact_email == email)
         .order_by(MembershipApplication.id)
     ))
 

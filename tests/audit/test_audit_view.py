@@ -1,0 +1,80 @@
+"""The coordinators' audit trail page: filters, pagination, access."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from network.audit.models import AuditEntry
+from network.audit.queries import AuditFilter, audit_statement
+from network.audit.trail import record_change
+from network.extensions import db
+from tests.conftest import create_user
+
+
+def _entries(coordinator):
+    other = create_user("other.coordinator@example.fi", "Olga Other", role="coordinator")
+    record_change(coordinator, "organisation.created", "organisation", 1, after={"name_fi": "Alpha"},
+                  summary="Alpha")
+    record_change(coordinator, "organisation.updated", "organisation", 1, before={"region": "uusimaa"},
+                  after={"region": "lappi"}, summary="Alpha")
+    record_change(other, "application.rejected", "application", 7, summary="<script>alert(1)</script>")
+    record_change(None, "account.deleted", "user", 99)
+    db.session.commit()
+    old = db.session.query(AuditEntry).filter_by(action="organisation.created").one()
+    old.created_at = datetime(2025, 1, 15, 10, 0, tzinfo=UTC)
+    db.session.commit()
+    return other
+
+
+def _actions(statement) -> list[str]:
+    return [e.action for e in db.session.scalars(statement)]
+
+
+def test_filters_as_plain_functions(app, coordinator):
+    other = _entries(coordinator)
+    assert _actions(audit_statement(AuditFilter(entity_type="organisation"))) == [
+        "organisation.updated", "organisation.created"]
+    assert _actions(audit_statement(AuditFilter(action="application.rejected"))) == ["application.rejected"]
+    assert _actions(audit_statement(AuditFilter(actor=str(other.id)))) == ["application.rejected"]
+    assert _actions(audit_statement(AuditFilter(actor="none"))) == ["account.deleted"]
+    assert _actions(audit_statement(AuditFilter(date_to=datetime(2025, 1, 15).date()))) == ["organisation.created"]
+    assert "organisation.created" not in _actions(audit_statement(AuditFilter(date_from=datetime(2025, 1, 16).date())))
+    assert _actions(audit_statement(AuditFilter(entity_type="organisation", entity_id=2))) == []
+
+
+def test_page_shows_who_what_when_and_changes(coordinator_client, coordinator):
+    _entries(coordinator)
+    html = coordinator_client.get("/admin/audit").get_data(as_text=True)
+    assert "4 entries" in html
+    assert "Kalle Coordinator" in html and "Olga Other" in html and "deleted account or the system" in html
+    assert "uusimaa" in html and "lappi" in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    filtered = coordinator_client.get("/admin/audit?entity_type=organisation&action=organisation.updated")
+    assert "1 entry" in filtered.get_data(as_text=True)
+    by_date = coordinator_client.get("/admin/audit?date_from=2025-01-01&date_to=2025-01-31").get_data(as_text=True)
+    assert "1 entry" in by_date
+    # A malformed date is ignored with a message next to the field, not an error page.
+    bad = coordinator_client.get("/admin/audit?date_from=not-a-date")
+    assert bad.status_code == 200 and 'id="date_from-error"' in bad.get_data(as_text=True)
+
+
+def test_pagination(coordinator_client, coordinator):
+    for n in range(60):
+        record_change(coordinator, "organisation.updated", "organisation", n)
+    db.session.commit()
+    first = coordinator_client.get("/admin/audit").get_data(as_text=True)
+    assert "60 entries" in first and 'rel="next"' in first
+    assert 'rel="prev"' in coordinator_client.get("/admin/audit?page=2").get_data(as_text=True)
+
+
+def test_only_coordinators(client, member_client):
+    assert member_client.get("/admin/audit").status_code == 403
+    response = client.get("/admin/audit")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_register_changes_land_in_the_audit_view(coordinator_client):
+    coordinator_client.post("/admin/organisations/new", data={"name_fi": "Auditoitava kunta", "kind": "municipality",
+                                                                "region": "kainuu"})
+    html = coordinator_client.get("/admin/audit?entity_type=organisation").get_data(as_text=True)
+    assert "organisation.created" in html and "Auditoitava kunta" in html
