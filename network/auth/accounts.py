@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.trail import record_change
 from ..extensions import db
+from ..mailing.models import OutboxMessage
 from ..mailing.outbox import queue_mail
 from ..permissions import COORDINATOR, MEMBER, ROLES
 from ..timeutil import utcnow
@@ -97,6 +98,16 @@ def _absolute_url(endpoint: str, **values: object) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
+def _queue_once(recipient: str, subject: str, body: str, key: str) -> None:
+    """Queue a link mail unless the very same one is already queued: two requests within the same second make
+    the same token (itsdangerous stamps whole seconds), and the same mail twice helps nobody."""
+    exists = db.session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.message_key == key, OutboxMessage.recipient == recipient)
+    )
+    if exists is None:
+        queue_mail(recipient, subject, body, key=key)
+
+
 def queue_confirmation_mail(user: User) -> None:
     token = make_token(CONFIRM_PURPOSE, {"uid": user.id, "email": user.email})
     link = _absolute_url("auth.confirm_email", token=token)
@@ -111,7 +122,7 @@ def queue_confirmation_mail(user: User) -> None:
             link=link,
             hours=hours,
         )
-    queue_mail(user.email, subject, body, key=f"confirm:{user.id}:{token[-12:]}")
+    _queue_once(user.email, subject, body, key=f"confirm:{user.id}:{token[-12:]}")
 
 
 def confirm_email(token: str) -> User:
@@ -169,7 +180,7 @@ def queue_password_reset(email: str) -> None:
             link=link,
             hours=current_app.config["TOKEN_MAX_AGE_RESET"] // 3600,
         )
-    queue_mail(user.email, subject, body, key=f"reset:{user.id}:{token[-12:]}")
+    _queue_once(user.email, subject, body, key=f"reset:{user.id}:{token[-12:]}")
 
 
 def check_reset_token(token: str) -> User:
