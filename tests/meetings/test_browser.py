@@ -1,0 +1,63 @@
+"""End to end in Chromium: the coordinator plans the year; a member registers for a meeting."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from network.meetings.models import Meeting, MeetingRegistration
+from network.timeutil import utc_to_helsinki
+from tests.conftest import PASSWORD, create_user
+
+from .conftest import make_meeting
+
+pytestmark = pytest.mark.browser
+
+
+def log_in_with_form(page, email: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.locator("main form button[type=submit], main form input[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url
+
+
+def test_coordinator_plans_the_year(page, db, orgs):
+    create_user("koordinaattori@example.fi", "Kaisa Koordinaattori", role="coordinator")
+    log_in_with_form(page, "koordinaattori@example.fi")
+    page.goto("/admin/meetings/plan/2027")
+    assert page.locator("fieldset").count() == 4
+    first_day = page.locator("#meetings-0-day")
+    first_day.fill("2027-02-18")
+    page.fill("#meetings-3-venue", "Tampere-talo")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/meetings\?year=2027"))
+    rows = page.locator("main table tbody tr")
+    assert rows.count() == 4
+    assert page.locator("[role=alert]").count() == 0
+    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).all()
+    assert len(meetings) == 4
+    assert utc_to_helsinki(meetings[0].starts_at).date().isoformat() == "2027-02-18"
+    assert meetings[3].kind == "democracy_day" and meetings[3].venue == "Tampere-talo"
+    # The public list shows them too.
+    page.goto("/meetings")
+    assert page.locator("main .card").count() >= 4
+
+
+def test_member_registers_for_a_meeting(page, db):
+    meeting = make_meeting(title_fi="Kevään verkostotapaaminen", capacity=10)
+    create_user("jasen@example.fi", "Jaana Jäsen")
+    log_in_with_form(page, "jasen@example.fi")
+    page.goto("/meetings")
+    page.get_by_role("link", name="Kevään verkostotapaaminen").click()
+    page.locator("input[type=radio][value=remote]").check()
+    page.locator("form[action$='/register'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("form[action$='/registration/cancel']").count() == 1
+    registration = db.session.scalar(select(MeetingRegistration))
+    assert registration.meeting_id == meeting.id and registration.mode == "remote"
+    page.goto("/my/meetings")
+    assert page.get_by_role("link", name="Kevään verkostotapaaminen").count() == 1
