@@ -1,0 +1,118 @@
+"""Languages: the switcher without login, <html lang>, translated text, dates in Europe/Helsinki per language."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from flask_babel import force_locale
+
+from network.i18n import format_day, format_when, localized
+
+from ..auth.helpers import user_by_email
+
+HEADINGS = {
+    "fi": "<h1>Kuntademokratiaverkosto</h1>",
+    "sv": "<h1>Nätverket för kommunal demokrati</h1>",
+    "en": "<h1>Municipal Democracy Network</h1>",
+}
+
+
+def test_finnish_is_the_default(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="fi">' in page
+    assert HEADINGS["fi"] in page
+    assert "Siirry sisältöön" in page  # the skip link
+    assert "Demokratiapäivä" in page
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "fi"])
+def test_language_switch_without_login(client, lang):
+    response = client.post("/language", data={"lang": lang, "next": "/?x=1"})
+    assert response.status_code == 302 and response.headers["Location"] == "/?x=1"
+    page = client.get("/").get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page
+    assert HEADINGS[lang] in page
+    assert f'value="{lang}" lang="{lang}"\n                 aria-current="true"' in page
+
+
+def test_swedish_texts(client):
+    client.post("/language", data={"lang": "sv"})
+    page = client.get("/").get_data(as_text=True)
+    assert "Demokratidagen" in page
+    assert "Hoppa till innehållet" in page
+    assert "Logga in" in page
+
+
+def test_unknown_language_is_ignored(client):
+    client.post("/language", data={"lang": "de"})
+    assert '<html lang="fi">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_saves_a_logged_in_users_choice(member_client, member):
+    member_client.post("/language", data={"lang": "en"})
+    assert user_by_email(member.email).language == "en"
+
+
+def test_language_switch_posted_without_csrf_token_is_refused(csrf_app):
+    client = csrf_app.test_client()
+    response = client.post("/language", data={"lang": "sv"})
+    assert response.status_code == 400
+    assert "Lomake on vanhentunut" in response.get_data(as_text=True)
+    assert '<html lang="fi">' in client.get("/").get_data(as_text=True)
+
+
+# 09:30 UTC on 15 October 2026 is 12:30 in Helsinki (summer time, UTC+3).
+SUMMER = datetime(2026, 10, 15, 9, 30, tzinfo=UTC)
+# 10:00 UTC on 15 January 2026 is 12:00 in Helsinki (UTC+2).
+WINTER = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
+# 22:30 UTC on 1 March is already 2 March in Helsinki.
+LATE = datetime(2026, 3, 1, 22, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("lang", "summer", "winter", "late"),
+    [
+        ("fi", "15.10.2026 12.30", "15.1.2026 12.00", "2.3.2026 0.30"),
+        ("sv", "15 okt. 2026 12:30", "15 jan. 2026 12:00", "2 mars 2026 00:30"),
+        ("en", "Oct 15, 2026, 12:30\u202fPM", "Jan 15, 2026, 12:00\u202fPM", "Mar 2, 2026, 12:30\u202fAM"),
+    ],
+)
+def test_when_is_in_helsinki_time_formatted_per_language(app, lang, summer, winter, late):
+    with app.test_request_context(), force_locale(lang):
+        assert format_when(SUMMER) == summer
+        assert format_when(WINTER) == winter
+        assert format_when(LATE) == late
+        # A naive value (as SQLite gives back) is UTC.
+        assert format_when(SUMMER.replace(tzinfo=None)) == summer
+        assert format_when(None) == ""
+
+
+def test_day_and_long_formats(app):
+    with app.test_request_context():
+        with force_locale("fi"):
+            assert format_day(date(2026, 10, 15), "long") == "15. lokakuuta 2026"
+            assert format_day(LATE) == "2.3.2026"  # the Helsinki date of a UTC datetime
+            assert "+0300" in format_when(SUMMER, "long")
+        with force_locale("sv"):
+            assert format_day(date(2026, 10, 15), "long") == "15 oktober 2026"
+
+
+def test_when_filter_in_templates_follows_the_session_language(app, client):
+    client.post("/language", data={"lang": "sv"})
+    with app.test_request_context():
+        from flask import render_template_string, session
+
+        session["lang"] = "sv"
+        assert render_template_string("{{ value|when }}", value=SUMMER) == "15 okt. 2026 12:30"
+
+
+def test_localized_user_content(app):
+    with app.test_request_context():
+        with force_locale("sv"):
+            assert localized("Kokous", "Möte") == "Möte"
+            assert localized("Kokous", None) == "Kokous"
+        with force_locale("fi"):
+            assert localized("Kokous", "Möte") == "Kokous"
+        with force_locale("en"):
+            assert localized("Kokous", "Möte") == "Kokous"
