@@ -30,3 +30,12 @@ def coordinator_client(app, coordinator):
     client = app.test_client()
     log_in(client, coordinator)
     return english(client)
+
+
+@pytest.fixture
+def english_rules(app):
+    """Rules called as plain functions (no request) answer in English, so tests can read their messages."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield

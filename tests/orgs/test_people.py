@@ -18,6 +18,8 @@ from tests.conftest import PASSWORD, create_user
 
 from .helpers import make_org
 
+pytestmark = pytest.mark.usefixtures("english_rules")
+
 
 def test_export_contains_everything_about_the_person(member_client, member, coordinator):
     org = make_org("Tampereen kaupunki", actor=coordinator)
