@@ -58,3 +58,13 @@ def orgs(app):
         "turku": make_org("Turun kaupunki", "varsinais-suomi"),
         "soste": make_org("SOSTE ry", "uusimaa", kind="civil_society"),
     }
+
+
+def fi(message: str, **values) -> str:
+    """The Finnish (default interface language) text of a message, checking that it is translated."""
+    from flask_babel import force_locale, gettext
+
+    with force_locale("fi"):
+        text = gettext(message, **values)
+    assert text != message % values if values else text != message, f"not translated: {message}"
+    return text

@@ -15,7 +15,7 @@ from network.privacy import anonymise_personal_data, export_personal_data
 from network.timeutil import utcnow
 from tests.conftest import create_user
 
-from .conftest import make_meeting
+from .conftest import fi, make_meeting
 
 
 def count(db, **filters) -> int:
@@ -32,7 +32,7 @@ def test_register_and_twice_is_refused(app, db, member):
     assert registration.status == "registered" and registration.user_id == member.id
     with pytest.raises(RegistrationError) as error:
         rules.register(meeting, email=member.email.upper(), name=member.name, mode="remote", user=member)
-    assert "already registered" in str(error.value)
+    assert str(error.value) == fi("You are already registered for this meeting.")
     db.session.rollback()
     assert count(db) == 1
 
@@ -41,7 +41,7 @@ def test_registering_after_the_deadline_is_refused(app, db, member):
     meeting = make_meeting(registration_deadline=utcnow() - timedelta(minutes=1))
     with pytest.raises(RegistrationError) as error:
         rules.register(meeting, email=member.email, name=member.name, mode="in_person")
-    assert "closed" in str(error.value)
+    assert str(error.value) == fi("Registration for this meeting has closed.")
     db.session.rollback()
     assert count(db) == 0
 
