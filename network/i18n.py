@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from babel.dates import get_datetime_format
 from flask import Flask, current_app, has_request_context, request, session
@@ -62,7 +63,20 @@ def format_day(value: date | None, style: str = "medium") -> str:
     return format_date(value, style)
 
 
+def _core_catalog_last(app: Flask) -> None:
+    """Flask-Babel merges the domains' catalogs in order, a later one overriding an earlier one for the same
+    message. The layout, menu, error pages and the network's name live in the core catalog: put it last so that
+    no domain's catalog can translate those shared terms differently."""
+    config = app.extensions.get("babel")
+    if config is None:
+        return
+    core = [d for d in config.translation_directories if Path(d).parent.name == "core"]
+    others = [d for d in config.translation_directories if d not in core]
+    config.translation_directories = others + core
+
+
 def init_app(app: Flask) -> None:
+    _core_catalog_last(app)
     app.jinja_env.globals.update(
         current_language=current_language,
         language_names=LANGUAGE_NAMES,

@@ -1,0 +1,159 @@
+"""The site in a real Chromium: languages, register -> confirm by mail -> log in, keyboard use, and axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from network.mailing.delivery import deliver_all
+
+from ..auth.helpers import GOOD_PASSWORD, make_account, make_organisation
+from ..support.mail import links_in
+
+pytestmark = pytest.mark.browser
+
+
+def _lang(page) -> str:
+    return page.evaluate("document.documentElement.lang")
+
+
+def _log_in(page, email: str, password: str = GOOD_PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("Sähköposti").fill(email)
+    page.get_by_label("Salasana", exact=True).fill(password)
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    page.wait_for_load_state()
+
+
+def test_home_and_language_switch(page):
+    page.goto("/")
+    assert _lang(page) == "fi"
+    assert page.locator("h1").inner_text() == "Kuntademokratiaverkosto"
+
+    page.get_by_role("button", name="Svenska").click()
+    page.wait_for_url("**/")
+    assert _lang(page) == "sv"
+    assert page.locator("h1").inner_text() == "Nätverket för kommunal demokrati"
+    assert page.get_by_role("heading", name="Vad nätverket gör").is_visible()
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url("**/")
+    assert _lang(page) == "en"
+    assert page.locator("h1").inner_text() == "Municipal Democracy Network"
+
+    # The choice sticks while browsing, also on other pages.
+    page.goto("/login")
+    assert _lang(page) == "en"
+    assert page.locator("h1").inner_text() == "Log in"
+
+
+def test_register_confirm_by_mail_and_log_in(page, smtp_server):
+    make_organisation("Vaasan kaupunki", "Vasa stad")
+    page.goto("/register")
+    page.get_by_label("Nimi", exact=True).fill("Erik Lindqvist")
+    page.get_by_label("Sähköposti").fill("Erik.Lindqvist@Vaasa.example")
+    page.get_by_label("Salasana", exact=True).fill(GOOD_PASSWORD)
+    page.get_by_label("Salasana uudelleen").fill(GOOD_PASSWORD)
+    page.get_by_label("Organisaatio", exact=True).select_option(label="Vaasan kaupunki")
+    page.get_by_label("Käyttökieli").select_option("sv")
+    page.get_by_role("button", name="Luo tili").click()
+    page.wait_for_url("**/login")
+    assert "Tili on luotu." in page.locator(".flashes").inner_text()
+
+    report = deliver_all()
+    assert report.sent == 1, report.errors
+    [message] = smtp_server.messages_to("erik.lindqvist@vaasa.example")
+    assert message["Subject"] == "Bekräfta din e-postadress"
+    [link] = [link for link in links_in(message) if "/confirm/" in link]
+    assert link.startswith(page.url.split("/login")[0])  # the link points at this site
+
+    page.goto(link)
+    page.wait_for_url("**/login")
+    assert "Sähköpostiosoitteesi on vahvistettu." in page.locator(".flashes").inner_text()
+
+    page.get_by_label("Sähköposti").fill("erik.lindqvist@vaasa.example")
+    page.get_by_label("Salasana", exact=True).fill(GOOD_PASSWORD)
+    page.get_by_label("Muista minut").check()
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    page.wait_for_url("**/")
+    # Logged in, in the language chosen at registration, with a lasting remember cookie.
+    assert _lang(page) == "sv"
+    assert "Välkommen, Erik Lindqvist!" in page.locator(".flashes").inner_text()
+    assert page.get_by_role("link", name="Erik Lindqvist").is_visible()
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert "remember_token" in cookies and cookies["remember_token"]["httpOnly"]
+
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("link", name="Logga in").first.is_visible()
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href')]")
+    assert focused == ["skip-link", "#main"]
+    assert page.locator(".skip-link").is_visible()  # shown when focused
+    assert page.locator(".skip-link").inner_text() == "Siirry sisältöön"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # The next Tab lands inside the main content, not back in the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
+
+
+def test_focus_is_visible(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the first language button
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
+SERIOUS = {"serious", "critical"}
+
+
+def _axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+
+
+def test_axe_on_public_pages(page):
+    problems = {}
+    for path in ("/", "/login", "/register", "/reset", "/no-such-page"):
+        page.goto(path)
+        problems[path] = _axe_violations(page)
+    page.get_by_role("button", name="Svenska").click()
+    page.wait_for_url("**/no-such-page")
+    problems["/no-such-page (sv)"] = _axe_violations(page)
+    page.goto("/")
+    problems["/ (sv)"] = _axe_violations(page)
+    # A form with errors, as a person sees it after a bad submit.
+    page.goto("/register")
+    page.locator("form.form button[type=submit], form.form input[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").is_visible()
+    problems["/register (errors)"] = _axe_violations(page)
+    assert not any(problems.values()), problems
+
+
+def test_axe_on_profile_and_administration(page):
+    make_account("kaisa@example.fi", role="coordinator", name="Kaisa Koordinaattori")
+    _log_in(page, "kaisa@example.fi")
+    problems = {}
+    for path in ("/profile", "/admin/users"):
+        page.goto(path)
+        problems[path] = _axe_violations(page)
+    assert not any(problems.values()), problems
+
+
+def test_axe_check_is_not_vacuous(page):
+    """The same check finds a planted problem (grey text on white), so a clean result above means something."""
+    page.goto("/")
+    page.evaluate("document.querySelector('main p').style.color = '#c8c8c8'")
+    assert any(v.startswith("color-contrast (serious)") for v in _axe_violations(page))
