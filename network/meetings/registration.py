@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..mailing.outbox import queue_mail
@@ -46,12 +46,14 @@ def counts_against_capacity(meeting: Meeting, mode: str) -> bool:
     return meeting.mode == ONLINE or mode == IN_PERSON
 
 
+def lock(meeting: Meeting) -> None:
+    """Serialise changes to one meeting's registrations (a row lock on PostgreSQL; SQLite locks the database),
+    so that two people cannot take the last place at the same time."""
+    if meeting.id is not None:
+        db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+
+
 def places_taken(meeting: Meeting, exclude_id: int | None = None) -> int:
-    statement = select(func.count(MeetingRegistration.id)).where(
-        MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == REGISTERED
-    )
-    if exclude_id is not None:
-        statement = statement.where(MeetingRegistration.id != exclude_id)
     registrations = db.session.scalars(
         select(MeetingRegistration).where(
             MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == REGISTERED
@@ -120,6 +122,7 @@ def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object
         raise RegistrationError(_l("This field is required."), "email")
     _check_open(meeting)
     _check_mode(meeting, mode)
+    lock(meeting)
     registration = find_registration(meeting, email)
     if registration is not None and registration.is_active:
         raise RegistrationError(_l("You are already registered for this meeting."))
@@ -143,6 +146,7 @@ def change_mode(registration: MeetingRegistration, mode: str) -> MeetingRegistra
         raise RegistrationError(_l("You are not registered for this meeting."))
     _check_open(meeting)
     _check_mode(meeting, mode)
+    lock(meeting)
     if mode == registration.mode:
         return registration
     _place(registration, meeting, mode)
@@ -156,6 +160,7 @@ def cancel_registration(registration: MeetingRegistration, status: str = REGISTR
     meeting = registration.meeting
     if meeting.is_past:
         raise RegistrationError(_l("The meeting is already over."))
+    lock(meeting)
     registration.status = status
     registration.waitlisted_at = None
     registration.updated_at = utcnow()
@@ -223,6 +228,7 @@ def respond_by_email(meeting: Meeting, email: str, name: str | None, answer: str
     email = normalise_email(email)
     if not email:
         raise RegistrationError(_l("This field is required."), "email")
+    lock(meeting)
     registration = find_registration(meeting, email)
     if answer == "no":
         if registration is None:

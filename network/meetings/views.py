@@ -25,6 +25,7 @@ from ..i18n import current_language
 from ..markup import render_markdown
 from ..orgs.models import Organisation
 from ..orgs.regions import region_choices, region_name
+from ..pagination import paginate
 from ..permissions import coordinator_required
 from ..timeutil import helsinki_to_utc, utc_to_helsinki, utcnow
 from . import materials as material_rules
@@ -269,19 +270,13 @@ def cancel_registration(meeting_id: int):
 @bp.get("/my/meetings")
 @login_required
 def my_meetings():
-    registrations = db.session.scalars(
-        select(MeetingRegistration)
-        .join(Meeting)
-        .where(
-            or_(MeetingRegistration.user_id == current_user.id, MeetingRegistration.email == current_user.email),
-            MeetingRegistration.status.in_(ACTIVE_STATUSES),
-        )
-        .order_by(Meeting.starts_at.desc())
-    ).all()
     now = utcnow()
-    upcoming = [r for r in registrations if r.meeting.ends_utc >= now]
-    upcoming.reverse()
-    past = [r for r in registrations if r.meeting.ends_utc < now]
+    mine = select(MeetingRegistration).join(Meeting).where(
+        or_(MeetingRegistration.user_id == current_user.id, MeetingRegistration.email == current_user.email),
+        MeetingRegistration.status.in_(ACTIVE_STATUSES),
+    )
+    upcoming = db.session.scalars(mine.where(Meeting.ends_at >= now).order_by(Meeting.starts_at)).all()
+    past = paginate(mine.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc()))
     return render_template("meetings/my_meetings.html", upcoming=upcoming, past=past)
 
 
