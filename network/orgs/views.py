@@ -6,12 +6,12 @@ import json
 import secrets
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import delete, select
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import current_language
 from ..pagination import paginate
 from ..permissions import coordinator_required
@@ -104,6 +104,7 @@ def detail(org_id: int):
 
 
 @bp.route("/organisations/apply", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("ORG_APPLICATION_RATE_LIMIT", "10 per hour"), methods=["POST"])
 def apply():
     form = ApplicationForm()
     if form.validate_on_submit():

@@ -188,3 +188,10 @@ def test_link_requests_confirm_and_reject(coordinator_client, coordinator):
     assert "No one is waiting" in coordinator_client.get("/admin/organisations/link-requests").get_data(as_text=True)
     # A person no longer waiting cannot be confirmed again.
     assert coordinator_client.post(f"/admin/organisations/link-requests/{chosen.id}/reject").status_code == 404
+
+
+def test_applications_are_rate_limited(client):
+    client.application.config["ORG_APPLICATION_RATE_LIMIT"] = "2 per hour"
+    for _ in range(2):
+        assert client.post("/organisations/apply", data={}).status_code == 422
+    assert client.post("/organisations/apply", data={}).status_code == 429

@@ -96,3 +96,19 @@ def test_member_deletes_the_account_through_the_pages(member_client, member):
     assert db.session.scalar(select(func.count(User.id))) == 0
     # Logged out.
     assert member_client.get("/me/data").status_code == 302
+
+
+def test_delete_account_anonymises_meeting_registrations(app, member):
+    meetings = pytest.importorskip("network.meetings.models")
+    from .helpers import make_meeting
+
+    org = make_org("Isäntä")
+    meeting = make_meeting(org)
+    registration = meetings.MeetingRegistration(meeting_id=meeting.id, user_id=member.id, email=member.email,
+                                                name=member.name)
+    db.session.add(registration)
+    db.session.commit()
+    delete_account(member, PASSWORD)
+    db.session.commit()
+    db.session.refresh(registration)
+    assert registration.user_id is None and registration.email is None and registration.name is None
