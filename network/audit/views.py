@@ -10,6 +10,7 @@ from ..permissions import coordinator_required
 from . import privacy as _privacy  # noqa: F401  (registers the audit trail's personal-data hooks)
 from . import queries
 from .forms import AuditFilterForm
+from .labels import action_label, entity_label
 
 bp = Blueprint("audit", __name__)
 
@@ -18,8 +19,8 @@ bp = Blueprint("audit", __name__)
 @coordinator_required
 def index():
     form = AuditFilterForm(request.args)
-    form.entity_type.choices = [("", _("Everything")), *((t, t) for t in queries.entity_types())]
-    form.action.choices = [("", _("All actions")), *((a, a) for a in queries.actions())]
+    form.entity_type.choices = [("", _("Everything")), *((t, entity_label(t)) for t in queries.entity_types())]
+    form.action.choices = [("", _("All actions")), *((a, action_label(a)) for a in queries.actions())]
     form.actor.choices = [
         ("", _("Everyone")),
         *((str(user_id), name) for user_id, name in queries.actors()),
@@ -44,4 +45,5 @@ def index():
         "date_to": filters.date_to.isoformat() if filters.date_to else None,
     }
     return render_template("audit/index.html", form=form, page=page, args=args,
-                           changed_fields=queries.changed_fields)
+                           changed_fields=queries.changed_fields, action_label=action_label,
+                           entity_label=entity_label)

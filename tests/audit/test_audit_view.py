@@ -77,4 +77,4 @@ def test_register_changes_land_in_the_audit_view(coordinator_client):
     coordinator_client.post("/admin/organisations/new", data={"name_fi": "Auditoitava kunta", "kind": "municipality",
                                                                 "region": "kainuu"})
     html = coordinator_client.get("/admin/audit?entity_type=organisation").get_data(as_text=True)
-    assert "organisation.created" in html and "Auditoitava kunta" in html
+    assert "Organisation added" in html and "Auditoitava kunta" in html
