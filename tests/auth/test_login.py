@@ -150,17 +150,18 @@ EVIL = [
 ]
 
 
-@pytest.mark.parametrize("target", EVIL)
-def test_next_off_the_site_is_refused_at_login(client, target):
+def test_next_off_the_site_is_refused_at_login(client):
     make_account("kalle@example.fi")
-    page = client.get("/login", query_string={"next": target}).get_data(as_text=True)
-    login_form = page[page.index('action="/login"'):]
-    assert '<input type="hidden" name="next" value="">' in login_form  # not even carried in the form
-    response = client.post(
-        "/login", query_string={"next": target}, data={"email": "kalle@example.fi", "password": GOOD_PASSWORD}
-    )
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    for target in EVIL:
+        page = client.get("/login", query_string={"next": target}).get_data(as_text=True)
+        login_form = page[page.index('action="/login"'):]
+        assert '<input type="hidden" name="next" value="">' in login_form, target  # not even carried in the form
+        response = client.post(
+            "/login", query_string={"next": target}, data={"email": "kalle@example.fi", "password": GOOD_PASSWORD}
+        )
+        assert response.status_code == 302, target
+        assert response.headers["Location"] == "/", target
+        client.post("/logout")
 
 
 @pytest.mark.parametrize("target", EVIL)
@@ -173,10 +174,10 @@ def test_next_on_the_site_is_kept_by_the_rule(target):
     assert safe_next_url(target) == target
 
 
-@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "/\\evil.example"])
-def test_next_off_the_site_is_refused_by_the_language_switch(client, target):
-    response = client.post("/language", data={"lang": "sv", "next": target})
-    assert response.headers["Location"] == "/"
+def test_next_off_the_site_is_refused_by_the_language_switch(client):
+    for target in ("https://evil.example", "//evil.example", "/\\evil.example"):
+        response = client.post("/language", data={"lang": "sv", "next": target})
+        assert response.headers["Location"] == "/", target
 
 
 def test_login_form_posted_without_csrf_token_is_400_with_a_localised_message(csrf_app):
