@@ -89,7 +89,35 @@ def submit_application(data: ApplicationData) -> MembershipApplication:
     )
     db.session.add(application)
     db.session.flush()
+    _queue_received_mails(application)
     return application
+
+
+def _queue_received_mails(application: MembershipApplication) -> None:
+    """A receipt to the applicant and a note to every coordinator, in the same transaction."""
+    from ..auth.models import User
+    from ..permissions import COORDINATOR
+
+    with force_locale(application.language):
+        subject = _("We received your application to the Municipal Democracy Network")
+        body = _(
+            "Hello %(name)s,\n\nthank you for the application of %(organisation)s to join the Municipal Democracy "
+            "Network. A coordinator will handle it and reply to this address.\n",
+            name=application.contact_name or "",
+            organisation=application.name_fi,
+        )
+    queue_mail(application.contact_email, subject, body, key=f"org-application:{application.id}:received")
+    link = _absolute_url("orgs.application_detail", application_id=application.id)
+    for coordinator in db.session.scalars(select(User).where(User.role == COORDINATOR)):
+        with force_locale(coordinator.language):
+            subject = _("New membership application: %(organisation)s", organisation=application.name_fi)
+            body = _(
+                "%(organisation)s (%(region)s) applied to join the network.\n\nHandle the application: %(link)s\n",
+                organisation=application.name_fi,
+                region=application.region_name,
+                link=link,
+            )
+        queue_mail(coordinator.email, subject, body, key=f"org-application:{application.id}:new")
 
 
 def _absolute_url(endpoint: str, **values) -> str:

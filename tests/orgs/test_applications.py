@@ -90,6 +90,21 @@ def test_application_for_an_existing_or_pending_name(client):
     assert "already waiting for a decision" in response.get_data(as_text=True)
 
 
+def _decision_mails() -> int:
+    return db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.message_key.endswith(":approved") | OutboxMessage.message_key.endswith(":rejected")))
+
+
+def test_applicant_gets_a_receipt_and_coordinators_a_note(app, coordinator):
+    create_user("ruotsi@example.fi", "Sv Coordinator", role="coordinator", language="sv")
+    create_user("member.only@example.fi", "Not Told")
+    application = _application()
+    mails = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
+    assert set(mails) == {"elias.kinnunen@example.fi", "coordinator@example.fi", "ruotsi@example.fi"}
+    assert f"/admin/organisations/applications/{application.id}" in mails["coordinator@example.fi"].body_text
+    assert mails["ruotsi@example.fi"].subject.startswith("Ny medlemsansökan")
+
+
 def _application(**fields) -> MembershipApplication:
     values = {k: v for k, v in FORM.items() if k in ApplicationData.__dataclass_fields__}
     values.update(fields)
@@ -108,9 +123,10 @@ def test_approve_creates_the_organisation_and_tells_the_applicant(app, coordinat
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"organisation.created", "application.approved"} <= actions
     deliver_all()
-    [message] = smtp_server.messages_to("elias.kinnunen@example.fi")
-    assert "Nuorten Ääni ry" in text_body(message)
-    assert f"/organisations/{org.id}" in text_body(message)
+    received, approved = smtp_server.messages_to("elias.kinnunen@example.fi")
+    assert "Nuorten Ääni ry" in text_body(received)
+    assert "Nuorten Ääni ry" in text_body(approved)
+    assert f"/organisations/{org.id}" in text_body(approved)
     with pytest.raises(RegisterError):
         approve_application(application, coordinator)
 
@@ -123,7 +139,7 @@ def test_reject_needs_a_message_and_sends_it(app, coordinator):
     reject_application(application, "Ni är redan medlemmar via kommunen.", coordinator)
     db.session.commit()
     assert application.status == "rejected"
-    mail = db.session.scalar(select(OutboxMessage))
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.message_key.endswith(":rejected")))
     assert mail.recipient == "elias.kinnunen@example.fi"
     assert "Ni är redan medlemmar via kommunen." in mail.body_text
     assert mail.subject == "Er ansökan till Nätverket för kommunal demokrati"
@@ -142,7 +158,7 @@ def test_coordinator_decides_through_the_pages(coordinator_client):
     response = coordinator_client.post(f"/admin/organisations/applications/{application.id}/approve")
     assert response.status_code == 302
     assert db.session.scalar(select(Organisation.name_fi)) == "Nuorten Ääni ry"
-    assert _count(OutboxMessage) == 1
+    assert _decision_mails() == 1
 
 
 def test_approving_a_clashing_application_changes_nothing(coordinator_client):
@@ -152,7 +168,7 @@ def test_approving_a_clashing_application_changes_nothing(coordinator_client):
     assert "already has an organisation with this name" in page
     coordinator_client.post(f"/admin/organisations/applications/{application.id}/approve")
     db.session.refresh(application)
-    assert application.status == "pending" and _count(Organisation) == 1 and _count(OutboxMessage) == 0
+    assert application.status == "pending" and _count(Organisation) == 1 and _decision_mails() == 0
 
 
 def test_members_cannot_decide(member_client):
