@@ -128,7 +128,7 @@ class DeleteForm(FlaskForm):
 class RegistrationForm(FlaskForm):
     mode = RadioField(_l("I will take part"), choices=attendance_choices, default=IN_PERSON,
                       validators=[InputRequired(REQUIRED)])
-    submit = SubmitField(_l("Register"))
+    submit = SubmitField(_l("Register for the meeting"))
 
 
 class CancelRegistrationForm(FlaskForm):

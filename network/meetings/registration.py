@@ -204,7 +204,7 @@ def _tell_promoted(registration: MeetingRegistration) -> None:
         body = "\n\n".join([
             _("Hello %(name)s,", name=registration.name or registration.email),
             _("A place became free and you have moved from the waiting list to the participants of "
-              "\"%(title)s\" (%(when)s).", title=title, when=format_when(meeting.starts_at)),
+              "\"%(title)s\" (%(when)s).", title=title, when=format_when(meeting.starts_utc, "short")),
             _("If you can no longer attend, please cancel your registration so that the next person gets the "
               "place: %(url)s", url=url),
             _("Municipal Democracy Network"),

@@ -15,6 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import extract, or_, select
@@ -88,8 +89,18 @@ def _labels() -> dict:
         "region_label": lambda code: region_name(code, current_language()),
         "render_markdown": render_markdown,
         "webcal_url": webcal_url,
+        "meeting_time": meeting_time,
         "now": utcnow,
     }
+
+
+def meeting_time(meeting: Meeting, style: str = "full") -> str:
+    """When a meeting is, in Finnish time: "Thursday 18 February 2027, 12:00–16:00" in the interface language."""
+    starts, ends = utc_to_helsinki(meeting.starts_at), utc_to_helsinki(meeting.ends_at)
+    if starts.date() == ends.date():
+        return _("%(day)s, %(start)s–%(end)s", day=format_date(meeting.starts_utc, style),
+                 start=format_time(meeting.starts_utc, "short"), end=format_time(meeting.ends_utc, "short"))
+    return f"{format_datetime(meeting.starts_utc, 'short')} – {format_datetime(meeting.ends_utc, 'short')}"
 
 
 def webcal_url() -> str:
