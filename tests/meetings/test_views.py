@@ -429,3 +429,27 @@ def test_planner_refuses_a_second_democracy_day(coordinator_client, db, orgs):
     assert response.status_code == 422
     assert fi("This year already has its Democracy Day.") in response.get_data(as_text=True)
     assert count(db, Meeting) == 1
+
+
+def test_my_meetings_empty_state_and_pagination(member_client, member, db):
+    assert 'class="empty"' in member_client.get("/my/meetings").get_data(as_text=True)
+    for number in range(25):
+        meeting = make_meeting(title_fi=f"Mennyt tapaaminen {number:02d}",
+                               starts_at=helsinki(2025, 1, 6, 12) + timedelta(days=7 * number))
+        db.session.add(MeetingRegistration(meeting_id=meeting.id, user_id=member.id, email=member.email,
+                                           name=member.name, status="registered"))
+    db.session.commit()
+    first = member_client.get("/my/meetings").get_data(as_text=True)
+    second = member_client.get("/my/meetings?page=2").get_data(as_text=True)
+    assert "Mennyt tapaaminen 24" in first and "Mennyt tapaaminen 00" not in first
+    assert "Mennyt tapaaminen 00" in second and 'rel="next"' in first
+
+
+def test_participant_list_shows_organisation_and_kind(coordinator_client, db, orgs):
+    meeting = make_meeting()
+    person = create_user("osallistuja@example.fi", "Olli Osallistuja", organisation_id=orgs["soste"].id)
+    db.session.add(MeetingRegistration(meeting_id=meeting.id, user_id=person.id, email=person.email,
+                                       name=person.name, status="registered"))
+    db.session.commit()
+    page = coordinator_client.get(f"/admin/meetings/{meeting.id}/participants").get_data(as_text=True)
+    assert "Olli Osallistuja" in page and "SOSTE ry" in page and fi("Civil-society organisation") in page
