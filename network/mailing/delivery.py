@@ -63,35 +63,39 @@ def backoff(attempts: int) -> timedelta:
 
 def claim_batch(limit: int) -> tuple[str, list[int]]:
     """Claim up to `limit` due rows for this worker; returns the claim token and the claimed ids in order."""
-    now = utcnow()
-    due = (
-        OutboxMessage.status == PENDING,
-        OutboxMessage.next_attempt_at <= now,
-        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-    )
-    statement = select(OutboxMessage.id).where(*due).order_by(OutboxMessage.id).limit(limit)
-    if db.engine.dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True)
-    candidates = list(db.session.scalars(statement))
     token = secrets.token_hex(16)
-    if not candidates:
-        db.session.commit()
-        return token, []
-    # The conditional UPDATE makes the claim safe where row locks do not exist (SQLite): a row another worker
-    # claimed in the meantime no longer matches `due`.
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(candidates), *due)
-        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), claim_token=token)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    ids = list(
-        db.session.scalars(
-            select(OutboxMessage.id).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+    for _attempt in range(10):
+        now = utcnow()
+        due = (
+            OutboxMessage.status == PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
         )
-    )
-    return token, ids
+        statement = select(OutboxMessage.id).where(*due).order_by(OutboxMessage.id).limit(limit)
+        if db.engine.dialect.name == "postgresql":
+            statement = statement.with_for_update(skip_locked=True)
+        candidates = list(db.session.scalars(statement))
+        if not candidates:
+            db.session.commit()
+            return token, []
+        # The conditional UPDATE makes the claim safe where row locks do not exist (SQLite): a row another worker
+        # claimed in the meantime no longer matches `due`.
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(candidates), *due)
+            .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), claim_token=token)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        ids = list(
+            db.session.scalars(
+                select(OutboxMessage.id).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+            )
+        )
+        if ids:
+            return token, ids
+        # Another worker claimed these rows between our SELECT and UPDATE: look again.
+    return token, []
 
 
 def _write_eml(message: OutboxMessage) -> None:
@@ -162,17 +166,33 @@ def _smtp_error(exc: Exception) -> tuple[str, bool]:
     return f"{code} {text}", 500 <= code < 600
 
 
-def _skip_reason(message: OutboxMessage, health: AddressHealth | None) -> str | None:
-    """List traffic is not sent to an address that is failing or no longer subscribed."""
+def _skip_reason(message: OutboxMessage, health: AddressHealth | None, active: set[tuple[str, int]]) -> str | None:
+    """List traffic is not sent to an address that is failing or no longer subscribed.
+
+    Invitations and their updates (with a calendar part) go to everyone invited unless the address is failing:
+    a calendar entry must not be left stale.
+    """
     if message.list_id is None:
         return None
     if health is not None and health.failing_since is not None:
         return "address is failing (repeated permanent bounces)"
-    from .subscriptions import is_active_subscriber
-
-    if message.calendar is None and not is_active_subscriber(message.recipient, message.list_id):
+    if message.calendar is None and (message.recipient, message.list_id) not in active:
         return "unsubscribed before delivery"
     return None
+
+
+def _active_subscriptions(ids: list[int]) -> set[tuple[str, int]]:
+    """(address, list) pairs of the batch's list messages whose subscription is still active: one query a batch."""
+    from .models import Subscriber, Subscription
+
+    rows = db.session.execute(
+        select(Subscriber.email, Subscription.list_id)
+        .join(Subscription, Subscription.subscriber_id == Subscriber.id)
+        .join(OutboxMessage, (OutboxMessage.recipient == Subscriber.email)
+              & (OutboxMessage.list_id == Subscription.list_id))
+        .where(OutboxMessage.id.in_(ids), Subscription.active.is_(True), Subscriber.confirmed_at.is_not(None))
+    )
+    return {(email, list_id) for email, list_id in rows}
 
 
 def _envelope_sender(message: OutboxMessage) -> str:
@@ -197,6 +217,7 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
         return report
     recipients = set(db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.id.in_(ids))))
     health = {h.email: h for h in db.session.scalars(select(AddressHealth).where(AddressHealth.email.in_(recipients)))}
+    active = _active_subscriptions(ids)
 
     def mine(message_id: int) -> OutboxMessage | None:
         message = db.session.get(OutboxMessage, message_id)
@@ -210,7 +231,7 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
             message = mine(message_id)
             if message is None:
                 continue
-            reason = _skip_reason(message, health.get(message.recipient))
+            reason = _skip_reason(message, health.get(message.recipient), active)
             if reason:
                 _mark_skipped(message, reason, report)
                 continue
@@ -242,7 +263,7 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
             message = mine(message_id)
             if message is None:
                 continue
-            reason = _skip_reason(message, health.get(message.recipient))
+            reason = _skip_reason(message, health.get(message.recipient), active)
             if reason:
                 _mark_skipped(message, reason, report)
                 continue

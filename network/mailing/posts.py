@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from ..extensions import db
 from ..markup import markdown_to_text, render_markdown
@@ -114,7 +115,7 @@ def queue_due_posts(now: datetime | None = None) -> int:
     now = now or utcnow()
     statement = select(Post).where(Post.status == SCHEDULED, Post.scheduled_for <= now).order_by(Post.id)
     if db.engine.dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True)
+        statement = statement.options(lazyload(Post.mailing_list)).with_for_update(skip_locked=True, of=Post)
     posts = list(db.session.scalars(statement))
     for post in posts:
         queue_post(post)
@@ -302,7 +303,3 @@ def progress(key_filter: Any, failure_limit: int = 50) -> Progress:
 
 def post_progress(post: Post) -> Progress:
     return progress(OutboxMessage.message_key == post.message_key)
-
-
-def max_body_length() -> int:
-    return int(current_app.config.get("MAILING_MAX_BODY", MAX_BODY))
