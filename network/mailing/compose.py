@@ -27,6 +27,13 @@ class _Policy(EmailPolicy):
 POLICY = _Policy().clone(**{k: getattr(SMTP, k) for k in ("linesep", "max_line_length", "utf8", "cte_type")})
 
 
+def _cte(text: str) -> str:
+    """7bit for ASCII text, else quoted-printable (readable, and no guessing: the guess encodes the body twice)."""
+    if text.isascii() and all(len(line) <= 998 for line in text.splitlines()):
+        return "7bit"
+    return "quoted-printable"
+
+
 def compose(message: OutboxMessage) -> EmailMessage:
     email = EmailMessage(policy=POLICY)
     email["Subject"] = message.subject
@@ -36,9 +43,9 @@ def compose(message: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = message.message_id
     for name, value in (message.headers or {}).items():
         email[name] = value
-    email.set_content(message.body_text, subtype="plain", charset="utf-8")
+    email.set_content(message.body_text, subtype="plain", charset="utf-8", cte=_cte(message.body_text))
     if message.body_html:
-        email.add_alternative(message.body_html, subtype="html", charset="utf-8")
+        email.add_alternative(message.body_html, subtype="html", charset="utf-8", cte=_cte(message.body_html))
     if message.calendar:
         # iMIP (RFC 6047): the calendar is the last alternative body part; its Content-Type carries the METHOD,
         # which must equal the METHOD inside the calendar.

@@ -56,16 +56,21 @@ def export_mailing(user: Any) -> dict[str, Any]:
 
 @personal_data_anonymiser("mailing")
 def anonymise_mailing(user: Any) -> None:
-    """Remove the person's subscriptions and invitations; mail rows keep their counts but lose the address."""
-    email = user.email.lower()
-    for subscriber in _subscribers(user):
+    """Remove the person's subscriptions and invitations; mail rows keep their counts but lose the address.
+
+    The subscriber record is found by the account link too, because the account's own anonymiser may already have
+    replaced the e-mail address on the account.
+    """
+    subscribers = _subscribers(user)
+    emails = {user.email.lower(), *(s.email for s in subscribers)}
+    for subscriber in subscribers:
         db.session.delete(subscriber)
-    db.session.execute(delete(MeetingInvitation).where(MeetingInvitation.email == email))
-    db.session.execute(delete(AddressHealth).where(AddressHealth.email == email))
+    db.session.execute(delete(MeetingInvitation).where(MeetingInvitation.email.in_(emails)))
+    db.session.execute(delete(AddressHealth).where(AddressHealth.email.in_(emails)))
     db.session.execute(
-        delete(OutboxMessage).where(OutboxMessage.recipient == email, OutboxMessage.status == PENDING)
+        delete(OutboxMessage).where(OutboxMessage.recipient.in_(emails), OutboxMessage.status == PENDING)
     )
-    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == email)):
+    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient.in_(emails))):
         message.recipient = f"removed-{message.id}@invalid"
         message.body_text = ""
         message.body_html = None
