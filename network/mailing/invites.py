@@ -24,7 +24,7 @@ from ..tokens import TokenError, make_token, read_token
 from .links import absolute_url
 from .models import MailingList, MeetingInvitation, OutboxMessage, Subscriber
 from .posts import PLACEHOLDER_MANAGE, PLACEHOLDER_UNSUBSCRIBE, Progress, progress, queue_list_message
-from .subscriptions import find_subscriber, is_failing, list_name, recipients_statement
+from .subscriptions import find_subscriber, is_active_subscriber, is_failing, list_name, recipients_statement
 
 log = logging.getLogger(__name__)
 
@@ -250,9 +250,22 @@ def on_meeting_changed(meeting: Any, change: str = "updated", **_: Any) -> None:
             continue  # cancelled once: nothing more to tell
         if is_failing(invitation.email):
             continue
+        if not _still_wants_updates(meeting, invitation):
+            continue
         mailing_list = db.session.get(MailingList, invitation.list_id) if invitation.list_id else None
         subscriber = find_subscriber(invitation.email)
         _queue(meeting, method, change, invitation, mailing_list, subscriber)
+
+
+def _still_wants_updates(meeting: Any, invitation: MeetingInvitation) -> bool:
+    """Still subscribed to the list the invite came through, or registered for the meeting (then the calendar
+    entry must follow the meeting even after unsubscribing from the list)."""
+    if invitation.list_id and is_active_subscriber(invitation.email, invitation.list_id):
+        return True
+    from ..meetings.registration import find_registration
+
+    registration = find_registration(meeting, invitation.email)
+    return bool(registration is not None and registration.is_active)
 
 
 def invite_progress(meeting_id: int) -> Progress:

@@ -200,3 +200,23 @@ def test_failing_address_gets_no_invite(app, smtp_server, meeting):
     deliver_all()
     assert [r.rcpt_tos for r in smtp_server.received] == [[subscribers[1].email]]
     assert re.search("Kutsu|Invitation", smtp_server.received[0].message["Subject"])
+
+
+def test_updates_skip_those_who_unsubscribed_unless_registered(app, smtp_server, meeting):
+    from network.meetings.registration import respond_by_email
+
+    subscribers = add_subscribers(3)
+    invites.send_invites(meeting, subscriptions.main_list())
+    db.session.commit()
+    deliver_all()
+    main = subscriptions.main_list()
+    subscriptions.unsubscribe(subscribers[0], main)  # gone, not registered: no update
+    subscriptions.unsubscribe(subscribers[1], main)  # gone, but registered: the calendar entry must follow
+    respond_by_email(meeting, subscribers[1].email, subscribers[1].name, "yes")
+    db.session.commit()
+    later = meeting.starts_at + timedelta(hours=2)
+    meetings.update_meeting(meeting, _data(starts_at=later, ends_at=later + timedelta(hours=3)))
+    db.session.commit()
+    deliver_all()
+    updates = sorted(r.rcpt_tos[0] for r in smtp_server.received[3:])
+    assert updates == [subscribers[1].email, subscribers[2].email]
