@@ -120,13 +120,16 @@ def canonical_columns(headings: list[str]) -> list[str | None]:
     return [_ALIAS_TO_COLUMN.get(_heading_key(h or "")) for h in headings]
 
 
+def too_large_message(size: int) -> str:
+    return str(_l("The file is too large (%(size)s MB). The limit is %(limit)d MB.",
+                  size=f"{size / 1024 / 1024:.1f}", limit=MAX_UPLOAD_BYTES // 1024 // 1024))
+
+
 def check_upload(filename: str, content: bytes) -> str:
     """The file's type ('csv' or 'xlsx'); raises ImportFileError for a wrong type, size or empty file."""
     name = (filename or "").lower()
     if len(content) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(str(_l("The file is too large (%(size)s MB). The limit is %(limit)d MB.",
-                                     size=f"{len(content) / 1024 / 1024:.1f}",
-                                     limit=MAX_UPLOAD_BYTES // 1024 // 1024)))
+        raise ImportFileError(too_large_message(len(content)))
     if not name.endswith(EXTENSIONS):
         raise ImportFileError(str(_l("Choose a CSV or XLSX file (ending .csv or .xlsx).")))
     if not content.strip():

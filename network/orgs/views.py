@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from datetime import date, timedelta
 
@@ -10,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
 from ..i18n import current_language
@@ -250,6 +252,12 @@ def merge(org_id: int):
             db.session.rollback()
             flash(" ".join(error.errors.values()), "error")
             return redirect(url_for("orgs.merge", org_id=survivor.id))
+        except IntegrityError:
+            # Another domain's row would clash once moved (e.g. both were members of the same group).
+            db.session.rollback()
+            flash(_("The organisations could not be merged: some of their records would clash. Nothing was "
+                    "changed."), "error")
+            return redirect(url_for("orgs.merge", org_id=survivor.id))
         db.session.commit()
         flash(_("The organisations were merged: %(count)d records moved to %(name)s.",
                 count=sum(moved.values()), name=survivor.name), "success")
@@ -405,9 +413,14 @@ def import_upload():
     if form.validate_on_submit():
         upload = form.file.data
         filename = (upload.filename or "upload").rsplit("/", 1)[-1][:200]
-        # Read at most one byte over the limit: a huge file is refused without keeping it in memory.
-        content = upload.stream.read(importing.MAX_UPLOAD_BYTES + 1)
+        # The size is checked before reading: a huge file is refused without loading it into memory.
+        upload.stream.seek(0, os.SEEK_END)
+        size = upload.stream.tell()
+        upload.stream.seek(0)
         try:
+            if size > importing.MAX_UPLOAD_BYTES:
+                raise importing.ImportFileError(importing.too_large_message(size))
+            content = upload.stream.read()
             plan = importing.plan_import(filename, content)
         except importing.ImportFileError as error:
             db.session.rollback()
