@@ -109,6 +109,9 @@ def detail(org_id: int):
 @limiter.limit(lambda: current_app.config.get("ORG_APPLICATION_RATE_LIMIT", "10 per hour"), methods=["POST"])
 def apply():
     form = ApplicationForm()
+    if request.method == "GET" and current_user.is_authenticated:
+        form.contact_name.data = current_user.name
+        form.contact_email.data = current_user.email
     if form.validate_on_submit():
         data = applications.ApplicationData(
             name_fi=form.name_fi.data, name_sv=form.name_sv.data, kind=form.kind.data, region=form.region.data,
@@ -354,7 +357,9 @@ def link_requests():
     for user in requests_:
         form = LinkConfirmForm(prefix=f"u{user.id}")
         form.organisation.choices = _organisation_choices()
-        form.organisation.data = user.organisation_id or 0
+        # An organisation not listed at registration may have joined since: suggest it by name.
+        suggested = register.find_by_name(user.organisation_requested_name or "")
+        form.organisation.data = user.organisation_id or (suggested.id if suggested else 0)
         forms[user.id] = form
     return render_template("orgs/link_requests.html", requests=requests_, forms=forms, reject=ConfirmForm())
 

@@ -211,3 +211,16 @@ def test_applications_are_rate_limited(client):
     for _ in range(2):
         assert client.post("/organisations/apply", data={}).status_code == 422
     assert client.post("/organisations/apply", data={}).status_code == 429
+
+
+def test_unlisted_organisation_is_suggested_once_it_exists(coordinator_client):
+    org = make_org("Kyläyhdistys Kotiseutu ry", kind="civil_society")
+    user = create_user("olli@example.fi", "Olli", organisation_link_pending=True,
+                       organisation_requested_name="kylayhdistys kotiseutu RY")
+    html = coordinator_client.get("/admin/organisations/link-requests").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{org.id}">|<option value="{org.id}" selected>', html), user.id
+
+
+def test_logged_in_applicant_gets_contact_details_prefilled(member_client):
+    html = member_client.get("/organisations/apply").get_data(as_text=True)
+    assert 'value="member@example.fi"' in html and 'value="Maija Member"' in html
