@@ -65,6 +65,11 @@ class Config:
     # Requests that send mail (password reset, new confirmation link) per client address.
     MAIL_LINK_RATE_LIMIT = "5 per 10 minutes"
 
+    # Reverse proxies in front of the application (e.g. 1 for nginx before gunicorn). Their X-Forwarded-For and
+    # X-Forwarded-Proto are trusted that many hops deep, so that rate limits see the client's address rather than
+    # the proxy's, and links are built with https. 0 (the default) trusts no forwarded header.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
     # Sessions.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 
 from .extensions import db
 
@@ -50,7 +51,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        # The failed request may have left the session in a broken transaction; the page itself needs the
-        # database (the logged-in user), so start clean.
-        db.session.rollback()
-        return page(500, _("Something went wrong"), _("An unexpected error occurred. Please try again later."))
+        title, message = _("Something went wrong"), _("An unexpected error occurred. Please try again later.")
+        try:
+            # The failed request may have left the session in a broken transaction; the page itself needs the
+            # database (the logged-in user), so start clean.
+            db.session.rollback()
+            return page(500, title, message)
+        except Exception:  # the database itself is down: a page without the layout still says what happened
+            app.logger.exception("The error page could not be rendered")
+            body = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+            return body, 500

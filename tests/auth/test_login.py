@@ -207,3 +207,30 @@ def test_logout_without_csrf_token_is_refused(csrf_app):
     client.post("/login", data={"email": "kalle@example.fi", "password": GOOD_PASSWORD, "csrf_token": token})
     assert client.post("/logout").status_code == 400
     assert client.get("/profile").status_code == 200
+
+
+def _fail_login(client, address: str):
+    return client.post(
+        "/login",
+        data={"email": "kalle@example.fi", "password": "wrong-password-1"},
+        headers={"X-Forwarded-For": address},
+    )
+
+
+def test_forwarded_address_is_ignored_without_a_trusted_proxy(client):
+    """A client cannot escape the limit by sending a made-up X-Forwarded-For."""
+    for attempt in range(9):
+        assert _fail_login(client, f"198.51.100.{attempt}").status_code == 401
+    assert _fail_login(client, "198.51.100.99").status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(app):
+    from ..conftest import make_app
+
+    proxied = make_app(PROXY_COUNT=1)
+    with proxied.app_context():
+        client = proxied.test_client()
+        for _ in range(9):
+            assert _fail_login(client, "203.0.113.1").status_code == 401
+        assert _fail_login(client, "203.0.113.1").status_code == 429
+        assert _fail_login(client, "203.0.113.2").status_code == 401

@@ -138,6 +138,9 @@ def test_axe_on_public_pages(page):
     page.locator("form.form button[type=submit], form.form input[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator(".error-summary").is_visible()
+    # Focus goes to the summary, so a screen reader reads out what to correct; its links lead to the fields.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert page.locator(".error-summary a[href='#name']").count() == 1
     problems["/register (errors)"] = _axe_violations(page)
     assert not any(problems.values()), problems
 

@@ -89,3 +89,17 @@ def test_405(client):
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
     assert "<h1>Åtgärden är inte tillåten</h1>" in response.get_data(as_text=True)
+
+
+def test_500_page_survives_a_failing_layout(app):
+    """When even the layout cannot be rendered (e.g. the database is down), a plain localised page is served."""
+
+    def broken():
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/test-broken", "test_broken", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.jinja_env.globals["main_menu"] = lambda: 1 / 0  # the layout fails
+    response = app.test_client().get("/test-broken")
+    assert response.status_code == 500
+    assert "<h1>Jokin meni vikaan</h1>" in response.get_data(as_text=True)
