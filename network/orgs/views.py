@@ -453,7 +453,8 @@ def import_confirm():
     token = form.token.data or ""
     # The token must be the one this browser session was shown, and the upload this coordinator's own.
     upload = None
-    if form.validate_on_submit() and token and secrets.compare_digest(token, session.get(IMPORT_SESSION_KEY, "")):
+    expected = str(session.get(IMPORT_SESSION_KEY) or "")
+    if form.validate_on_submit() and token and secrets.compare_digest(token.encode(), expected.encode()):
         upload = db.session.scalar(
             select(ImportUpload).where(ImportUpload.token == token, ImportUpload.uploaded_by_id == current_user.id)
         )

@@ -299,3 +299,11 @@ def test_import_page_refuses_bad_files_next_to_the_field(coordinator_client, fil
     html = response.get_data(as_text=True)
     assert re.search(r'id="file-error">[^<]*' + re.escape(message), html)
     assert _count() == 0 and db.session.scalar(select(func.count(ImportUpload.id))) == 0
+
+
+def test_confirm_with_a_forged_token_changes_nothing(coordinator_client):
+    _upload(coordinator_client, "register.csv", csv_bytes(*ROWS))
+    for token in ("", "ä-not-ascii", "../../etc/passwd"):
+        response = coordinator_client.post("/admin/organisations/import/confirm", data={"token": token})
+        assert response.status_code == 302 and response.headers["Location"].endswith("/admin/organisations/import")
+    assert _count() == 0
