@@ -112,6 +112,7 @@ class Listed:
     title: str
     when: object = None
     url: str | None = None
+    cancelled: bool = False
 
 
 def _title(obj) -> str:
@@ -152,6 +153,7 @@ def hosted_meetings(org: Organisation) -> list[Listed]:
             title=_title(m),
             when=getattr(m, "starts_at", None),
             url=_url(("meetings.detail", "meetings.show", "meetings.meeting"), meeting_id=m.id, id=m.id),
+            cancelled=getattr(m, "status", None) == "cancelled",
         )
         for m in found
     ]

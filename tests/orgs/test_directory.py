@@ -105,9 +105,9 @@ def test_organisation_page_shows_public_people_and_hosted_meetings(client):
     assert "Bertta Private" not in html and "Cecilia Pending" not in html
     assert "0211675-2" in html and "https://www.tampere.fi" in html
     assert "has not hosted a network meeting yet" in html
-    make_meeting(org, "Demokratiapäivä Tampereella")
+    meeting = make_meeting(org, "Demokratiapäivä Tampereella")
     html = client.get(f"/organisations/{org.id}").get_data(as_text=True)
-    assert "Demokratiapäivä Tampereella" in html
+    assert f'<a href="/meetings/{meeting.id}">Demokratiapäivä Tampereella</a>' in html
 
 
 def test_unknown_organisation_is_404(client):
