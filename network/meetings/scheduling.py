@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, select
@@ -119,6 +120,8 @@ def validate(data: MeetingData, meeting_id: int | None = None) -> None:
     check_capacity(data.capacity)
     if data.mode in (ONLINE, HYBRID) and not data.online_url:
         raise MeetingError(_l("Give the link for joining online."), "online_url")
+    if data.online_url and urlsplit(data.online_url.strip()).scheme.lower() not in ("https", "http"):
+        raise MeetingError(_l("Enter a web address starting with https://."), "online_url")
     if data.mode in (IN_PERSON, HYBRID) and not (data.venue or data.address):
         raise MeetingError(_l("Give the venue or the address."), "venue")
     check_democracy_day(data.kind, data.starts_at, meeting_id)

@@ -53,6 +53,7 @@ from .models import (
     DEMOCRACY_DAY,
     NETWORK,
     REGISTERED,
+    SCHEDULED,
     WAITLISTED,
     WORKING_GROUP,
     Meeting,
@@ -583,6 +584,11 @@ def _create_plan(year: int, form: PlanForm, proposal) -> list[Meeting]:
     """Create the four meetings together: all or none."""
     created: list[Meeting] = []
     failed = False
+    existing = [m for m in scheduling.meetings_in_year(year) if m.is_network_meeting and m.status == SCHEDULED]
+    if len(existing) >= scheduling.MEETINGS_PER_YEAR:
+        form.form_errors.append(_("%(year)d already has its four network meetings: edit them in the year view.",
+                                  year=year))
+        return []
     for entry, item in zip(form.meetings.entries, proposal, strict=True):
         sub = entry.form
         if sub.day.data.year != year:

@@ -96,6 +96,7 @@ def test_cancelled_democracy_day_does_not_block_a_new_one(app, db):
         ({"mode": "online", "online_url": None}, "online_url"),
         ({"venue": None, "address": None}, "venue"),
         ({"title_fi": "  "}, "title_fi"),
+        ({"mode": "online", "online_url": "javascript://example.com/%0Aalert(1)"}, "online_url"),
     ],
 )
 def test_bad_meeting_data_is_rejected(app, db, fields, field):

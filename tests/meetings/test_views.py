@@ -194,6 +194,7 @@ def test_coordinator_creates_a_meeting_in_helsinki_time(coordinator_client, db, 
         ({"registration_deadline": "2026-05-21T12:00"}, "The registration deadline must be before the meeting starts."),
         ({"capacity": "-5"}, "The capacity cannot be negative."),
         ({"online_url": "javascript:alert(1)"}, "Enter a web address starting with https://."),
+        ({"online_url": "javascript://example.com/%0Aalert(1)"}, "Enter a web address starting with https://."),
     ],
 )
 def test_bad_meeting_input_changes_nothing(coordinator_client, db, fields, message):
@@ -453,3 +454,15 @@ def test_participant_list_shows_organisation_and_kind(coordinator_client, db, or
     db.session.commit()
     page = coordinator_client.get(f"/admin/meetings/{meeting.id}/participants").get_data(as_text=True)
     assert "Olli Osallistuja" in page and "SOSTE ry" in page and fi("Civil-society organisation") in page
+
+
+def test_planner_refuses_when_the_year_already_has_four(coordinator_client, db, orgs):
+    for month in (2, 5, 8):
+        make_meeting(starts_at=helsinki(2027, month, 11, 12))
+    make_meeting(starts_at=helsinki(2027, 11, 11, 12))
+    data = plan_form(coordinator_client.get("/admin/meetings/plan/2027").get_data(as_text=True))
+    response = coordinator_client.post("/admin/meetings/plan/2027", data=data)
+    assert response.status_code == 422
+    assert fi("%(year)d already has its four network meetings: edit them in the year view.", year=2027) in (
+        response.get_data(as_text=True))
+    assert count(db, Meeting) == 4
