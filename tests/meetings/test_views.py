@@ -466,3 +466,17 @@ def test_planner_refuses_when_the_year_already_has_four(coordinator_client, db, 
     assert fi("%(year)d already has its four network meetings: edit them in the year view.", year=2027) in (
         response.get_data(as_text=True))
     assert count(db, Meeting) == 4
+
+
+def test_a_200_mb_upload_is_refused_with_csrf_on(csrf_app, coordinator, db):
+    client = csrf_app.test_client()
+    log_in(client, coordinator)
+    meeting = make_meeting()
+    body = b"--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n\r\n%PDF-1.4\r\n--x--\r\n"
+    response = client.post(f"/admin/meetings/{meeting.id}/materials", input_stream=io.BytesIO(body),
+                           content_type="multipart/form-data; boundary=x",
+                           environ_overrides={"CONTENT_LENGTH": str(200 * 1024 * 1024)})
+    assert response.status_code == 303
+    assert "Tiedosto on liian suuri: enintään 20 Mt." in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+    assert count(db, MeetingMaterial) == 0
