@@ -196,6 +196,13 @@ def pending_applications() -> list[MembershipApplication]:
     ))
 
 
+def recently_decided(limit: int = 20) -> list[MembershipApplication]:
+    return list(db.session.scalars(
+        select(MembershipApplication).where(MembershipApplication.status != APPLICATION_PENDING)
+        .order_by(MembershipApplication.decided_at.desc(), MembershipApplication.id.desc()).limit(limit)
+    ))
+
+
 # Requests by registered people to be linked to an organisation.
 
 LINK_FIELDS = ("organisation_id", "organisation_link_pending", "organisation_requested_name")

@@ -283,12 +283,8 @@ def merge(org_id: int):
 @bp.get("/admin/organisations/applications")
 @coordinator_required
 def applications_index():
-    decided = db.session.scalars(
-        select(MembershipApplication).where(MembershipApplication.status != "pending")
-        .order_by(MembershipApplication.decided_at.desc(), MembershipApplication.id.desc()).limit(20)
-    )
     return render_template("orgs/applications.html", pending=applications.pending_applications(),
-                           decided=list(decided))
+                           decided=applications.recently_decided())
 
 
 def _application_or_404(application_id: int) -> MembershipApplication:

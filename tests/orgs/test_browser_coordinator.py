@@ -99,3 +99,31 @@ def test_merge_needs_confirmation(page):
     assert "yhdistettiin" in page.locator(".flashes").inner_text()
     db.session.expire_all()
     assert db.session.get(Organisation, duplicate.id).merged_into_id == survivor.id
+
+
+def test_coordinator_pages_are_accessible(page):
+    from .test_browser_directory import _axe_violations
+
+    survivor = make_org("Kuopion kaupunki")
+    duplicate = make_org("Kuopio (vanha)")
+    application = MembershipApplication(name_fi="Hakija ry", kind="civil_society", region="kainuu",
+                                        contact_name="Hanna", contact_email="hanna@example.fi")
+    db.session.add(application)
+    db.session.commit()
+    create_user("odottaja@example.fi", "Odottava Henkilö", organisation_link_pending=True,
+                organisation_requested_name="Uusi yhdistys")
+    _log_in_as_coordinator(page)
+    problems = {}
+    for path in ("/admin/organisations", "/admin/organisations/new", f"/admin/organisations/{survivor.id}/edit",
+                 f"/admin/organisations/{survivor.id}/leave", f"/admin/organisations/{survivor.id}/merge",
+                 f"/admin/organisations/{survivor.id}/merge?duplicate={duplicate.id}",
+                 "/admin/organisations/applications", f"/admin/organisations/applications/{application.id}",
+                 "/admin/organisations/link-requests", "/admin/organisations/import", "/admin/audit",
+                 "/me/data", "/me/delete"):
+        page.goto(path)
+        problems[path] = _axe_violations(page)
+    page.goto("/admin/organisations/new")
+    page.get_by_role("button", name="Tallenna").click()
+    page.wait_for_load_state()
+    problems["new (errors)"] = _axe_violations(page)
+    assert not any(problems.values()), problems
