@@ -75,6 +75,9 @@ def test_import_with_preview_then_confirm(page, tmp_path):
     assert "Lisätään" in rows.nth(1).inner_text()
     assert "Tuntematon maakunta" in rows.nth(2).inner_text()
     assert db.session.scalar(select(func.count(Organisation.id))) == 1
+    from .test_browser_directory import _axe_violations
+
+    assert not _axe_violations(page)
     page.get_by_role("button", name="Tee tuonti").click()
     page.wait_for_url("**/admin/organisations")
     assert "1 lisätty" in page.locator(".flashes").inner_text()
