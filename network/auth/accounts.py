@@ -210,6 +210,19 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
+def update_profile(user: User, *, name: str, title: str | None, language: str, public_profile: bool) -> None:
+    """The person's own details; the interface language must be one the site offers."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise AccountError(str(_l("Unknown language.")), "language")
+    name = (name or "").strip()
+    if not name:
+        raise AccountError(str(_l("This field is required.")), "name")
+    user.name = name
+    user.title = (title or "").strip() or None
+    user.language = language
+    user.public_profile = bool(public_profile)
+
+
 def coordinator_count() -> int:
     return db.session.scalar(select(func.count(User.id)).where(User.role == COORDINATOR)) or 0
 

@@ -205,14 +205,22 @@ def reset_password(token: str):
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.name = form.name.data.strip()
-        current_user.title = (form.title.data or "").strip() or None
-        current_user.public_profile = form.public_profile.data
-        current_user.language = form.language.data
-        session["lang"] = form.language.data
-        db.session.commit()
-        flash(_("Your profile has been saved."), "success")
-        return redirect(url_for("auth.profile"))
+        try:
+            accounts.update_profile(
+                current_user,
+                name=form.name.data,
+                title=form.title.data,
+                language=form.language.data,
+                public_profile=form.public_profile.data,
+            )
+        except accounts.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            db.session.commit()
+            session["lang"] = current_user.language
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form)
 
 

@@ -242,3 +242,20 @@ class TestCreateCoordinator:
         with pytest.raises(AccountError):
             accounts.create_coordinator("kaisa@example.fi", "Kaisa K", "short")
         assert user_count() == 0
+
+
+class TestUpdateProfile:
+    def test_saves_trimmed_values(self, app, db):
+        user = create_user("kalle@example.fi")
+        accounts.update_profile(user, name="  Kalle K ", title=" ", language="sv", public_profile=True)
+        assert (user.name, user.title, user.language, user.public_profile) == ("Kalle K", None, "sv", True)
+
+    def test_refuses_unknown_language_and_empty_name(self, app, db):
+        user = create_user("kalle@example.fi", "Kalle")
+        with pytest.raises(AccountError) as caught:
+            accounts.update_profile(user, name="Kalle", title=None, language="de", public_profile=False)
+        assert caught.value.field == "language"
+        with pytest.raises(AccountError) as caught:
+            accounts.update_profile(user, name="  ", title=None, language="fi", public_profile=False)
+        assert caught.value.field == "name"
+        assert (user.name, user.language) == ("Kalle", "fi")
