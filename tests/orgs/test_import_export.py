@@ -258,6 +258,8 @@ def test_import_preview_and_confirm(coordinator_client):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Nothing has been changed yet" in html and "Unknown region" in html
+    summary = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html.split('aria-label="Summary"')[1].split("</ul>")[0]))
+    assert summary.strip() == "> To create: 3 To update: 0 Unchanged: 0 Rejected: 1"
     assert _count() == 0
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
     response = coordinator_client.post("/admin/organisations/import/confirm", data={"token": token})
