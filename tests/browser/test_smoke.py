@@ -160,3 +160,13 @@ def test_axe_check_is_not_vacuous(page):
     page.goto("/")
     page.evaluate("document.querySelector('main p').style.color = '#c8c8c8'")
     assert any(v.startswith("color-contrast (serious)") for v in _axe_violations(page))
+
+
+def test_small_screen_has_no_sideways_scrolling(page):
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/", "/register", "/login"):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+        assert page.get_by_role("button", name="Svenska").is_visible()
+        assert not _axe_violations(page), path
