@@ -43,8 +43,9 @@ IMPORT_SESSION_KEY = "orgs_import_token"
 
 def _form_errors(form, errors: dict[str, str]) -> None:
     """Put rule errors next to their fields (or on the first field when the rule names no field of the form)."""
+    visible = [f for f in form if f.type not in ("CSRFTokenField", "HiddenField", "SubmitField")]
     for name, message in errors.items():
-        target = form[name] if name in form else next(iter(form))
+        target = form[name] if name in form else visible[0]
         target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
 
 
