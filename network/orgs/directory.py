@@ -163,9 +163,11 @@ def working_groups_of(people: list) -> list[Listed]:
     """Working groups the given people are members of (empty until the groups domain exists)."""
     if not people:
         return []
-    group = _optional_model("network.groups.models", "WorkingGroup")
+    group = next((m for m in (_optional_model("network.groups.models", n) for n in ("WorkingGroup", "Group"))
+                  if m is not None), None)
     membership = next(
-        (m for m in (_optional_model("network.groups.models", n) for n in ("GroupMembership", "Membership"))
+        (m for m in (_optional_model("network.groups.models", n) for n in (
+            "GroupMembership", "WorkingGroupMembership", "Membership", "GroupMember", "WorkingGroupMember"))
          if m is not None),
         None,
     )
