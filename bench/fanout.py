@@ -144,7 +144,7 @@ def run(subscribers: int, database_url: str | None, batch_size: int) -> dict:
 def report_markdown(results: dict, command: str) -> str:
     n = results["subscribers"]
     worker, baseline = results["worker_seconds"], results["smtplib_seconds"]
-    return f"""## Mailing list fan-out (bench/fanout.py)
+    return f"""## Mailing list fan-out, {results["database"].split("+")[0]} (bench/fanout.py)
 
 Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'this machine'} (Python {platform.python_version()},
 {platform.machine()}), database: {results['database']}, SMTP sink: aiosmtpd on 127.0.0.1, batch size

@@ -125,7 +125,11 @@ def _mark_skipped(message: OutboxMessage, reason: str, report: DeliveryReport) -
     db.session.commit()
 
 
-def _mark_error(message: OutboxMessage, error: str, permanent: bool, report: DeliveryReport) -> None:
+def _mark_error(
+    message: OutboxMessage, error: str, permanent: bool, report: DeliveryReport
+) -> AddressHealth | None:
+    """Count a failed attempt; returns the address's health record when a permanent failure counted a bounce."""
+    bounced = None
     message.attempts += 1
     message.last_error = error[:1000]
     message.claimed_until = None
@@ -134,16 +138,19 @@ def _mark_error(message: OutboxMessage, error: str, permanent: bool, report: Del
         message.status = FAILED
         report.failed += 1
         if permanent:
-            _count_bounce(message.recipient, error)
+            bounced = _count_bounce(message.recipient, error)
     else:
         message.next_attempt_at = utcnow() + backoff(message.attempts)
         report.retried += 1
     report.errors.append(f"{message.recipient}: {error}")
     db.session.commit()
+    return bounced
 
 
-def _count_bounce(address: str, error: str) -> None:
-    health = db.session.scalar(select(AddressHealth).where(AddressHealth.email == address))
+def _count_bounce(address: str, error: str) -> AddressHealth:
+    health = db.session.scalar(
+        select(AddressHealth).where(AddressHealth.email == address).execution_options(populate_existing=True)
+    )
     if health is None:
         health = AddressHealth(email=address, bounce_count=0)
         db.session.add(health)
@@ -151,6 +158,7 @@ def _count_bounce(address: str, error: str) -> None:
     health.last_error = error[:1000]
     if health.bounce_count >= BOUNCE_LIMIT and health.failing_since is None:
         health.failing_since = utcnow()
+    return health
 
 
 def _smtp_error(exc: Exception) -> tuple[str, bool]:
@@ -215,32 +223,60 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
     token, ids = claim_batch(limit)
     if not ids:
         return report
-    recipients = set(db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.id.in_(ids))))
+    # One query for the batch, fresh from the database (populate_existing), then only this batch's rows are used.
+    rows = [
+        row
+        for row in db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .order_by(OutboxMessage.id)
+            .execution_options(populate_existing=True)
+        )
+        # Sent meanwhile, or the claim expired and another worker took the row.
+        if row.status == PENDING and row.claim_token == token
+    ]
+    recipients = {row.recipient for row in rows}
     health = {h.email: h for h in db.session.scalars(select(AddressHealth).where(AddressHealth.email.in_(recipients)))}
     active = _active_subscriptions(ids)
+    # Each row is committed on its own; expiring the whole identity map at every commit would make a batch cost
+    # grow with everything the session holds, so the batch commits without expiring and expires once at the end.
+    session = db.session()
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        _send_rows(rows, health, active, report, after_send)
+    finally:
+        session.expire_on_commit = expire_on_commit
+        session.expire_all()
+    return report
 
-    def mine(message_id: int) -> OutboxMessage | None:
-        message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.status != PENDING or message.claim_token != token:
-            return None  # sent meanwhile, or the claim expired and another worker took the row
-        return message
+
+def _send_rows(
+    rows: list[OutboxMessage],
+    health: dict[str, AddressHealth],
+    active: set[tuple[str, int]],
+    report: DeliveryReport,
+    after_send: Callable[[OutboxMessage], None] | None,
+) -> None:
+    def skipped(message: OutboxMessage) -> bool:
+        reason = _skip_reason(message, health.get(message.recipient), active)
+        if reason:
+            _mark_skipped(message, reason, report)
+        return bool(reason)
+
+    def accepted(message: OutboxMessage) -> None:
+        _mark_sent(message, health.get(message.recipient))
+        report.sent += 1
+        if after_send:
+            after_send(message)
 
     state = current_app.extensions.get("mail")
     if not current_app.config.get("MAIL_SERVER") or state is None or state.suppress:
-        for message_id in ids:
-            message = mine(message_id)
-            if message is None:
-                continue
-            reason = _skip_reason(message, health.get(message.recipient), active)
-            if reason:
-                _mark_skipped(message, reason, report)
-                continue
-            _write_eml(message)
-            _mark_sent(message, health.get(message.recipient))
-            report.sent += 1
-            if after_send:
-                after_send(message)
-        return report
+        for message in rows:
+            if not skipped(message):
+                _write_eml(message)
+                accepted(message)
+        return
 
     connection = None
 
@@ -253,19 +289,12 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
         connect()
     except (OSError, smtplib.SMTPException) as exc:
         # The server is unreachable: every claimed row is retried later.
-        for message_id in ids:
-            message = mine(message_id)
-            if message is not None:
-                _mark_error(message, f"cannot connect: {exc}", False, report)
-        return report
+        for message in rows:
+            _mark_error(message, f"cannot connect: {exc}", False, report)
+        return
     try:
-        for message_id in ids:
-            message = mine(message_id)
-            if message is None:
-                continue
-            reason = _skip_reason(message, health.get(message.recipient), active)
-            if reason:
-                _mark_skipped(message, reason, report)
+        for message in rows:
+            if skipped(message):
                 continue
             data = compose(message).as_bytes()
             try:
@@ -280,23 +309,15 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
                 continue
             except (smtplib.SMTPException, OSError) as exc:
                 error, permanent = _smtp_error(exc)
-                if message.recipient in health and permanent:
-                    db.session.refresh(health[message.recipient])
-                _mark_error(message, error, permanent, report)
-                if permanent:
-                    fresh = db.session.scalar(select(AddressHealth).where(AddressHealth.email == message.recipient))
-                    if fresh is not None:
-                        health[message.recipient] = fresh
+                bounced = _mark_error(message, error, permanent, report)
+                if bounced is not None:
+                    health[message.recipient] = bounced
                 continue
-            _mark_sent(message, health.get(message.recipient))
-            report.sent += 1
-            if after_send:
-                after_send(message)
+            accepted(message)
     finally:
         if connection is not None:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 connection.__exit__(None, None, None)
-    return report
 
 
 def deliver_all(limit: int | None = None, *, after_send: Callable[[OutboxMessage], None] | None = None) -> DeliveryReport:

@@ -62,6 +62,8 @@ def test_post_to_500_subscribers_arrives_exactly_once_each_with_list_headers(app
         assert "Hei!" in text_body(message)
         html = message.get_body(preferencelist=("html",)).get_content()
         assert '<a href="https://kuntademokratia.example"' in html
+        assert re.search(r'href="http://localhost/unsubscribe/[^"\x00]+"', html)
+        assert re.search(r'href="http://localhost/subscriptions/[^"\x00]+"', html)
     assert len(message_ids) == 50
     assert _statuses() == Counter({SENT: 500})
 
