@@ -16,6 +16,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import smtplib
 import socket
@@ -133,6 +134,7 @@ def run(subscribers: int, database_url: str | None, batch_size: int) -> dict:
             results["worker_seconds"] = time.perf_counter() - started
             results["worker_check"] = sink.check(subscribers)
             results["worker_sent"] = report.sent
+            results["load"] = os.getloadavg()[0]
             db.session.remove()
             if database_url:
                 db.drop_all()
@@ -147,8 +149,8 @@ def report_markdown(results: dict, command: str) -> str:
     return f"""## Mailing list fan-out, {results["database"].split("+")[0]} (bench/fanout.py)
 
 Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'this machine'} (Python {platform.python_version()},
-{platform.machine()}), database: {results['database']}, SMTP sink: aiosmtpd on 127.0.0.1, batch size
-{results['batch_size']}.
+{platform.machine()}, {os.cpu_count()} CPUs, load average {results['load']:.1f} at the end of the run), database:
+{results['database']}, SMTP sink: aiosmtpd on 127.0.0.1 in the same process, batch size {results['batch_size']}.
 
 Command:
 
