@@ -40,5 +40,6 @@ def export_personal_data(user: Any) -> dict[str, Any]:
 
 
 def anonymise_personal_data(user: Any) -> None:
-    for _section, anonymiser in sorted(_anonymisers.items()):
+    # The account itself goes last: other sections may still need its e-mail address to find their rows.
+    for _section, anonymiser in sorted(_anonymisers.items(), key=lambda item: (item[0] == "account", item[0])):
         anonymiser(user)
