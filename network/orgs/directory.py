@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
@@ -97,14 +96,6 @@ def public_people(org: Organisation) -> list:
     )
 
 
-def _optional_model(module: str, name: str):
-    """A model of another domain, or None while that domain has not been built."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ModuleNotFoundError:
-        return None
-
-
 @dataclass
 class Listed:
     """Another domain's object as the organisation page shows it."""
@@ -115,72 +106,21 @@ class Listed:
     cancelled: bool = False
 
 
-def _title(obj) -> str:
-    from ..i18n import localized
-
-    for fi, sv in (("title_fi", "title_sv"), ("name_fi", "name_sv")):
-        if hasattr(obj, fi):
-            return localized(getattr(obj, fi), getattr(obj, sv, None))
-    return str(getattr(obj, "title", None) or getattr(obj, "name", None) or "")
-
-
-def _url(endpoints: tuple[str, ...], **values) -> str | None:
-    from flask import current_app, url_for
-    from werkzeug.routing import BuildError
-
-    for endpoint in endpoints:
-        if endpoint in current_app.view_functions:
-            for key, value in values.items():
-                try:
-                    return url_for(endpoint, **{key: value})
-                except BuildError:
-                    continue
-    return None
-
-
 def hosted_meetings(org: Organisation) -> list[Listed]:
-    """Meetings the organisation has hosted, newest first (empty until the meetings domain exists)."""
-    meeting = _optional_model("network.meetings.models", "Meeting")
-    if meeting is None or not hasattr(meeting, "host_organisation_id"):
-        return []
-    order = next(
-        (getattr(meeting, name) for name in ("starts_at", "start", "starts_on", "date") if hasattr(meeting, name)),
-        meeting.id,
+    """Meetings the organisation has hosted, newest first."""
+    from flask import url_for
+
+    from ..meetings.models import Meeting
+
+    found = db.session.scalars(
+        select(Meeting).where(Meeting.host_organisation_id == org.id).order_by(Meeting.starts_at.desc())
     )
-    found = db.session.scalars(select(meeting).where(meeting.host_organisation_id == org.id).order_by(order.desc()))
     return [
         Listed(
-            title=_title(m),
-            when=getattr(m, "starts_at", None),
-            url=_url(("meetings.detail", "meetings.show", "meetings.meeting"), meeting_id=m.id, id=m.id),
-            cancelled=getattr(m, "status", None) == "cancelled",
+            title=m.title,
+            when=m.starts_at,
+            url=url_for("meetings.detail", meeting_id=m.id),
+            cancelled=m.status == "cancelled",
         )
         for m in found
-    ]
-
-
-def working_groups_of(people: list) -> list[Listed]:
-    """Working groups the given people are members of (empty until the groups domain exists)."""
-    if not people:
-        return []
-    group = next((m for m in (_optional_model("network.groups.models", n) for n in ("WorkingGroup", "Group"))
-                  if m is not None), None)
-    membership = next(
-        (m for m in (_optional_model("network.groups.models", n) for n in (
-            "GroupMembership", "WorkingGroupMembership", "Membership", "GroupMember", "WorkingGroupMember"))
-         if m is not None),
-        None,
-    )
-    if group is None or membership is None:
-        return []
-    if not (hasattr(membership, "user_id") and hasattr(membership, "group_id")):
-        return []
-    ids = [p.id for p in people]
-    found = db.session.scalars(
-        select(group).where(group.id.in_(select(membership.group_id).where(membership.user_id.in_(ids))))
-        .order_by(group.id.desc())
-    )
-    return [
-        Listed(title=_title(g), url=_url(("groups.detail", "groups.show", "groups.group"), group_id=g.id, id=g.id))
-        for g in found
     ]

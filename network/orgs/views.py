@@ -101,7 +101,6 @@ def detail(org_id: int):
         "orgs/detail.html",
         org=org,
         people=members,
-        groups=directory.working_groups_of(members),
         meetings=directory.hosted_meetings(org),
     )
 
