@@ -41,3 +41,61 @@ def test_subscriber_journey(page, live_server, app, smtp_server):
 
     db.session.expire_all()
     assert not subscriptions.active_list_ids(subscriptions.find_subscriber("selain@example.fi"))
+
+
+SERIOUS = {"serious", "critical"}
+
+
+def _axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+
+
+@pytest.mark.browser
+def test_coordinator_writes_a_post_and_watches_it_go_out(page, live_server, app, smtp_server):
+    from tests.conftest import PASSWORD, create_user
+
+    from .helpers import add_subscribers
+
+    create_user("koordinaattori@example.fi", "Kaisa Koordinaattori", role="coordinator")
+    add_subscribers(3)
+    page.goto("/login")
+    page.get_by_label("Sähköposti").fill("koordinaattori@example.fi")
+    page.get_by_label("Salasana", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    page.goto("/posts/new")
+    assert _axe_violations(page) == []
+    page.get_by_label("Otsikko suomeksi").fill("Syysterveiset")
+    page.get_by_label("Teksti suomeksi").fill("Hei **kaikki**!")
+    page.get_by_role("button", name="Esikatsele").click()
+    assert page.locator(".preview strong").inner_text() == "kaikki"
+    page.get_by_role("button", name="Lähetä", exact=True).click()
+    page.get_by_role("heading", name="Syysterveiset").wait_for()
+    assert page.locator('[data-count="waiting"]').inner_text() == "3"
+    assert _axe_violations(page) == []
+
+    deliver_all()
+    # The page polls the progress endpoint and shows the result without a reload.
+    page.locator('[data-count="sent"]', has_text="3").wait_for()
+    assert page.locator('[data-count="waiting"]').inner_text() == "0"
+    assert len(smtp_server.received) == 3
+
+
+@pytest.mark.browser
+def test_axe_on_mailing_pages(page, live_server, app):
+    send_post(subject="Arkiston viesti")
+    problems = {}
+    for path in ("/subscribe", "/posts", "/subscriptions", "/posts?q=ei-loydy"):
+        page.goto(path)
+        problems[path] = _axe_violations(page)
+    page.goto("/subscribe")
+    page.get_by_role("button", name="Tilaa").click()
+    page.wait_for_load_state()
+    problems["/subscribe (errors)"] = _axe_violations(page)
+    assert all(not v for v in problems.values()), problems

@@ -178,7 +178,9 @@ def test_coordinator_sends_invite_from_the_page(coordinator_client, smtp_server,
     deliver_all()
     progress = coordinator_client.get(f"/mailing/invites/{meeting.id}/progress.json").get_json()
     assert progress["sent"] == 2 and progress["done"]
-    assert coordinator_client.get(f"/mailing/invites/{meeting.id}").status_code == 200
+    page = coordinator_client.get(f"/mailing/invites/{meeting.id}").get_data(as_text=True)
+    assert f'data-progress-url="/mailing/invites/{meeting.id}/progress.json"' in page
+    assert "js/mailing.js" in page
 
 
 def test_cancelled_meeting_cannot_be_invited_to(app, meeting):
