@@ -28,8 +28,12 @@ def deliver_command(mode: str, batch_size: int | None) -> None:
     if mode == "loop":
         click.echo("Delivering mail until stopped (Ctrl+C).")
         stop = threading.Event()
+        def show(report: DeliveryReport) -> None:
+            click.echo(f"sent {report.sent}, to retry {report.retried}, failed {report.failed}, "
+                       f"not sent {report.skipped}; waiting {pending_count()}")
+
         try:
-            run_loop(current_app._get_current_object(), stop)
+            run_loop(current_app._get_current_object(), stop, on_report=show)
         except KeyboardInterrupt:
             stop.set()
         return

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from flask import Flask
 
-from .delivery import deliver_batch
+from .delivery import DeliveryReport, deliver_batch
 
 POLL_SECONDS = 3.0
 
 
-def run_loop(app: Flask, stop: threading.Event, poll_seconds: float = POLL_SECONDS) -> None:
+def run_loop(
+    app: Flask,
+    stop: threading.Event,
+    poll_seconds: float = POLL_SECONDS,
+    on_report: Callable[[DeliveryReport], None] | None = None,
+) -> None:
     while not stop.is_set():
         with app.app_context():
             try:
                 report = deliver_batch()
+                if report.handled and on_report is not None:
+                    on_report(report)
             except Exception:  # keep the worker alive; the error is logged and the row retried later
                 app.logger.exception("mail delivery failed")
                 report = None

@@ -326,3 +326,25 @@ def test_several_workers_at_once_send_each_message_once(app, smtp_server):
     assert sum(1 for r in reports if r.sent) >= 2, "the work was shared"
     counts = Counter(r for item in smtp_server.received for r in item.rcpt_tos)
     assert len(counts) == 240 and set(counts.values()) == {1}
+
+
+def test_loop_worker_reports_each_batch_and_stops(app, smtp_server):
+    import threading
+
+    from network.mailing.worker import run_loop
+
+    add_subscribers(5)
+    send_post()
+    db.session.remove()
+    stop = threading.Event()
+    lines = []
+
+    def on_report(report):
+        lines.append(report.sent)
+        stop.set()
+
+    thread = threading.Thread(target=run_loop, args=(app, stop, 0.05, on_report))
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert lines == [5] and len(smtp_server.received) == 5
