@@ -17,6 +17,7 @@ from ..extensions import db
 from ..mailing.models import OutboxMessage
 from ..mailing.outbox import queue_mail
 from ..permissions import COORDINATOR, MEMBER, ROLES
+from ..rules import RuleError
 from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
 from .models import User
@@ -31,13 +32,8 @@ CONFIRM_PURPOSE = "confirm-email"
 RESET_PURPOSE = "reset-password"
 
 
-class AccountError(ValueError):
-    """A rule refused the change; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AccountError(RuleError):
+    """An account rule refused the change."""
 
 
 def normalize_email(value: str) -> str:

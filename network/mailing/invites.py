@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from ..rules import RuleError
 from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
 from .links import absolute_url
@@ -35,11 +36,8 @@ REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 
 
-class InviteError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class InviteError(RuleError):
+    """A refusal by a mailing rule."""
 
 
 def available() -> bool:

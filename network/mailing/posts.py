@@ -16,6 +16,7 @@ from sqlalchemy.orm import lazyload
 
 from ..extensions import db
 from ..markup import markdown_to_text, render_markdown
+from ..rules import RuleError
 from ..text import has_line_break, search_key, single_line
 from ..timeutil import as_utc, utcnow
 from .links import absolute_url, mail_domain, unsubscribe_mailbox
@@ -41,11 +42,8 @@ PLACEHOLDER_UNSUBSCRIBE = "\x00UNSUBSCRIBE\x00"
 PLACEHOLDER_MANAGE = "\x00MANAGE\x00"
 
 
-class PostError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class PostError(RuleError):
+    """A refusal by a mailing rule."""
 
 
 @dataclass

@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, select
 
 from ..extensions import db
 from ..permissions import is_coordinator
+from ..rules import RuleError
 from ..text import has_line_break, single_line
 from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
@@ -30,11 +31,8 @@ LINK_MAX_AGE = 400 * 24 * 3600
 MAIN_SLUG = "main"
 
 
-class SubscriptionError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class SubscriptionError(RuleError):
+    """A refusal by a mailing rule."""
 
 
 def confirm_max_age() -> int:

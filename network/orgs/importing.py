@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..audit.trail import record_change
+from ..rules import RuleError
 from .business_id import is_valid_business_id, normalize_business_id
 from .models import Organisation
 from .regions import KINDS, REGIONS
@@ -68,12 +69,8 @@ TRUE_VALUES = {"1", "x", "yes", "true", "kylla", "k", "ja", "y"}
 FALSE_VALUES = {"0", "no", "false", "ei", "e", "nej", "n"}
 
 
-class ImportFileError(ValueError):
+class ImportFileError(RuleError):
     """The file as a whole cannot be read; `message` says why, in the user's language."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
