@@ -2,7 +2,8 @@
 
   python scripts/i18n.py update [DOMAIN ...]   extract messages and update the fi and sv .po files
   python scripts/i18n.py compile               compile every catalog to .mo (done by `make run` / `make test`)
-  python scripts/i18n.py check                 list messages without a Finnish or Swedish translation
+  python scripts/i18n.py check                 list messages without a Finnish or Swedish translation, and
+                                               messages that two domains translate differently
 """
 
 from __future__ import annotations
@@ -81,6 +82,22 @@ def untranslated() -> list[str]:
     return problems
 
 
+def conflicting() -> list[str]:
+    """Messages that two domains' catalogs translate differently: the UI must use one term for one thing."""
+    problems = []
+    for locale in LOCALES:
+        seen: dict[str, dict[str, str]] = {}
+        for po in sorted(NETWORK.glob(f"*/translations/{locale}/LC_MESSAGES/messages.po")):
+            with po.open("rb") as f:
+                for message in read_po(f):
+                    if message.id and isinstance(message.id, str) and message.string:
+                        seen.setdefault(message.id, {})[po.parents[3].name] = message.string
+        for msgid, by_domain in sorted(seen.items()):
+            if len(set(by_domain.values())) > 1:
+                problems.append(f"{locale}: {msgid!r} -> {by_domain}")
+    return problems
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__)
@@ -91,7 +108,7 @@ def main(argv: list[str]) -> int:
     elif command == "compile":
         compile_all()
     elif command == "check":
-        problems = untranslated()
+        problems = untranslated() + conflicting()
         print("\n".join(problems) or "all messages translated")
         return 1 if problems else 0
     else:

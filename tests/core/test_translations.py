@@ -22,6 +22,11 @@ def test_every_message_is_translated():
     assert not problems, "untranslated (run scripts/i18n.py update DOMAIN, fill, compile):\n" + "\n".join(problems)
 
 
+def test_one_term_for_one_thing_across_domains():
+    problems = _i18n_script().conflicting()
+    assert not problems, "the same message is translated differently by two domains:\n" + "\n".join(problems)
+
+
 @pytest.mark.parametrize(
     ("lang", "required", "too_long"),
     [
