@@ -5,6 +5,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import db
+from ..permissions import coordinator_required
 from .navigation import safe_next_url
 
 bp = Blueprint("core", __name__)
@@ -48,6 +49,12 @@ def set_language():
             current_user.language = lang
             db.session.commit()
     return redirect(safe_next_url(request.form.get("next"), default="/"))
+
+
+@bp.get("/admin")
+@coordinator_required
+def admin_index():
+    return render_template("core/admin.html")
 
 
 @bp.get("/healthz")

@@ -1,7 +1,8 @@
-from . import LOGIN, OK, REDIRECT, Access
+from . import FORBIDDEN, LOGIN, OK, REDIRECT, Access
 
 RULES = [
     Access("core.index", "GET", "/", OK, OK, OK),
+    Access("core.admin_index", "GET", "/admin", LOGIN, FORBIDDEN, OK),
     Access("core.health", "GET", "/healthz", OK, OK, OK),
     Access("core.set_language", "POST", "/language", REDIRECT, REDIRECT, REDIRECT, {"lang": "sv"}),
     Access("static", "GET", "/static/css/site.css", OK, OK, OK),
