@@ -48,6 +48,13 @@ class Config:
     )
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
     MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "100"))
+    # Temporary failures are retried after 1, 2, 4, ... times this many seconds.
+    MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
+    # The mailto: of List-Unsubscribe; empty means unsubscribe@<the sender's domain>.
+    MAIL_UNSUBSCRIBE_ADDRESS = os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS") or None
+
+    # Meeting materials are stored here under random names.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     MAIL_INLINE_WORKER = False
 
     # Signed links.
@@ -64,6 +71,7 @@ class Config:
     LOGIN_RATE_LIMIT = "9 per minute"
     # Requests that send mail (password reset, new confirmation link) per client address.
     MAIL_LINK_RATE_LIMIT = "5 per 10 minutes"
+    ORG_APPLICATION_RATE_LIMIT = "10 per hour"
 
     # Reverse proxies in front of the application (e.g. 1 for nginx before gunicorn). Their X-Forwarded-For and
     # X-Forwarded-Proto are trusted that many hops deep, so that rate limits see the client's address rather than

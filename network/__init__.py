@@ -36,6 +36,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_directories())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    _trust_reverse_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -52,6 +53,16 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
         start_inline_worker(app)
     return app
+
+
+def _trust_reverse_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies the client's address comes from X-Forwarded-For (the login rate limit is
+    per address: without this every visitor would share the proxy's address and one limit)."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _translation_directories() -> list[str]:

@@ -2,23 +2,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session
 from flask_login import current_user
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import db
 from ..permissions import coordinator_required
 from .navigation import safe_next_url
 
 bp = Blueprint("core", __name__)
-
-
-@bp.record_once
-def _trust_reverse_proxies(state) -> None:
-    """Behind PROXY_COUNT reverse proxies the client's address comes from X-Forwarded-For (the login rate limit is
-    per address: without this every visitor would share the proxy's address and one limit)."""
-    app = state.app
-    count = int(app.config.get("PROXY_COUNT") or 0)
-    if count > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 @bp.before_app_request
