@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from network.mailing.delivery import deliver_all
+from tests.support.browser import serious_axe_violations
 
 from ..auth.helpers import GOOD_PASSWORD, make_account, make_organisation
 from ..support.mail import links_in
@@ -109,30 +110,18 @@ def test_focus_is_visible(page):
     assert outline == "solid"
 
 
-SERIOUS = {"serious", "critical"}
-
-
-def _axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v.get("impact") in SERIOUS
-    ]
 
 
 def test_axe_on_public_pages(page):
     problems = {}
     for path in ("/", "/login", "/register", "/reset", "/no-such-page"):
         page.goto(path)
-        problems[path] = _axe_violations(page)
+        problems[path] = serious_axe_violations(page)
     page.get_by_role("button", name="Svenska").click()
     page.wait_for_url("**/no-such-page")
-    problems["/no-such-page (sv)"] = _axe_violations(page)
+    problems["/no-such-page (sv)"] = serious_axe_violations(page)
     page.goto("/")
-    problems["/ (sv)"] = _axe_violations(page)
+    problems["/ (sv)"] = serious_axe_violations(page)
     # A form with errors, as a person sees it after a bad submit.
     page.goto("/register")
     page.locator("form.form button[type=submit], form.form input[type=submit]").click()
@@ -141,7 +130,7 @@ def test_axe_on_public_pages(page):
     # Focus goes to the summary, so a screen reader reads out what to correct; its links lead to the fields.
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     assert page.locator(".error-summary a[href='#name']").count() == 1
-    problems["/register (errors)"] = _axe_violations(page)
+    problems["/register (errors)"] = serious_axe_violations(page)
     assert not any(problems.values()), problems
 
 
@@ -151,7 +140,7 @@ def test_axe_on_profile_and_administration(page):
     problems = {}
     for path in ("/profile", "/admin/users"):
         page.goto(path)
-        problems[path] = _axe_violations(page)
+        problems[path] = serious_axe_violations(page)
     assert not any(problems.values()), problems
 
 
@@ -159,7 +148,7 @@ def test_axe_check_is_not_vacuous(page):
     """The same check finds a planted problem (grey text on white), so a clean result above means something."""
     page.goto("/")
     page.evaluate("document.querySelector('main p').style.color = '#c8c8c8'")
-    assert any(v.startswith("color-contrast (serious)") for v in _axe_violations(page))
+    assert any(v.startswith("color-contrast (serious)") for v in serious_axe_violations(page))
 
 
 def test_small_screen_has_no_sideways_scrolling(page):
@@ -169,4 +158,4 @@ def test_small_screen_has_no_sideways_scrolling(page):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
         assert page.get_by_role("button", name="Svenska").is_visible()
-        assert not _axe_violations(page), path
+        assert not serious_axe_violations(page), path

@@ -6,6 +6,7 @@ import pytest
 
 from network.mailing import subscriptions
 from network.mailing.delivery import deliver_all
+from tests.support.browser import serious_axe_violations
 from tests.support.mail import links_in
 
 from .helpers import send_post
@@ -43,18 +44,6 @@ def test_subscriber_journey(page, live_server, app, smtp_server):
     assert not subscriptions.active_list_ids(subscriptions.find_subscriber("selain@example.fi"))
 
 
-SERIOUS = {"serious", "critical"}
-
-
-def _axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v.get("impact") in SERIOUS
-    ]
 
 
 @pytest.mark.browser
@@ -70,7 +59,7 @@ def test_coordinator_writes_a_post_and_watches_it_go_out(page, live_server, app,
     page.get_by_label("Salasana", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Kirjaudu sisään").click()
     page.goto("/posts/new")
-    assert _axe_violations(page) == []
+    assert serious_axe_violations(page) == []
     page.get_by_label("Otsikko suomeksi").fill("Syysterveiset")
     page.get_by_label("Teksti suomeksi").fill("Hei **kaikki**!")
     page.get_by_role("button", name="Esikatsele").click()
@@ -78,7 +67,7 @@ def test_coordinator_writes_a_post_and_watches_it_go_out(page, live_server, app,
     page.get_by_role("button", name="Lähetä", exact=True).click()
     page.get_by_role("heading", name="Syysterveiset").wait_for()
     assert page.locator('[data-count="waiting"]').inner_text() == "3"
-    assert _axe_violations(page) == []
+    assert serious_axe_violations(page) == []
 
     deliver_all()
     # The page polls the progress endpoint and shows the result without a reload.
@@ -93,9 +82,9 @@ def test_axe_on_mailing_pages(page, live_server, app):
     problems = {}
     for path in ("/subscribe", "/posts", "/subscriptions", "/posts?q=ei-loydy"):
         page.goto(path)
-        problems[path] = _axe_violations(page)
+        problems[path] = serious_axe_violations(page)
     page.goto("/subscribe")
     page.get_by_role("button", name="Tilaa").click()
     page.wait_for_load_state()
-    problems["/subscribe (errors)"] = _axe_violations(page)
+    problems["/subscribe (errors)"] = serious_axe_violations(page)
     assert all(not v for v in problems.values()), problems

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from network.meetings.models import Meeting, MeetingRegistration
 from network.timeutil import utc_to_helsinki
 from tests.conftest import PASSWORD, create_user
+from tests.support.browser import serious_axe_violations
 
 from .conftest import make_meeting
 
@@ -63,18 +64,6 @@ def test_member_registers_for_a_meeting(page, db):
     assert page.get_by_role("link", name="Kevään verkostotapaaminen").count() == 1
 
 
-SERIOUS = {"serious", "critical"}
-
-
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v.get("impact") in SERIOUS
-    ]
 
 
 def test_meeting_pages_pass_axe(page, db, orgs):
@@ -84,17 +73,17 @@ def test_meeting_pages_pass_axe(page, db, orgs):
     problems = {}
     for path in ("/meetings", f"/meetings/{meeting.id}"):
         page.goto(path)
-        problems[path] = axe_violations(page)
+        problems[path] = serious_axe_violations(page)
     log_in_with_form(page, "koordinaattori@example.fi")
     for path in (f"/meetings/{meeting.id}", "/admin/meetings/plan/2027", "/admin/meetings?year=2027",
                  "/admin/meetings/new", f"/admin/meetings/{meeting.id}/materials",
                  f"/admin/meetings/{meeting.id}/participants", f"/admin/meetings/{meeting.id}/cancel", "/my/meetings"):
         page.goto(path)
-        problems[path] = axe_violations(page)
+        problems[path] = serious_axe_violations(page)
     # A form with errors, as the coordinator sees it after a bad submit.
     page.goto("/admin/meetings/new")
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator(".error-summary").is_visible()
-    problems["/admin/meetings/new (errors)"] = axe_violations(page)
+    problems["/admin/meetings/new (errors)"] = serious_axe_violations(page)
     assert not {path: found for path, found in problems.items() if found}

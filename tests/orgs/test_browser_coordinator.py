@@ -75,7 +75,7 @@ def test_import_with_preview_then_confirm(page, tmp_path):
     assert "Lisätään" in rows.nth(1).inner_text()
     assert "Tuntematon maakunta" in rows.nth(2).inner_text()
     assert db.session.scalar(select(func.count(Organisation.id))) == 1
-    from .test_browser_directory import _axe_violations
+    from tests.support.browser import serious_axe_violations as _axe_violations
 
     assert not _axe_violations(page)
     page.get_by_role("button", name="Tee tuonti").click()
@@ -105,7 +105,7 @@ def test_merge_needs_confirmation(page):
 
 
 def test_coordinator_pages_are_accessible(page):
-    from .test_browser_directory import _axe_violations
+    from tests.support.browser import serious_axe_violations as _axe_violations
 
     survivor = make_org("Kuopion kaupunki")
     duplicate = make_org("Kuopio (vanha)")

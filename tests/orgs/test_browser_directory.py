@@ -6,21 +6,10 @@ import pytest
 
 from network.extensions import db
 from network.orgs import demo
+from tests.support.browser import serious_axe_violations
 
 pytestmark = pytest.mark.browser
 
-SERIOUS = {"serious", "critical"}
-
-
-def _axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v.get("impact") in SERIOUS
-    ]
 
 
 def _load_demo() -> None:
@@ -93,9 +82,9 @@ def test_directory_and_application_form_are_accessible(page):
     problems = {}
     for path in ("/organisations", "/organisations?q=mantta", f"/organisations/{first}", "/organisations/apply"):
         page.goto(path)
-        problems[path] = _axe_violations(page)
+        problems[path] = serious_axe_violations(page)
     page.locator("form.form button[type=submit], form.form input[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator(".error-summary").is_visible()
-    problems["/organisations/apply (errors)"] = _axe_violations(page)
+    problems["/organisations/apply (errors)"] = serious_axe_violations(page)
     assert not any(problems.values()), problems
