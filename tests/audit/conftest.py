@@ -1,32 +1,3 @@
-"""The register's tests read English UI text: their clients use the English interface unless a test says so."""
+"""The audit trail's tests read English UI text, like the register's."""
 
-from __future__ import annotations
-
-import pytest
-
-from tests.conftest import log_in
-
-
-def english(client):
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
-
-
-@pytest.fixture
-def client(app):
-    return english(app.test_client())
-
-
-@pytest.fixture
-def member_client(app, member):
-    client = app.test_client()
-    log_in(client, member)
-    return english(client)
-
-
-@pytest.fixture
-def coordinator_client(app, coordinator):
-    client = app.test_client()
-    log_in(client, coordinator)
-    return english(client)
+from tests.support.english import client, coordinator_client, english_rules, member_client  # noqa: F401

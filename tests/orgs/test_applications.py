@@ -15,9 +15,9 @@ from network.orgs.applications import ApplicationData, approve_application, reje
 from network.orgs.models import MembershipApplication, Organisation
 from network.orgs.register import RegisterError
 from tests.conftest import create_user
+from tests.support.english import english
 from tests.support.mail import text_body
 
-from .conftest import english
 from .helpers import make_org
 
 FORM = {

@@ -10,8 +10,8 @@ from network.audit.models import AuditEntry
 from network.extensions import db
 from network.orgs.models import Organisation
 from tests.conftest import create_user
+from tests.support.english import english
 
-from .conftest import english
 from .helpers import make_meeting, make_org
 
 NEW = {
