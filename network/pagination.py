@@ -9,9 +9,11 @@ from sqlalchemy import Select
 from .extensions import db
 
 DEFAULT_PER_PAGE = 20
+# Beyond this a page number is nonsense; it would also overflow the database's integer OFFSET.
+MAX_PAGE = 100_000
 
 
 def paginate(statement: Select, per_page: int = DEFAULT_PER_PAGE) -> Pagination:
     """Paginate a select by the `page` query argument; a bad page number shows the first page."""
     page = request.args.get("page", 1, type=int) or 1
-    return db.paginate(statement, page=max(page, 1), per_page=per_page, error_out=False)
+    return db.paginate(statement, page=min(max(page, 1), MAX_PAGE), per_page=per_page, error_out=False)

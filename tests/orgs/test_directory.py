@@ -76,6 +76,13 @@ def test_pagination(client):
     assert len(_names(client.get("/organisations?page=99"))) == 0
 
 
+def test_huge_page_number_is_not_a_server_error(client):
+    make_org("Kunta 01")
+    response = client.get("/organisations?page=99999999999999999999")
+    assert response.status_code == 200
+    assert _names(response) == []
+
+
 def test_left_and_merged_organisations(client, coordinator):
     from network.orgs.register import mark_left, merge_organisations
 
