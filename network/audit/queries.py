@@ -34,7 +34,7 @@ def audit_statement(f: AuditFilter) -> Select:
         statement = statement.where(AuditEntry.action == f.action)
     if f.actor == NO_ACTOR:
         statement = statement.where(AuditEntry.actor_id.is_(None))
-    elif f.actor.isdigit():
+    elif f.actor.isascii() and f.actor.isdigit() and len(f.actor) <= 18:  # "²" is a digit too; int() refuses it
         statement = statement.where(AuditEntry.actor_id == int(f.actor))
     # Days are Helsinki days; stored times are UTC.
     if f.date_from:

@@ -78,3 +78,13 @@ def test_register_changes_land_in_the_audit_view(coordinator_client):
                                                                 "region": "kainuu"})
     html = coordinator_client.get("/admin/audit?entity_type=organisation").get_data(as_text=True)
     assert "Organisation added" in html and "Auditoitava kunta" in html
+
+
+def test_out_of_range_filters_are_messages_not_server_errors(coordinator_client, coordinator):
+    _entries(coordinator)
+    for query in ("entity_id=99999999999999999999", "date_to=9999-12-31", "date_from=0001-01-01",
+                  "actor=%C2%B2", "actor=99999999999999999999"):
+        response = coordinator_client.get(f"/admin/audit?{query}")
+        assert response.status_code == 200, query
+    html = coordinator_client.get("/admin/audit?date_to=9999-12-31").get_data(as_text=True)
+    assert 'id="date_to-error"' in html and "4 entries" in html
