@@ -37,6 +37,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _trust_reverse_proxies(app)
+    _bound_integer_urls(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -63,6 +64,19 @@ def _trust_reverse_proxies(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def _bound_integer_urls(app: Flask) -> None:
+    """`<int:...>` in a URL only matches what fits a database integer: a longer number is a 404, not an overflow
+    inside the database driver (a 500)."""
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseIntegerConverter(IntegerConverter):
+        def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002
+            super().__init__(map, fixed_digits=fixed_digits, min=min, max=2**63 - 1 if max is None else max,
+                             signed=signed)
+
+    app.url_map.converters["int"] = DatabaseIntegerConverter
 
 
 def _translation_directories() -> list[str]:

@@ -103,3 +103,9 @@ def test_500_page_survives_a_failing_layout(app):
     response = app.test_client().get("/test-broken")
     assert response.status_code == 500
     assert "<h1>Jokin meni vikaan</h1>" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/meetings/99999999999999999999", "/organisations/99999999999999999999",
+                                  "/posts/99999999999999999999", "/meetings/99999999999999999999.ics"])
+def test_id_too_large_for_the_database_is_404_not_500(client, path):
+    assert client.get(path).status_code == 404
