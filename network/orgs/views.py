@@ -49,6 +49,13 @@ def _form_errors(form, errors: dict[str, str]) -> None:
         target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
 
 
+def _organisation_by_id(org_id: int | None) -> Organisation | None:
+    """The organisation a form field names; None for nothing chosen or a number no database row can have."""
+    if not org_id or not 0 < org_id < 2**63:
+        return None
+    return db.session.get(Organisation, org_id)
+
+
 def _organisation_or_404(org_id: int) -> Organisation:
     org = db.session.get(Organisation, org_id)
     if org is None:
@@ -241,7 +248,7 @@ def merge(org_id: int):
                                                        for o in candidates)]
     confirm = MergeConfirmForm()
     duplicate_id = request.form.get("duplicate", type=int) if request.method == "POST" else choose.duplicate.data
-    duplicate = db.session.get(Organisation, duplicate_id) if duplicate_id else None
+    duplicate = _organisation_by_id(duplicate_id)
     if duplicate is not None and (duplicate.id == survivor.id or duplicate.merged_into_id is not None):
         choose.duplicate.errors = [_("Choose another organisation that has not been merged.")]
         duplicate = None
@@ -376,7 +383,7 @@ def confirm_link(user_id: int):
     form = LinkConfirmForm(prefix=f"u{user.id}")
     form.organisation.choices = _organisation_choices()
     if form.validate_on_submit():
-        org = db.session.get(Organisation, form.organisation.data) if form.organisation.data else None
+        org = _organisation_by_id(form.organisation.data)
         try:
             applications.confirm_link(user, org, current_user)
         except register.RegisterError as error:

@@ -131,3 +131,17 @@ def test_members_and_visitors_cannot_change_the_register(member_client, client):
     assert org.name_fi == "Suojattu" and org.left_on is None
     assert db.session.scalar(select(func.count(Organisation.id))) == 1
     assert db.session.scalar(select(func.count(AuditEntry.id))) == 1  # only the creation by make_org
+
+
+def test_merge_and_link_with_an_impossible_organisation_number_are_not_server_errors(coordinator_client):
+    survivor = make_org("Porin kaupunki")
+    person = create_user("pori@example.fi", organisation_link_pending=True, organisation_requested_name="Pori")
+    huge = "99999999999999999999"
+    assert coordinator_client.get(f"/admin/organisations/{survivor.id}/merge?duplicate={huge}").status_code == 200
+    response = coordinator_client.post(f"/admin/organisations/{survivor.id}/merge", data={"duplicate": huge})
+    assert response.status_code == 302
+    response = coordinator_client.post(f"/admin/organisations/link-requests/{person.id}/confirm",
+                                       data={f"u{person.id}-organisation": huge})
+    assert response.status_code == 302
+    db.session.refresh(person)
+    assert person.organisation_link_pending
