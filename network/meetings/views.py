@@ -19,6 +19,7 @@ from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import extract, or_, select
+from sqlalchemy.orm import contains_eager
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..extensions import db
@@ -283,7 +284,8 @@ def cancel_registration(meeting_id: int):
 @login_required
 def my_meetings():
     now = utcnow()
-    mine = select(MeetingRegistration).join(Meeting).where(
+    # The meeting of each row comes with the row (the page shows it): one query, not one per registration.
+    mine = select(MeetingRegistration).join(Meeting).options(contains_eager(MeetingRegistration.meeting)).where(
         or_(MeetingRegistration.user_id == current_user.id, MeetingRegistration.email == current_user.email),
         MeetingRegistration.status.in_(ACTIVE_STATUSES),
     )

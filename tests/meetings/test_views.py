@@ -446,6 +446,31 @@ def test_my_meetings_empty_state_and_pagination(member_client, member, db):
     assert "Mennyt tapaaminen 00" in second and 'rel="next"' in first
 
 
+def test_my_meetings_loads_the_meetings_with_the_registrations(member_client, member, db):
+    from sqlalchemy import event
+
+    for number in range(12):
+        meeting = make_meeting(title_fi=f"Tapaaminen {number:02d}",
+                               starts_at=utcnow() + timedelta(days=7 * (number - 6)))
+        db.session.add(MeetingRegistration(meeting_id=meeting.id, user_id=member.id, email=member.email,
+                                           name=member.name, status="registered"))
+    db.session.commit()
+    db.session.expunge_all()  # nothing cached: every meeting the page shows must be loaded by the request
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = member_client.get("/my/meetings").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert "Tapaaminen 00" in page and "Tapaaminen 11" in page
+    meeting_loads = [s for s in statements if "FROM meetings" in s and "meeting_registrations" not in s]
+    assert len(statements) <= 6 and not meeting_loads, statements
+
+
 def test_participant_list_shows_organisation_and_kind(coordinator_client, db, orgs):
     meeting = make_meeting()
     person = create_user("osallistuja@example.fi", "Olli Osallistuja", organisation_id=orgs["soste"].id)
