@@ -29,6 +29,10 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 BAD_DATETIME = _l("Enter a date and time, for example 2026-10-15 13:00.")
 BAD_DATE = _l("Enter a date, for example 2026-10-15.")
 BAD_TIME = _l("Enter a time, for example 13:00.")
+# Meetings are planned within this century; a year like 0001 cannot even be converted to UTC.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+OUT_OF_RANGE = _l("Enter a date between 2000 and 2100.")
+MAX_CAPACITY = 100_000
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -58,6 +62,9 @@ class LocalDateTimeField(DateTimeLocalField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(BAD_DATETIME)) from error
+        if self.data is not None and not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(str(OUT_OF_RANGE))
 
 
 class LocalDateField(DateField):
@@ -96,7 +103,9 @@ class MeetingForm(FlaskForm):
                          description=_l("Taken from the host organisation when left empty."))
     agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=20000)])
     capacity = IntegerField(_l("Capacity"), description=_l("Places at the venue. Leave empty for no limit."),
-                            validators=[Optional(), NumberRange(min=0, message=_l("The capacity cannot be negative."))])
+                            validators=[Optional(), NumberRange(min=0, message=_l("The capacity cannot be negative.")),
+                                        NumberRange(max=MAX_CAPACITY, message=_l("The capacity can be at most "
+                                                                                 "100,000."))])
     registration_deadline = LocalDateTimeField(_l("Registration deadline"),
                                                description=_l("Finnish time. Leave empty to allow registration "
                                                               "until the meeting starts."),
