@@ -256,6 +256,9 @@ def new_post():
             if form.send_at.data is None:
                 form.send_at.errors.append(_("Choose the sending time."))
                 return _render_new_post(form, preview, mailing_list), 422
+            if form.send_at.data.year < 2000:  # long past, and too early to convert to UTC at all
+                form.send_at.errors.append(_("The sending time must be in the future."))
+                return _render_new_post(form, preview, mailing_list), 422
             send_at = helsinki_to_utc(form.send_at.data)
         data = post_rules.PostInput(
             subject_fi=form.subject_fi.data, body_fi=form.body_fi.data,

@@ -149,6 +149,10 @@ def test_scheduled_time_in_the_past_is_refused(coordinator_client):
     response = coordinator_client.post("/posts/new", data=_form(when="later", send_at=when))
     assert response.status_code == 422
     assert "in the future" in response.get_data(as_text=True)
+    # A year that cannot even be converted to UTC is the same mistake, not a server error.
+    response = coordinator_client.post("/posts/new", data=_form(when="later", send_at="0001-01-01T00:30"))
+    assert response.status_code == 422
+    assert "in the future" in response.get_data(as_text=True)
 
 
 def test_cancel_a_scheduled_post_asks_first(coordinator_client, smtp_server):
