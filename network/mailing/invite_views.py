@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import localized
 from ..permissions import coordinator_required
+from ..timeutil import utc_to_helsinki
 from ..tokens import TokenError
 from . import invites
 from .forms import ConfirmForm, InviteForm
@@ -32,7 +33,9 @@ def invite():
     meetings = invites.invitable_meetings()
     lists = list(db.session.scalars(select(MailingList).where(MailingList.archived.is_(False)).order_by(
         MailingList.kind.desc(), MailingList.id)))
-    form.meeting.choices = [(m.id, f"{m.starts_utc:%Y-%m-%d} {localized(m.title_fi, m.title_sv)}") for m in meetings]
+    # The date as people know it: in Finnish time (a meeting at 00:30 is on the next day than in UTC).
+    form.meeting.choices = [(m.id, f"{utc_to_helsinki(m.starts_at):%Y-%m-%d} {localized(m.title_fi, m.title_sv)}")
+                            for m in meetings]
     form.mailing_list.choices = [(m.id, m.name_fi) for m in lists]
     if request.method == "GET":
         form.meeting.data = request.args.get("meeting", type=int)

@@ -183,6 +183,17 @@ def test_coordinator_sends_invite_from_the_page(coordinator_client, smtp_server,
     assert "js/mailing.js" in page
 
 
+def test_invite_page_shows_the_meeting_date_in_finnish_time(coordinator_client):
+    # 00:30 on 3 March in Helsinki is still 2 March in UTC.
+    year = datetime.now(UTC).year + 1
+    starts = datetime(year, 3, 2, 22, 30, tzinfo=UTC)
+    meetings.create_meeting(_data(title_fi="Yökokous", starts_at=starts, ends_at=starts + timedelta(hours=2)))
+    db.session.commit()
+    page = coordinator_client.get("/mailing/invite").get_data(as_text=True)
+    assert f"{year}-03-03 Yökokous" in page
+    assert f"{year}-03-02 Yökokous" not in page
+
+
 def test_cancelled_meeting_cannot_be_invited_to(app, meeting):
     meetings.cancel_meeting(meeting, "Peruttu")
     db.session.commit()
