@@ -169,7 +169,10 @@ def _read_csv(content: bytes) -> list[list[str]]:
     candidates = sorted((";", ","), key=lambda d: -header.count(d))
     chosen = None
     for delimiter in candidates:
-        columns = canonical_columns(next(csv.reader([header], delimiter=delimiter)))
+        try:
+            columns = canonical_columns(next(csv.reader([header], delimiter=delimiter)))
+        except csv.Error as exc:  # e.g. a field longer than the csv module allows
+            raise ImportFileError(str(_l("The CSV file could not be read: %(error)s", error=str(exc)))) from exc
         if all(c in columns for c in REQUIRED_COLUMNS):
             chosen = delimiter
             break

@@ -154,6 +154,7 @@ def test_duplicates_within_the_file_and_against_the_register(app):
         ("r.csv", "name_fi;kind;region\nKöyliö;municipality;satakunta\n".encode("latin-1"), "not in UTF-8"),
         ("r.xlsx", b"PK\x03\x04 this is not really a workbook", "not a valid XLSX workbook"),
         ("r.xlsx", b"name_fi;kind;region", "not a valid XLSX workbook"),
+        ("r.csv", ("name_fi;kind;region;" + "x" * 200_000 + "\n").encode(), "could not be read"),
     ],
 )
 def test_unreadable_files(app, filename, content, message):
