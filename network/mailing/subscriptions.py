@@ -301,7 +301,10 @@ def update_preferences(subscriber: Subscriber, language: str, list_ids: Iterable
 
 
 def unsubscribe_token(subscriber: Subscriber, mailing_list: MailingList) -> str:
-    return make_token(UNSUBSCRIBE_PURPOSE, {"s": subscriber.id, "l": mailing_list.id})
+    # Bound to the address too: once a subscriber is deleted its id may be given to someone else, whose
+    # subscription an old link must not end.
+    return make_token(UNSUBSCRIBE_PURPOSE, {"s": subscriber.id, "l": mailing_list.id,
+                                            "e": _email_tag(subscriber.email)})
 
 
 def manage_token(subscriber: Subscriber) -> str:
@@ -318,6 +321,9 @@ def read_unsubscribe_token(token: str) -> tuple[Subscriber, MailingList]:
     subscriber = db.session.get(Subscriber, payload.get("s")) if isinstance(payload, dict) else None
     mailing_list = db.session.get(MailingList, payload.get("l")) if isinstance(payload, dict) else None
     if subscriber is None or mailing_list is None:
+        raise TokenError("invalid")
+    # Links sent before the address was part of the token carry no "e"; they keep working until they expire.
+    if "e" in payload and payload["e"] != _email_tag(subscriber.email):
         raise TokenError("invalid")
     return subscriber, mailing_list
 

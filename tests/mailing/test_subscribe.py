@@ -130,6 +130,27 @@ def test_forged_and_expired_unsubscribe_token(client, monkeypatch):
     assert subscriptions.active_list_ids(subscriber)
 
 
+def test_unsubscribe_link_of_a_deleted_subscriber_does_not_touch_whoever_gets_its_id(client):
+    english(client)
+    subscriber = add_subscribers(1)[0]
+    token = subscriptions.unsubscribe_token(subscriber, subscriptions.main_list())
+    old_id = subscriber.id
+    db.session.delete(subscriber)
+    db.session.commit()
+    # SQLite hands the freed highest id to the next row; force the same on any database.
+    newcomer = Subscriber(id=old_id, email="newcomer@example.fi", name="Uusi", language="fi")
+    db.session.add(newcomer)
+    db.session.flush()
+    subscription = subscriptions._subscription(newcomer, subscriptions.main_list())
+    subscription.active = True
+    newcomer.confirmed_at = subscriptions.utcnow()
+    db.session.commit()
+    response = client.post(f"/unsubscribe/{token}")
+    assert response.status_code == 400 and "not valid" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert subscriptions.active_list_ids(db.session.get(Subscriber, old_id))
+
+
 def test_manage_page_from_the_mail_changes_language_and_lists(client, smtp_server):
     add_subscribers(1)
     send_post()
