@@ -121,14 +121,20 @@ def queue_confirmation_mail(user: User) -> None:
     _queue_once(user.email, subject, body, key=f"confirm:{user.id}:{token[-12:]}")
 
 
-def confirm_email(token: str) -> User:
-    """Mark the address confirmed; raises TokenError for a bad or expired token."""
+def check_confirm_token(token: str) -> User:
+    """The account a confirmation link is for, changing nothing; raises TokenError for a bad or expired token."""
     payload = read_token(CONFIRM_PURPOSE, token, current_app.config["TOKEN_MAX_AGE_CONFIRM"])
     if not isinstance(payload, dict):
         raise TokenError("invalid")
     user = db.session.get(User, payload.get("uid"))
     if user is None or user.email != payload.get("email"):
         raise TokenError("invalid")
+    return user
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address confirmed; raises TokenError for a bad or expired token."""
+    user = check_confirm_token(token)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
     return user

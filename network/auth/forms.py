@@ -62,6 +62,12 @@ class RegisterForm(FlaskForm):
         return valid
 
 
+class ConfirmEmailForm(FlaskForm):
+    """The button on the page a confirmation link opens: fetching the link alone confirms nothing."""
+
+    submit = SubmitField(_l("Confirm my e-mail address"))
+
+
 class ResendConfirmationForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Send the confirmation link again"))

@@ -17,6 +17,7 @@ from ..tokens import TokenError
 from . import accounts, privacy  # noqa: F401  (privacy registers its hooks)
 from .forms import (
     NOT_LISTED,
+    ConfirmEmailForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
@@ -87,13 +88,19 @@ def register():
     return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
 
 
-@bp.get("/confirm/<token>")
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token: str):
+    """GET shows a button, POST confirms: mail security scanners fetch links, and a fetch must not confirm an
+    address that someone else registered (they would then own an account under the victim's address)."""
     try:
-        accounts.confirm_email(token)
+        user = accounts.check_confirm_token(token)
     except TokenError as error:
         flash(_token_message(error), "error")
         return redirect(url_for("auth.resend_confirmation"))
+    form = ConfirmEmailForm()
+    if not form.validate_on_submit():
+        return render_template("auth/confirm_email.html", form=form, address=user.email)
+    accounts.confirm_email(token)
     db.session.commit()
     flash(_("Your e-mail address is confirmed. You can now log in."), "success")
     return redirect(url_for("auth.login"))

@@ -11,6 +11,7 @@ RULES = [
     Access("auth.register", "GET", "/register", OK, REDIRECT, REDIRECT),
     Access("auth.register", "POST", "/register", 422, REDIRECT, REDIRECT),
     Access("auth.confirm_email", "GET", "/confirm/not-a-token", REDIRECT, REDIRECT, REDIRECT),
+    Access("auth.confirm_email", "POST", "/confirm/not-a-token", REDIRECT, REDIRECT, REDIRECT),
     Access("auth.resend_confirmation", "GET", "/confirm", OK, OK, OK),
     Access("auth.resend_confirmation", "POST", "/confirm", OK, OK, OK),
     Access("auth.login", "GET", "/login", OK, REDIRECT, REDIRECT),

@@ -42,7 +42,11 @@ def test_register_with_listed_organisation_confirm_by_mail_then_log_in(client, s
     assert message["Subject"] == "Bekräfta din e-postadress"
     assert message["To"] == "aino.virtanen@example.fi"
     path = link_path(message, "/confirm/")
-    response = client.get(path)
+    # Opening the link (as a mail scanner does) only shows a button; the address is confirmed by pressing it.
+    page = client.get(path)
+    assert page.status_code == 200 and "aino.virtanen@example.fi" in page.get_data(as_text=True)
+    assert user_by_email("aino.virtanen@example.fi").email_confirmed_at is None
+    response = client.post(path)
     assert response.status_code == 302 and response.headers["Location"].endswith("/login")
     assert user_by_email("aino.virtanen@example.fi").email_confirmed_at is not None
 
@@ -145,7 +149,7 @@ def test_resend_confirmation_sends_a_new_link_that_works(client, smtp_server):
     response = client.post("/confirm", data={"email": "LATE@example.fi"})
     assert response.status_code == 302
     message = deliver_and_read(smtp_server, "late@example.fi")
-    client.get(link_path(message, "/confirm/"))
+    client.post(link_path(message, "/confirm/"))
     assert user_by_email("late@example.fi").email_confirmed
 
 
@@ -162,6 +166,20 @@ def test_confirmation_link_expired(client, app):
     response = client.get(f"/confirm/{token}", follow_redirects=True)
     assert "Linkki on vanhentunut." in response.get_data(as_text=True)
     assert user_by_email("aino.virtanen@example.fi").email_confirmed_at is None
+
+
+def test_fetching_the_confirmation_link_confirms_nothing(csrf_app, smtp_server):
+    """Someone registers with another person's address; that person's mail scanner fetches the link. The account
+    must stay unconfirmed, or the registrant could log in under the other person's address."""
+    from network.auth import accounts
+    from network.extensions import db
+
+    accounts.queue_confirmation_mail(create_user("victim@example.fi", confirmed=False))
+    db.session.commit()
+    path = link_path(deliver_and_read(smtp_server, "victim@example.fi"), "/confirm/")
+    assert csrf_app.test_client().get(path).status_code == 200
+    assert csrf_app.test_client().post(path).status_code == 400  # no form token: not a person pressing the button
+    assert user_by_email("victim@example.fi").email_confirmed_at is None
 
 
 def test_confirmation_link_forged(client):

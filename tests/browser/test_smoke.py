@@ -68,6 +68,7 @@ def test_register_confirm_by_mail_and_log_in(page, smtp_server):
     assert link.startswith(page.url.split("/login")[0])  # the link points at this site
 
     page.goto(link)
+    page.get_by_role("button", name="Vahvista sähköpostiosoitteeni").click()
     page.wait_for_url("**/login")
     assert "Sähköpostiosoitteesi on vahvistettu." in page.locator(".flashes").inner_text()
 
