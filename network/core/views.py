@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session
 from flask_login import current_user
 
 from ..extensions import db
@@ -21,6 +21,16 @@ def _fresh_request_state() -> None:
     """
     for name in ("_flask_babel", "_login_user", current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")):
         g.pop(name, None)
+
+
+@bp.before_app_request
+def _refuse_nul_characters() -> None:
+    """No form field or query argument legitimately contains a NUL character, and PostgreSQL cannot store one in
+    text (the insert would fail with a server error): such a request is a bad request."""
+    for values in (request.args, request.form):
+        for value in values.listvalues():
+            if any("\x00" in item for item in value):
+                abort(400)
 
 
 @bp.get("/")

@@ -109,3 +109,11 @@ def test_500_page_survives_a_failing_layout(app):
                                   "/posts/99999999999999999999", "/meetings/99999999999999999999.ics"])
 def test_id_too_large_for_the_database_is_404_not_500(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_nul_character_in_input_is_a_bad_request(member_client, member):
+    """PostgreSQL cannot store NUL in text: refused up front instead of failing inside the database."""
+    response = member_client.post("/profile", data={"name": "Maija\x00", "language": "fi"})
+    assert response.status_code == 400
+    assert member_client.get("/organisations?q=a%00b").status_code == 400
+    assert member.name == "Maija Member"
