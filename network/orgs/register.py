@@ -138,6 +138,12 @@ def check_organisation(data: OrganisationData, exclude_id: int | None = None) ->
         )
     if data.website and not data.website.startswith(("https://", "http://")):
         errors["website"] = str(_l("The web address must start with https:// or http://."))
+    # The columns' sizes: the form enforces them, an imported file must too (PostgreSQL refuses longer values).
+    for name, limit in (("municipality", 120), ("website", 300)):
+        value = getattr(data, name)
+        if name not in errors and value and len(value) > limit:
+            errors[name] = str(_l("%(field)s may be at most %(count)d characters long.",
+                                  field=name, count=limit))
     if "business_id" not in errors:
         other = find_by_business_id(data.business_id, exclude_id)
         if other is not None:

@@ -114,6 +114,7 @@ def test_update_is_matched_by_business_id_or_name(app, coordinator):
         ("@SUM(1+1);;municipality;uusimaa;;;", "would run as a formula"),
         (";;municipality;uusimaa;;;", "name in Finnish (name_fi) is missing"),
         ("Kunta E;;municipality;uusimaa;;;maybe", "must be yes or no"),
+        ("Kunta F;;municipality;uusimaa;" + "x" * 121 + ";;", "municipality may be at most 120 characters"),
     ],
 )
 def test_rejected_rows_say_why(app, row, reason):
