@@ -9,7 +9,8 @@ from sqlalchemy import or_, select
 from ..extensions import db
 from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..timeutil import as_utc
-from .models import MeetingRegistration
+from .models import SCHEDULED, MeetingRegistration
+from .registration import cancel_registration
 
 
 def _registrations_of(user: Any) -> list[MeetingRegistration]:
@@ -41,8 +42,14 @@ def export_registrations(user: Any) -> dict[str, Any]:
 
 @personal_data_anonymiser("meetings")
 def anonymise_registrations(user: Any) -> None:
-    """Keep the rows (mode, status, attendance) for statistics; remove the name, address and account link."""
+    """Keep the rows (mode, status, attendance) for statistics; remove the name, address and account link.
+
+    A place the person holds in a meeting still to come is given up first, so the waiting list moves up.
+    """
     for registration in _registrations_of(user):
+        meeting = registration.meeting
+        if registration.is_active and meeting.status == SCHEDULED and not meeting.is_past:
+            cancel_registration(registration)
         registration.user_id = None
         registration.email = None
         registration.name = None

@@ -160,6 +160,10 @@ def test_personal_data_export_and_anonymise(app, db):
     registration = rules.register(meeting, email=person.email, name=person.name, mode="in_person", user=person)
     registration.attended = True
     db.session.commit()
+    # The meeting has been held by the time the account is deleted: the row stays for statistics.
+    meeting.starts_at = utcnow() - timedelta(days=2)
+    meeting.ends_at = meeting.starts_at + timedelta(hours=3)
+    db.session.commit()
     exported = export_personal_data(person)["meetings"]["registrations"]
     assert exported[0]["meeting"] == meeting.title_fi and exported[0]["email"] == person.email
     anonymise_personal_data(person)
@@ -168,3 +172,18 @@ def test_personal_data_export_and_anonymise(app, db):
     assert registration.user_id is None and registration.email is None and registration.name is None
     assert registration.status == "registered" and registration.attended is True
     assert count(db) == 1
+
+
+def test_deleting_an_account_gives_up_its_place_in_a_meeting_to_come(app, db):
+    person = create_user("leaver@example.fi", "Leena Leaver")
+    meeting = make_meeting(capacity=1, mode="in_person")
+    held = rules.register(meeting, email=person.email, name=person.name, mode="in_person", user=person)
+    waiting = rules.register(meeting, email="next.in.line@example.fi", name="Next In Line", mode="in_person")
+    db.session.commit()
+    assert waiting.status == "waitlisted"
+    anonymise_personal_data(person)
+    db.session.commit()
+    db.session.refresh(held)
+    db.session.refresh(waiting)
+    assert held.status == "cancelled" and held.email is None and held.user_id is None
+    assert waiting.status == "registered"
