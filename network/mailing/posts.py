@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -78,6 +78,30 @@ def check_post(data: PostInput) -> None:
         raise PostError(str(_l("Give the Swedish subject too, or leave the Swedish text empty.")), "subject_sv")
     if data.send_at is not None and as_utc(data.send_at) <= utcnow():
         raise PostError(str(_l("The sending time must be in the future.")), "send_at")
+
+
+# A second identical post by the same author within this time is taken as a repeated click, not a new message.
+RESEND_WINDOW = timedelta(minutes=15)
+
+
+def check_not_a_resend(mailing_list: MailingList, author: Any, data: PostInput) -> None:
+    """Refuse the same subject and text to the same list again right away (a double click or a reloaded form)."""
+    duplicate = db.session.scalar(
+        select(Post.id)
+        .where(
+            Post.list_id == mailing_list.id,
+            Post.author_id == getattr(author, "id", None),
+            Post.subject_fi == single_line(data.subject_fi),
+            Post.body_fi == data.body_fi.replace("\r\n", "\n"),
+            Post.status != CANCELLED,
+            Post.created_at >= utcnow() - RESEND_WINDOW,
+        )
+        .limit(1)
+    )
+    if duplicate is not None:
+        raise PostError(
+            str(_l("This post was already sent to the list a moment ago. It is not sent twice.")), "subject_fi"
+        )
 
 
 def create_post(mailing_list: MailingList, author: Any, data: PostInput) -> Post:

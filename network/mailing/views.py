@@ -275,6 +275,11 @@ def new_post():
                 "subject_fi": data.subject_fi, "subject_sv": data.subject_sv,
             }
             return _render_new_post(form, preview, mailing_list)
+        try:
+            post_rules.check_not_a_resend(mailing_list, current_user, data)
+        except post_rules.PostError as error:
+            getattr(form, error.field or "body_fi").errors.append(error.message)
+            return _render_new_post(form, preview, mailing_list), 422
         post = post_rules.create_post(mailing_list, current_user, data)
         from ..audit.trail import record_change
 

@@ -62,6 +62,19 @@ def test_coordinator_previews_then_sends(coordinator_client, smtp_server):
     assert "550 5.1.1 Unknown user" in coordinator_client.get(f"/posts/{post.id}").get_data(as_text=True)
 
 
+def test_sending_the_same_post_twice_in_a_row_sends_it_once(coordinator_client):
+    add_subscribers(2)
+    english(coordinator_client)
+    assert coordinator_client.post("/posts/new", data=_form()).status_code == 302
+    again = coordinator_client.post("/posts/new", data=_form())  # a double click or a reloaded form
+    assert again.status_code == 422
+    assert "already sent to the list a moment ago" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Post.id))) == 1
+    assert _outbox_count() == 2
+    changed = coordinator_client.post("/posts/new", data=_form(subject_fi="Lokakuun uutiset"))
+    assert changed.status_code == 302, "a different post is not a resend"
+
+
 def test_subject_with_newline_is_refused_and_nothing_queued(coordinator_client):
     add_subscribers(2)
     english(coordinator_client)
