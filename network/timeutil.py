@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -26,3 +26,8 @@ def helsinki_to_utc(local: datetime) -> datetime:
 
 def utc_to_helsinki(value: datetime) -> datetime:
     return as_utc(value).astimezone(HELSINKI)
+
+
+def helsinki_today() -> date:
+    """Today's date in Finland (the server may run in UTC: between 00:00 and 02:00/03:00 they differ)."""
+    return datetime.now(HELSINKI).date()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from ..audit.trail import record_change, snapshot
 from ..extensions import db
 from ..text import search_key, single_line
+from ..timeutil import helsinki_today
 from .business_id import is_valid_business_id, normalize_business_id
 from .models import Organisation
 from .regions import KINDS, REGIONS
@@ -181,7 +182,7 @@ def create_organisation(data: OrganisationData, actor, *, action: str = "organis
     org = Organisation(open_government_member=False)
     _apply(org, data)
     if org.joined_on is None:
-        org.joined_on = date.today()
+        org.joined_on = helsinki_today()
     db.session.add(org)
     db.session.flush()
     record_change(actor, action, ENTITY, org.id, after=snapshot(org, AUDIT_FIELDS), summary=org.name_fi)
@@ -209,7 +210,7 @@ def mark_left(org: Organisation, left_on: date, actor) -> None:
         raise RegisterError({"left_on": str(_l("A merged organisation cannot be changed."))})
     if org.joined_on and left_on < org.joined_on:
         raise RegisterError({"left_on": str(_l("The date of leaving cannot be before the date of joining."))})
-    if left_on > date.today():
+    if left_on > helsinki_today():
         raise RegisterError({"left_on": str(_l("The date of leaving cannot be in the future."))})
     before = snapshot(org, AUDIT_FIELDS)
     org.left_on = left_on
@@ -273,7 +274,7 @@ def merge_organisations(survivor: Organisation, duplicate: Organisation, actor) 
         survivor.joined_on = duplicate.joined_on
     survivor.search_name = search_name_for(survivor.name_fi, survivor.name_sv)
     duplicate.merged_into_id = survivor.id
-    duplicate.left_on = duplicate.left_on or date.today()
+    duplicate.left_on = duplicate.left_on or helsinki_today()
     db.session.flush()
     moved = {}
     for column in _organisation_references():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -17,7 +17,7 @@ from ..extensions import db, limiter
 from ..i18n import current_language
 from ..pagination import paginate
 from ..permissions import coordinator_required
-from ..timeutil import utcnow
+from ..timeutil import helsinki_today, utcnow
 from . import applications, directory, exporting, importing, people, register
 from .forms import (
     ApplicationForm,
@@ -209,7 +209,7 @@ def mark_left(org_id: int):
     org = _organisation_or_404(org_id)
     form = LeaveForm()
     if request.method == "GET":
-        form.left_on.data = date.today()
+        form.left_on.data = helsinki_today()
     if form.validate_on_submit():
         try:
             register.mark_left(org, form.left_on.data, current_user)
@@ -481,7 +481,7 @@ def import_confirm():
 
 
 def _export_name(extension: str) -> str:
-    return f"jasenrekisteri-{date.today().isoformat()}.{extension}"
+    return f"jasenrekisteri-{helsinki_today().isoformat()}.{extension}"
 
 
 @bp.get("/admin/organisations/export.csv")
