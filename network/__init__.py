@@ -86,10 +86,28 @@ def _translation_directories() -> list[str]:
     return [str(d) for d in dirs if d.is_dir()]
 
 
+def _tune_sqlite(engine) -> None:
+    """On an SQLite file: write-ahead logging, so the inline mail worker and web requests do not block each other,
+    and a busy timeout instead of an immediate "database is locked". PostgreSQL needs none of this."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
 def _init_extensions(app: Flask) -> None:
     from .i18n import select_locale, select_timezone
 
     db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     mail.init_app(app)

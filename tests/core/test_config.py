@@ -34,3 +34,18 @@ def test_development_starts_without_a_secret(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     app = create_app("development")
     assert app.config["SECRET_KEY"]
+
+
+def test_sqlite_file_database_uses_write_ahead_logging(tmp_path):
+    """The inline mail worker and web requests share the SQLite file: WAL keeps them from blocking each other."""
+    from sqlalchemy import text
+
+    from network import create_app
+    from network.extensions import db
+
+    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'wal.sqlite3'}"})
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        db.engine.dispose()
