@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..permissions import coordinator_required
+from .home import home_sections
 from .navigation import safe_next_url
 
 bp = Blueprint("core", __name__)
@@ -35,7 +36,7 @@ def _refuse_nul_characters() -> None:
 
 @bp.get("/")
 def index():
-    return render_template("core/index.html")
+    return render_template("core/index.html", sections=home_sections())
 
 
 @bp.post("/language")

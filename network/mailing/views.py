@@ -15,8 +15,8 @@ from ..permissions import coordinator_required, is_coordinator
 from ..text import search_key
 from ..timeutil import helsinki_to_utc
 from ..tokens import TokenError, read_token
+from . import home, privacy  # noqa: F401  (register the front-page section and the personal-data hooks)
 from . import posts as post_rules
-from . import privacy  # noqa: F401  (registers the personal-data exporter and anonymiser)
 from . import subscriptions as rules
 from .forms import ConfirmForm, ManageForm, ManageLinkForm, PostForm, SubscribeForm
 from .models import (

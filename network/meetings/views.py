@@ -30,12 +30,9 @@ from ..orgs.regions import region_choices, region_name
 from ..pagination import paginate
 from ..permissions import coordinator_required
 from ..timeutil import helsinki_to_utc, utc_to_helsinki, utcnow
+from . import home, privacy, scheduling  # noqa: F401  (register the front-page section and the personal-data hooks)
 from . import materials as material_rules
 from . import participants as participant_rules
-from . import (
-    privacy,  # noqa: F401  (registers the personal-data exporter and anonymiser)
-    scheduling,
-)
 from . import registration as registration_rules
 from .errors import MeetingError
 from .forms import (
