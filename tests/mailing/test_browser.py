@@ -15,7 +15,7 @@ from .helpers import send_post
 @pytest.mark.browser
 def test_subscriber_journey(page, live_server, app, smtp_server):
     page.goto("/")
-    page.get_by_role("link", name="Tilaa postituslista").click()
+    page.get_by_role("contentinfo").get_by_role("link", name="Tilaa postituslista").click()  # the footer link
     page.get_by_label("Sähköposti").fill("selain@example.fi")
     page.get_by_label("Nimi").fill("Selma Selain")
     page.get_by_role("button", name="Tilaa").click()
