@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.trail import record_change
 from ..extensions import db
+from ..links import absolute_url
 from ..mailing.models import OutboxMessage
 from ..mailing.outbox import queue_mail
 from ..permissions import COORDINATOR, MEMBER, ROLES
@@ -88,12 +89,6 @@ def register_user(data: Registration, role: str = MEMBER) -> User:
     return user
 
 
-def _absolute_url(endpoint: str, **values: object) -> str:
-    """A link for mail on PUBLIC_BASE_URL; works inside and outside a request (the CLI, the worker)."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
-
-
 def _queue_once(recipient: str, subject: str, body: str, key: str) -> None:
     """Queue a link mail unless the very same one is already queued: two requests within the same second make
     the same token (itsdangerous stamps whole seconds), and the same mail twice helps nobody."""
@@ -106,7 +101,7 @@ def _queue_once(recipient: str, subject: str, body: str, key: str) -> None:
 
 def queue_confirmation_mail(user: User) -> None:
     token = make_token(CONFIRM_PURPOSE, {"uid": user.id, "email": user.email})
-    link = _absolute_url("auth.confirm_email", token=token)
+    link = absolute_url("auth.confirm_email", token=token)
     with force_locale(user.language):
         hours = current_app.config["TOKEN_MAX_AGE_CONFIRM"] // 3600
         subject = _("Confirm your e-mail address")
@@ -171,7 +166,7 @@ def queue_password_reset(email: str) -> None:
         return
     # The current hash is part of the token, so a link stops working once the password has been changed.
     token = make_token(RESET_PURPOSE, {"uid": user.id, "h": user.password_hash[-16:]})
-    link = _absolute_url("auth.reset_password", token=token)
+    link = absolute_url("auth.reset_password", token=token)
     with force_locale(user.language):
         subject = _("Reset your password")
         body = _(

@@ -15,6 +15,7 @@ from functools import lru_cache
 from flask import current_app
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
+from ..links import absolute_url
 from ..meetings.models import CANCELLED, Meeting
 from ..timeutil import HELSINKI, as_utc, utc_to_helsinki, utcnow
 
@@ -26,12 +27,8 @@ REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 
 
-def public_url(path: str) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}{path}"
-
-
 def meeting_url(meeting: Meeting) -> str:
-    return public_url(f"/meetings/{meeting.id}")
+    return absolute_url("meetings.detail", meeting_id=meeting.id)
 
 
 def organizer_address() -> tuple[str, str]:

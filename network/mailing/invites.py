@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -137,8 +137,7 @@ def _content(meeting: Any, method: str, change: str, email: str, name: str, lang
             subject = _("Invitation: %(title)s", title=title)
             intro = _("You are invited to %(title)s on %(when)s.", title=title, when=when)
         place = meeting.location_text
-        meeting_url = absolute_url("meetings.detail", meeting_id=meeting.id) if _has_endpoint("meetings.detail") \
-            else current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/meetings/{meeting.id}"
+        meeting_url = absolute_url("meetings.detail", meeting_id=meeting.id)
         lines = [intro, ""]
         if place:
             lines += [_("Place: %(place)s", place=place), ""]
@@ -163,10 +162,6 @@ def _content(meeting: Any, method: str, change: str, email: str, name: str, lang
             manage_url=PLACEHOLDER_MANAGE, unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE,
         )
     return _Content(subject, text, html, calendar)
-
-
-def _has_endpoint(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
 
 
 def _queue(meeting: Any, method: str, change: str, invitation: MeetingInvitation,

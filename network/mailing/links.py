@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-
-def absolute_url(endpoint: str, **values: object) -> str:
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    adapter = current_app.url_map.bind("localhost", url_scheme="http")
-    return base + adapter.build(endpoint, {k: v for k, v in values.items() if v is not None})
+from ..links import absolute_url  # noqa: F401  (the mailing domain's links are built with it)
 
 
 def mail_domain() -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import uuid4
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..audit.trail import record_change, snapshot
 from ..extensions import db
+from ..links import absolute_url
 from ..mailing.outbox import queue_mail
 from ..text import single_line
 from ..timeutil import utcnow
@@ -107,7 +108,7 @@ def _queue_received_mails(application: MembershipApplication) -> None:
             organisation=application.name_fi,
         )
     queue_mail(application.contact_email, subject, body, key=f"org-application:{application.id}:received")
-    link = _absolute_url("orgs.application_detail", application_id=application.id)
+    link = absolute_url("orgs.application_detail", application_id=application.id)
     for coordinator in db.session.scalars(select(User).where(User.role == COORDINATOR)):
         with force_locale(coordinator.language):
             subject = _("New membership application: %(organisation)s", organisation=application.name_fi)
@@ -118,15 +119,6 @@ def _queue_received_mails(application: MembershipApplication) -> None:
                 link=link,
             )
         queue_mail(coordinator.email, subject, body, key=f"org-application:{application.id}:new")
-
-
-def _absolute_url(endpoint: str, **values) -> str:
-    """A link for a mail; works inside a request and outside one (CLI, worker)."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    if has_request_context():
-        return base + url_for(endpoint, **values)
-    with current_app.test_request_context("/"):
-        return base + url_for(endpoint, **values)
 
 
 def _check_pending(application: MembershipApplication) -> None:
@@ -155,8 +147,8 @@ def approve_application(application: MembershipApplication, actor) -> object:
                 "%(register)s\n",
                 name=application.contact_name or "",
                 organisation=application.name_fi,
-                link=_absolute_url("orgs.detail", org_id=org.id),
-                register=_absolute_url("auth.register"),
+                link=absolute_url("orgs.detail", org_id=org.id),
+                register=absolute_url("auth.register"),
             )
         queue_mail(application.contact_email, subject, body, key=f"org-application:{application.id}:approved")
     return org

@@ -1,0 +1,12 @@
+"""Absolute links on PUBLIC_BASE_URL for mail and calendar files, built with or without a request
+(the delivery worker and the CLI run outside one)."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+
+def absolute_url(endpoint: str, **values: object) -> str:
+    adapter = current_app.url_map.bind("localhost", url_scheme="http")
+    path = adapter.build(endpoint, {k: v for k, v in values.items() if v is not None})
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
