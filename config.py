@@ -82,6 +82,11 @@ class Config:
     MAIL_LINK_RATE_LIMIT = "5 per 10 minutes"
     ORG_APPLICATION_RATE_LIMIT = "10 per hour"
 
+    # /healthz: how long the database check waits for a lock (milliseconds), and how long a due message may wait
+    # in the outbox (seconds) before the outbox counts as stuck. Either failing answers 503.
+    HEALTH_DB_TIMEOUT_MS = int(os.environ.get("HEALTH_DB_TIMEOUT_MS", "1000"))
+    HEALTH_OUTBOX_MAX_DELAY = int(os.environ.get("HEALTH_OUTBOX_MAX_DELAY", str(15 * 60)))
+
     # Reverse proxies in front of the application (e.g. 1 for nginx before gunicorn). Their X-Forwarded-For and
     # X-Forwarded-Proto are trusted that many hops deep, so that rate limits see the client's address rather than
     # the proxy's, and links are built with https. 0 (the default) trusts no forwarded header.
