@@ -67,13 +67,16 @@ def create_backup(destination: str | os.PathLike) -> dict:
     """Takes the archive's path; writes the backup of the current app's database and uploads there (atomically:
     the path holds either the previous file or the complete new archive) and returns its manifest (a dict).
 
-    Raises BackupError when the database cannot be copied (e.g. pg_dump missing or failing).
+    Raises BackupError when the database cannot be copied (e.g. pg_dump missing or failing) or the path is inside
+    the upload folder.
     """
     destination = Path(destination).resolve()
+    uploads = uploads_root().resolve()
+    if destination.is_relative_to(uploads):
+        raise BackupError(f"Write the backup outside the upload folder {uploads}: it would archive itself.")
     destination.parent.mkdir(parents=True, exist_ok=True)
     engine = db.engine
     engine_name = engine.dialect.name
-    uploads = uploads_root()
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=destination.parent) as work:
         work_dir = Path(work)
         if engine_name == "sqlite":

@@ -237,3 +237,9 @@ def test_an_archive_path_outside_the_upload_folder_is_refused(populated, tmp_pat
     _rewrite(archive, damaged, escape)
     with pytest.raises(BackupError, match="Unexpected entry"):
         read_manifest(damaged)
+
+
+def test_a_backup_inside_the_upload_folder_is_refused(populated, tmp_path):
+    with pytest.raises(BackupError, match="outside the upload folder"):
+        create_backup(tmp_path / "uploads" / "meetings" / "b.tar.gz")
+    assert not list((tmp_path / "uploads").rglob("*.tar.gz"))
