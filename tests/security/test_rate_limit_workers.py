@@ -52,8 +52,9 @@ class Gunicorn:
 
     def __init__(self, storage_uri: str, log: Path) -> None:
         self.port = free_port()
+        # HOME in the test's folder: newer gunicorns put their control socket under ~/.gunicorn.
         env = {**os.environ, "APP_CONFIG": "testing", "TEST_DATABASE_URL": DATABASE_URL,
-               "RATELIMIT_STORAGE_URI": storage_uri}
+               "RATELIMIT_STORAGE_URI": storage_uri, "HOME": str(log.parent)}
         env.pop("NETWORK_INLINE_WORKER", None)
         self.log = log
         self.process = subprocess.Popen(
