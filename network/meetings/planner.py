@@ -14,6 +14,7 @@ import holidays as holiday_calendars
 from sqlalchemy import select
 
 from ..extensions import db
+from ..orgs.models import Organisation
 from ..orgs.regions import REGIONS, region_name
 from .models import DEMOCRACY_DAY, NETWORK, NETWORK_KINDS, SCHEDULED, Meeting
 from .scheduling import DEMOCRACY_DAY_WEEK, helsinki_year
@@ -161,8 +162,6 @@ def host_history(before_year: int) -> dict[int, list[str]]:
 
 def member_hosts() -> dict[str, list[HostOption]]:
     """Member organisations (not left) by region, in name order."""
-    from ..orgs.models import Organisation
-
     hosts: dict[str, list[HostOption]] = {}
     statement = select(Organisation).where(Organisation.left_on.is_(None)).order_by(Organisation.search_name)
     for organisation in db.session.scalars(statement):

@@ -6,13 +6,15 @@ Usable without login: `respond_by_email` is what an accept/decline link in an in
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..auth.models import User
+from ..emails import InvalidAddress, normalize_email
 from ..extensions import db
-from ..mail.outbox import queue_mail
+from ..i18n import localized
+from ..links import absolute_url
+from ..mail.templates import queue_template_mail
 from ..text import single_line
 from ..timeutil import utcnow
 from .errors import RegistrationError
@@ -77,15 +79,26 @@ def has_room(meeting: Meeting, mode: str, exclude_id: int | None = None) -> bool
 
 
 def find_registration(meeting: Meeting, email: str) -> MeetingRegistration | None:
+    """The meeting's registration row for this address (in any status), or None (also for a non-address)."""
+    try:
+        address = normalize_email(email)
+    except InvalidAddress:
+        return None
     return db.session.scalar(
         select(MeetingRegistration).where(
-            MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.email == normalise_email(email)
+            MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.email == address
         )
     )
 
 
-def normalise_email(email: str | None) -> str:
-    return single_line(email).lower()
+def registrant_address(email: str | None) -> str:
+    """The canonical address of someone registering or answering.
+
+    Raises RegistrationError (field "email") when it is empty and InvalidAddress when it is not an address.
+    """
+    if not single_line(email):
+        raise RegistrationError(_l("This field is required."), "email")
+    return normalize_email(email)
 
 
 def _check_open(meeting: Meeting) -> None:
@@ -117,9 +130,7 @@ def _place(registration: MeetingRegistration, meeting: Meeting, mode: str) -> No
 
 def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object = None) -> MeetingRegistration:
     """Register someone (a member or an invited address). Registering twice is refused."""
-    email = normalise_email(email)
-    if not email:
-        raise RegistrationError(_l("This field is required."), "email")
+    email = registrant_address(email)
     _check_open(meeting)
     _check_mode(meeting, mode)
     lock(meeting)
@@ -195,25 +206,15 @@ def _tell_promoted(registration: MeetingRegistration) -> None:
         return
     meeting = registration.meeting
     language = getattr(registration.user, "language", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    from ..i18n import format_when
-
-    with force_locale(language):
-        title = meeting.title_sv if language == "sv" and meeting.title_sv else meeting.title_fi
-        subject = _("You have a place at %(title)s", title=title)
-        url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/meetings/{meeting.id}"
-        body = "\n\n".join([
-            _("Hello %(name)s,", name=registration.name or registration.email),
-            _("A place became free and you have moved from the waiting list to the participants of "
-              "\"%(title)s\" (%(when)s).", title=title, when=format_when(meeting.starts_utc, "short")),
-            _("If you can no longer attend, please cancel your registration so that the next person gets the "
-              "place: %(url)s", url=url),
-            _("Municipal Democracy Network"),
-        ])
-    queue_mail(
+    queue_template_mail(
         registration.email,
-        subject,
-        body,
+        "meetings/emails/promoted",
+        language,
         key=f"meeting-{meeting.id}-promoted-{registration.id}-{int(utcnow().timestamp())}",
+        meeting=meeting,
+        title=localized(meeting.title_fi, meeting.title_sv, language=language),
+        name=registration.name or registration.email,
+        url=absolute_url("meetings.detail", meeting_id=meeting.id),
     )
 
 
@@ -225,9 +226,7 @@ def respond_by_email(meeting: Meeting, email: str, name: str | None, answer: str
     """
     if answer not in ANSWERS:
         raise RegistrationError(_l("Not a valid choice."), "answer")
-    email = normalise_email(email)
-    if not email:
-        raise RegistrationError(_l("This field is required."), "email")
+    email = registrant_address(email)
     lock(meeting)
     registration = find_registration(meeting, email)
     if answer == "no":
@@ -247,8 +246,6 @@ def respond_by_email(meeting: Meeting, email: str, name: str | None, answer: str
     mode = ANSWERS[answer]
     if mode not in allowed_modes(meeting):
         mode = allowed_modes(meeting)[0]
-    from ..auth.models import User
-
     user = db.session.scalar(select(User).where(User.email == email))
     if registration is not None and registration.is_active:
         return change_mode(registration, mode)

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, select
+from sqlalchemy import select
 
 from ..audit.trail import record_change, snapshot
 from ..extensions import db
+from ..orgs.models import Organisation
 from ..timeutil import as_utc, utc_to_helsinki, utcnow
 from .errors import MeetingError
 from .models import (
@@ -25,6 +26,8 @@ from .models import (
     SCHEDULED,
     Meeting,
 )
+from .queries import in_year_condition
+from .registration import fill_from_waiting_list
 from .signals import meeting_changed
 
 DEMOCRACY_DAY_WEEK = 42
@@ -87,16 +90,10 @@ def check_capacity(capacity: int | None) -> None:
 
 def other_democracy_days(year: int, exclude_id: int | None = None) -> list[Meeting]:
     """Scheduled Democracy Days whose date (in Helsinki) falls in `year`, other than `exclude_id`."""
-    # Helsinki is UTC+2/+3, so a meeting's UTC year equals its Helsinki year except around New Year;
-    # Democracy Day is in October, so filtering the candidates by UTC year +-1 and checking in Python is exact.
     statement = select(Meeting).where(
-        Meeting.kind == DEMOCRACY_DAY,
-        Meeting.status == SCHEDULED,
-        extract("year", Meeting.starts_at).between(year - 1, year + 1),
+        Meeting.kind == DEMOCRACY_DAY, Meeting.status == SCHEDULED, in_year_condition(year)
     )
-    return [
-        m for m in db.session.scalars(statement) if helsinki_year(m.starts_at) == year and m.id != exclude_id
-    ]
+    return [m for m in db.session.scalars(statement) if m.id != exclude_id]
 
 
 def check_democracy_day(kind: str, starts_at: datetime, meeting_id: int | None = None, planned: int = 0) -> None:
@@ -136,8 +133,6 @@ def _apply(meeting: Meeting, data: MeetingData) -> None:
             value = value or ""
         setattr(meeting, f.name, value)
     if meeting.host_organisation_id and not meeting.region:
-        from ..orgs.models import Organisation
-
         host = db.session.get(Organisation, meeting.host_organisation_id)
         meeting.region = host.region if host else None
 
@@ -176,8 +171,6 @@ def update_meeting(meeting: Meeting, data: MeetingData, actor: object = None) ->
     if significant:
         meeting_changed.send(meeting, change="updated")
     # A larger capacity lets people off the waiting list.
-    from .registration import fill_from_waiting_list
-
     fill_from_waiting_list(meeting)
     return significant
 
@@ -210,12 +203,6 @@ def publish_minutes(meeting: Meeting, minutes: str, actor: object = None) -> Non
     meeting.updated_at = utcnow()
     record_change(actor, "meeting.minutes", "meeting", meeting.id, before=before, after={"minutes": minutes},
                   summary=meeting.title_fi)
-
-
-def meetings_in_year(year: int) -> list[Meeting]:
-    statement = select(Meeting).where(extract("year", Meeting.starts_at).between(year - 1, year + 1))
-    meetings = [m for m in db.session.scalars(statement.order_by(Meeting.starts_at)) if helsinki_year(m.starts_at) == year]
-    return meetings
 
 
 def year_warnings(meetings: list[Meeting]) -> list[str]:
