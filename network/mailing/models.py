@@ -19,7 +19,6 @@ from ..extensions import db
 from ..timeutil import utcnow
 
 
-
 class ListKind(StrEnum):
     """The network's main list, or a list owned by a working group."""
 

@@ -22,8 +22,9 @@ from ..rules import RuleError
 from ..text import has_line_break, search_key, single_line
 from ..timeutil import as_utc, utcnow
 from .links import absolute_url, mail_domain, unsubscribe_mailbox
+from .lists import list_name
 from .models import CANCELLED, QUEUED, SCHEDULED, MailingList, Post, Subscriber
-from .subscriptions import list_name, manage_token, recipients_statement, unsubscribe_token
+from .subscriptions import manage_token, recipients_statement, unsubscribe_token
 
 MAX_SUBJECT = 200
 MAX_BODY = 100_000  # characters: a long newsletter fits; a 2 MB paste does not
