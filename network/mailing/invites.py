@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from ..calendar.ics import invite_calendar
 from ..extensions import db
 from ..i18n import localized
+from ..links import absolute_url
 from ..mail.models import OutboxMessage
 from ..mail.outbox import queue_mail
 from ..mail.templates import render_mail
@@ -26,7 +27,6 @@ from ..meetings.models import ONLINE, Meeting
 from ..meetings.registration import find_registration, respond_by_email
 from ..rules import RuleError
 from ..tokens import TokenError, make_token, read_token
-from .links import absolute_url
 from .lists import list_name
 from .models import MailingList, MeetingInvitation, Subscriber
 from .posts import PLACEHOLDER_MANAGE, PLACEHOLDER_UNSUBSCRIBE, Progress, progress, queue_list_message

@@ -13,13 +13,13 @@ from sqlalchemy import Select, and_, select
 
 from ..emails import InvalidAddress, normalize_email
 from ..extensions import db
+from ..links import absolute_url
 from ..mail.models import AddressHealth
 from ..mail.templates import queue_template_mail
 from ..rules import RuleError
 from ..text import has_line_break, single_line
 from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
-from .links import absolute_url
 from .lists import main_list
 from .models import LANGUAGES, MailingList, Subscriber, Subscription
 

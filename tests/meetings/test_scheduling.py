@@ -14,7 +14,8 @@ from network.meetings.models import Meeting
 from network.meetings.scheduling import MeetingData, is_democracy_day_week
 from network.meetings.signals import meeting_changed
 
-from .conftest import helsinki, make_meeting
+from ..factories import make_meeting
+from .conftest import helsinki
 
 
 def data(**fields) -> MeetingData:
