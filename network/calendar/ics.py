@@ -28,6 +28,7 @@ CANCEL = "CANCEL"
 
 
 def meeting_url(meeting: Meeting) -> str:
+    """The meeting's public page as an absolute link."""
     return absolute_url("meetings.detail", meeting_id=meeting.id)
 
 
@@ -113,6 +114,7 @@ def _helsinki_timezone(first_year: int, last_year: int) -> Timezone:
 
 
 def helsinki_timezone(years: Iterable[int] = ()) -> Timezone:
+    """The Europe/Helsinki VTIMEZONE covering `years`."""
     years = list(years) or [utcnow().year]
     return Timezone.from_ical(_helsinki_timezone(min(years) - 1, max(years) + 1).to_ical())
 
@@ -178,6 +180,7 @@ def invite_calendar(meeting: Meeting, method: str, attendee_email: str, attendee
 
 
 def latest_change(meetings: Iterable[Meeting]) -> datetime | None:
+    """When any of the meetings last changed (for Last-Modified), or None for none."""
     stamps = [as_utc(m.updated_at or m.created_at) for m in meetings if (m.updated_at or m.created_at)]
     return max(stamps) if stamps else None
 

@@ -56,6 +56,7 @@ def invitable_meetings() -> list[Meeting]:
 
 
 def invite_key(meeting: Meeting, method: str) -> str:
+    """The outbox key of one version (SEQUENCE) and method of a meeting's invite."""
     return f"invite:{meeting.id}:{meeting.sequence or 0}:{method}"
 
 
@@ -69,10 +70,12 @@ def answers_for(meeting: Meeting) -> tuple[str, ...]:
 
 
 def rsvp_token(meeting: Meeting, email: str, name: str | None) -> str:
+    """The signed token of the answer links in an invite to `email`."""
     return make_token(RSVP_PURPOSE, {"m": meeting.id, "e": email, "n": name or ""})
 
 
 def read_rsvp_token(token: str) -> tuple[Meeting, str, str]:
+    """The meeting, address and name of an answer link's token; raises TokenError (expired or invalid)."""
     payload = read_token(RSVP_PURPOSE, token, RSVP_MAX_AGE)
     if not isinstance(payload, dict):
         raise TokenError("invalid")
@@ -200,6 +203,7 @@ def _still_wants_updates(meeting: Meeting, invitation: MeetingInvitation) -> boo
 
 
 def invite_progress(meeting_id: int) -> Progress:
+    """Delivery counts of every invite, update and cancellation of the meeting."""
     return progress(OutboxMessage.message_key.like(f"invite:{meeting_id}:%"))
 
 

@@ -117,6 +117,7 @@ def create_post(mailing_list: MailingList, author: Any, data: PostInput) -> Post
 
 
 def cancel_post(post: Post) -> None:
+    """Cancel a scheduled post (nothing is sent); raises PostError for a post that is not scheduled."""
     if post.status != SCHEDULED:
         raise PostError(str(_l("Only a scheduled post can be cancelled.")))
     post.status = CANCELLED
@@ -300,4 +301,5 @@ def progress(key_filter: Any, failure_limit: int = 50) -> Progress:
 
 
 def post_progress(post: Post) -> Progress:
+    """Delivery counts of a post's messages."""
     return progress(OutboxMessage.message_key == post.message_key)

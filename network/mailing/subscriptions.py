@@ -35,6 +35,7 @@ class SubscriptionError(RuleError):
 
 
 def confirm_max_age() -> int:
+    """How long a confirmation link is valid, in seconds (TOKEN_MAX_AGE_CONFIRM, default three days)."""
     return int(current_app.config.get("TOKEN_MAX_AGE_CONFIRM", 3 * 24 * 3600))
 
 
@@ -76,12 +77,14 @@ def sync_list_members(mailing_list: MailingList, users: Iterable[Any]) -> None:
 
 
 def check_name(name: str | None) -> str:
+    """The name cut to one line of at most 120 characters; raises SubscriptionError ("name") on a line break."""
     if has_line_break(name):
         raise SubscriptionError(str(_l("The name must be on one line.")), "name")
     return single_line(name)[:120]
 
 
 def find_subscriber(email: str) -> Subscriber | None:
+    """The subscriber with this address (trimmed, any case), or None."""
     return db.session.scalar(select(Subscriber).where(Subscriber.email == email.strip().lower()))
 
 
@@ -178,6 +181,7 @@ def available_lists(subscriber: Subscriber | None) -> list[MailingList]:
 
 
 def active_list_ids(subscriber: Subscriber | None) -> set[int]:
+    """Ids of the lists the subscriber receives (empty for None)."""
     if subscriber is None:
         return set()
     return {s.list_id for s in subscriber.subscriptions if s.active}
@@ -206,11 +210,13 @@ def update_preferences(subscriber: Subscriber, language: str, list_ids: Iterable
 def unsubscribe_token(subscriber: Subscriber, mailing_list: MailingList) -> str:
     # Bound to the address too: once a subscriber is deleted its id may be given to someone else, whose
     # subscription an old link must not end.
+    """The signed token of a list message's unsubscribe link (subscriber, list and a tag of the address)."""
     return make_token(UNSUBSCRIBE_PURPOSE, {"s": subscriber.id, "l": mailing_list.id,
                                             "e": _email_tag(subscriber.email)})
 
 
 def manage_token(subscriber: Subscriber) -> str:
+    """The signed token of the link to choose one's lists and language."""
     return make_token(MANAGE_PURPOSE, {"s": subscriber.id, "e": _email_tag(subscriber.email)})
 
 
@@ -220,6 +226,7 @@ def _email_tag(email: str) -> str:
 
 
 def read_unsubscribe_token(token: str) -> tuple[Subscriber, MailingList]:
+    """The subscriber and list of an unsubscribe token; raises TokenError (expired or invalid)."""
     payload = read_token(UNSUBSCRIBE_PURPOSE, token, LINK_MAX_AGE)
     subscriber = db.session.get(Subscriber, payload.get("s")) if isinstance(payload, dict) else None
     mailing_list = db.session.get(MailingList, payload.get("l")) if isinstance(payload, dict) else None
@@ -232,6 +239,7 @@ def read_unsubscribe_token(token: str) -> tuple[Subscriber, MailingList]:
 
 
 def read_manage_token(token: str) -> Subscriber:
+    """The subscriber of a manage token; raises TokenError (expired, invalid, or the address changed)."""
     payload = read_token(MANAGE_PURPOSE, token, LINK_MAX_AGE)
     subscriber = db.session.get(Subscriber, payload.get("s")) if isinstance(payload, dict) else None
     if subscriber is None or _email_tag(subscriber.email) != payload.get("e"):
@@ -273,11 +281,13 @@ def recipients_statement(mailing_list: MailingList) -> Select:
 
 
 def is_failing(email: str) -> bool:
+    """True when deliveries to the address keep failing (it is left out of list mail)."""
     health = db.session.scalar(select(AddressHealth).where(AddressHealth.email == email.lower()))
     return bool(health and health.failing_since)
 
 
 def clear_failing(email: str) -> None:
+    """Forget the address's delivery failures (it proved to receive mail again)."""
     health = db.session.scalar(select(AddressHealth).where(AddressHealth.email == email.lower()))
     if health is not None:
         health.failing_since = None
@@ -285,6 +295,7 @@ def clear_failing(email: str) -> None:
 
 
 def is_active_subscriber(email: str, list_id: int) -> bool:
+    """True when the address is a confirmed, active subscriber of the list `list_id`."""
     return (
         db.session.scalar(
             select(Subscription.id)

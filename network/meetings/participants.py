@@ -22,6 +22,7 @@ from .models import (
 
 
 def status_label(status: str) -> str:
+    """A registration status in the interface language."""
     return {
         REGISTERED: _("Registered"),
         WAITLISTED: _("On the waiting list"),
@@ -31,6 +32,7 @@ def status_label(status: str) -> str:
 
 
 def mode_label(mode: str) -> str:
+    """How a participant takes part (in person or remotely), in the interface language."""
     return _("In person") if mode == IN_PERSON else _("Remotely")
 
 
@@ -42,6 +44,9 @@ class Participant:
 
 
 def participants(meeting: Meeting, active_only: bool = False) -> list[Participant]:
+    """The meeting's registrations with each person's organisation and its kind, by status and name.
+
+    `active_only` leaves out declined and cancelled ones."""
     statement = select(MeetingRegistration).where(MeetingRegistration.meeting_id == meeting.id)
     if active_only:
         statement = statement.where(MeetingRegistration.status.in_((REGISTERED, WAITLISTED)))

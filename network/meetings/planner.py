@@ -71,6 +71,7 @@ class ProposedMeeting:
 
 
 def finnish_holidays(years: Iterable[int]) -> set[date]:
+    """Finland's public holidays in `years` (the planner avoids them)."""
     return set(holiday_calendars.Finland(years=list(years)).keys())
 
 
@@ -173,6 +174,8 @@ def member_hosts() -> dict[str, list[HostOption]]:
 
 
 def proposal_for_year(year: int) -> list[ProposedMeeting]:
+    """The four network meetings proposed for `year`, from earlier years' host regions and the member
+    organisations (see propose_year)."""
     return propose_year(year, host_history(year), member_hosts())
 
 

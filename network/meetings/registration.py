@@ -56,6 +56,7 @@ def lock(meeting: Meeting) -> None:
 
 
 def places_taken(meeting: Meeting, exclude_id: int | None = None) -> int:
+    """Places in use at `meeting` (registered, counted against the capacity), leaving out registration `exclude_id`."""
     registrations = db.session.scalars(
         select(MeetingRegistration).where(
             MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == REGISTERED
@@ -67,12 +68,14 @@ def places_taken(meeting: Meeting, exclude_id: int | None = None) -> int:
 
 
 def places_left(meeting: Meeting) -> int | None:
+    """Free places at `meeting`, or None when it has no capacity limit."""
     if meeting.capacity is None:
         return None
     return max(meeting.capacity - places_taken(meeting), 0)
 
 
 def has_room(meeting: Meeting, mode: str, exclude_id: int | None = None) -> bool:
+    """True when one more participant taking part by `mode` fits (registration `exclude_id` not counted)."""
     if meeting.capacity is None or not counts_against_capacity(meeting, mode):
         return True
     return places_taken(meeting, exclude_id) < meeting.capacity
@@ -129,7 +132,12 @@ def _place(registration: MeetingRegistration, meeting: Meeting, mode: str) -> No
 
 
 def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object = None) -> MeetingRegistration:
-    """Register someone (a member or an invited address). Registering twice is refused."""
+    """Register someone (a member or an invited address): a place when there is room, else the waiting list.
+
+    Takes the meeting, the address, the name, the mode (in_person / remote) and optionally the account; flushes and
+    returns the registration. Raises RegistrationError when the meeting is cancelled or closed, the mode is not
+    offered or the person is already registered; InvalidAddress for an address that is not one.
+    """
     email = registrant_address(email)
     _check_open(meeting)
     _check_mode(meeting, mode)
@@ -151,7 +159,11 @@ def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object
 
 
 def change_mode(registration: MeetingRegistration, mode: str) -> MeetingRegistration:
-    """Switch between in person and remote; moving to a full venue puts one on the waiting list."""
+    """Switch between in person and remote; moving to a full venue puts one on the waiting list.
+
+    Returns the registration; raises RegistrationError when it is not active, registration has closed or the mode
+    is not offered.
+    """
     meeting = registration.meeting
     if not registration.is_active:
         raise RegistrationError(_l("You are not registered for this meeting."))
@@ -167,7 +179,10 @@ def change_mode(registration: MeetingRegistration, mode: str) -> MeetingRegistra
 
 
 def cancel_registration(registration: MeetingRegistration, status: str = REGISTRATION_CANCELLED) -> list:
-    """Cancel (or decline); the waiting list moves up. Returns the registrations promoted from the list."""
+    """Cancel (or, with `status` declined, decline); the waiting list moves up and those promoted are told.
+
+    Returns the registrations promoted from the waiting list; raises RegistrationError when the meeting is over.
+    """
     meeting = registration.meeting
     if meeting.is_past:
         raise RegistrationError(_l("The meeting is already over."))
@@ -223,6 +238,7 @@ def respond_by_email(meeting: Meeting, email: str, name: str | None, answer: str
 
     "yes" to an online-only meeting means taking part remotely. Capacity (waiting list) and the deadline apply to
     registering; a "no" is always recorded and frees the place. Answering again changes the earlier answer.
+    Returns the registration (flushed); raises RegistrationError (see register) or InvalidAddress.
     """
     if answer not in ANSWERS:
         raise RegistrationError(_l("Not a valid choice."), "answer")

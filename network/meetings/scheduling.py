@@ -50,6 +50,7 @@ def is_democracy_day_week(day: date | datetime) -> bool:
 
 
 def helsinki_year(value: datetime) -> int:
+    """The year of a UTC datetime in Finland."""
     return utc_to_helsinki(value).year
 
 
@@ -77,6 +78,8 @@ class MeetingData:
 
 
 def check_times(starts_at: datetime, ends_at: datetime, deadline: datetime | None = None) -> None:
+    """Raises MeetingError ("ends_at" or "registration_deadline") unless the meeting ends after it starts
+    and registration closes before it starts."""
     if as_utc(ends_at) <= as_utc(starts_at):
         raise MeetingError(_l("The meeting must end after it starts."), "ends_at")
     if deadline is not None and as_utc(deadline) > as_utc(starts_at):
@@ -84,6 +87,7 @@ def check_times(starts_at: datetime, ends_at: datetime, deadline: datetime | Non
 
 
 def check_capacity(capacity: int | None) -> None:
+    """Raises MeetingError ("capacity") for a negative capacity; None means no limit."""
     if capacity is not None and capacity < 0:
         raise MeetingError(_l("The capacity cannot be negative."), "capacity")
 
@@ -107,6 +111,10 @@ def check_democracy_day(kind: str, starts_at: datetime, meeting_id: int | None =
 
 
 def validate(data: MeetingData, meeting_id: int | None = None) -> None:
+    """Check what a coordinator entered (title, kind, mode, times, capacity, place, online link, Democracy Day).
+
+    `meeting_id` is the meeting being edited (None when creating). Returns nothing; raises MeetingError with the
+    field at the first problem."""
     if not (data.title_fi or "").strip():
         raise MeetingError(_l("This field is required."), "title_fi")
     if data.kind not in KINDS:
@@ -138,6 +146,9 @@ def _apply(meeting: Meeting, data: MeetingData) -> None:
 
 
 def create_meeting(data: MeetingData, actor: object = None) -> Meeting:
+    """Create a meeting (SEQUENCE 0, scheduled) from `data` and record it in the audit trail; flushes.
+
+    Returns the meeting; raises MeetingError (with the field) when `data` is not valid."""
     validate(data)
     meeting = Meeting(sequence=0, status=SCHEDULED)
     _apply(meeting, data)
@@ -156,7 +167,11 @@ def _significant(meeting: Meeting) -> dict:
 
 
 def update_meeting(meeting: Meeting, data: MeetingData, actor: object = None) -> bool:
-    """Edit a meeting. Returns True when the change was significant (SEQUENCE raised, invitees told)."""
+    """Edit a meeting from `data` (audited); a larger capacity lets people off the waiting list.
+
+    Returns True when the change was significant: SEQUENCE raised and `meeting_changed` sent (invitees are told).
+    Raises MeetingError (with the field) when `data` is not valid.
+    """
     validate(data, meeting_id=meeting.id)
     before = snapshot(meeting, AUDIT_FIELDS)
     significant_before = _significant(meeting)
@@ -176,7 +191,11 @@ def update_meeting(meeting: Meeting, data: MeetingData, actor: object = None) ->
 
 
 def cancel_meeting(meeting: Meeting, reason: str, actor: object = None) -> None:
-    """Cancel with a reason: the meeting stays visible (and in feeds with STATUS:CANCELLED)."""
+    """Cancel with a reason: the meeting stays visible (and in feeds with STATUS:CANCELLED); SEQUENCE is raised,
+    `meeting_changed` sent and the change audited.
+
+    Raises MeetingError ("reason") without a reason or when the meeting is already cancelled.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise MeetingError(_l("Give a reason for the cancellation."), "reason")
@@ -194,6 +213,9 @@ def cancel_meeting(meeting: Meeting, reason: str, actor: object = None) -> None:
 
 
 def publish_minutes(meeting: Meeting, minutes: str, actor: object = None) -> None:
+    """Publish (or correct) the meeting's minutes (Markdown); the first publication time is kept.
+
+    Raises MeetingError ("minutes") when the text is empty; the change is audited."""
     minutes = (minutes or "").strip()
     if not minutes:
         raise MeetingError(_l("This field is required."), "minutes")
