@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from network.extensions import db
 from network.mailing import lists
 from network.mailing.figures import mailing_figures
 from network.mailing.models import Post, Subscriber, Subscription
-from network.timeutil import helsinki_to_utc
+from network.timeutil import HELSINKI
 
 
 def helsinki(*args) -> datetime:
-    return helsinki_to_utc(datetime(*args))
+    """A wall-clock time in Finland, as UTC."""
+    return datetime(*args, tzinfo=HELSINKI).astimezone(UTC)
 
 
 def subscribe(email, mailing_list, *, since, confirmed=True, until=None):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from network.extensions import db
 from network.meetings.figures import meeting_figures
 from network.meetings.models import MeetingRegistration
 from network.registries import figures_for_year
-from network.timeutil import helsinki_to_utc, utcnow
+from network.timeutil import HELSINKI, utcnow
 
 
 def helsinki(*args) -> datetime:
-    return helsinki_to_utc(datetime(*args))
+    """A wall-clock time in Finland, as UTC."""
+    return datetime(*args, tzinfo=HELSINKI).astimezone(UTC)
 
 
 def register(meeting, email, status="registered", user=None):

@@ -177,9 +177,7 @@ def delete_material(meeting_id: int, material_id: int):
         abort(404)
     if not DeleteForm().validate_on_submit():
         abort(400)
-    material_rules.remove(item, current_user)
-    db.session.commit()
-    flash(_("The file was removed."), "success")
+    attempt(lambda: material_rules.remove(item, current_user), success=_("The file was removed."))
     return redirect(url_for("meetings.materials", meeting_id=meeting_id))
 
 
@@ -207,9 +205,8 @@ def attendance(meeting_id: int):
         flash(_("Attendance can be marked once the meeting has started."), "error")
         return redirect(url_for("meetings.participants", meeting_id=meeting.id))
     ids = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
-    count = participant_rules.mark_attendance(meeting, ids, current_user)
-    db.session.commit()
-    flash(_("Attendance saved: %(count)d present.", count=count), "success")
+    attempt(lambda: participant_rules.mark_attendance(meeting, ids, current_user),
+            success=lambda count: _("Attendance saved: %(count)d present.", count=count))
     return redirect(url_for("meetings.participants", meeting_id=meeting.id))
 
 
