@@ -136,3 +136,9 @@ def my_registrations(user: Any, scope: MeetingScope = NETWORK) -> Select[tuple[M
         select(MeetingRegistration).join(Meeting).options(contains_eager(MeetingRegistration.meeting))
         .where(scope.condition(), _mine(user), MeetingRegistration.status.in_(ACTIVE_STATUSES))
     )
+
+
+def hosted_by(organisation_id: int, scope: MeetingScope = NETWORK) -> list[Meeting]:
+    """Meetings of `scope` that the organisation hosted or will host (cancelled ones too), newest first."""
+    statement = scoped(scope).where(Meeting.host_organisation_id == organisation_id)
+    return list(db.session.scalars(statement.order_by(Meeting.starts_at.desc())))

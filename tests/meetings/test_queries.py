@@ -58,3 +58,12 @@ def test_a_group_feed_has_the_groups_meetings_only(app, create_meeting):
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     events = Calendar.from_ical(response.get_data()).walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in events] == ["Ryhmä 7"]
+
+
+def test_meetings_hosted_by_an_organisation_newest_first(app, create_meeting, create_org):
+    host = create_org("Isäntäkunta")
+    other = create_org("Muu kunta")
+    create_meeting(title_fi="Vanha", host_organisation_id=host.id, starts_at=helsinki(2025, 3, 1, 12))
+    create_meeting(title_fi="Uusi", host_organisation_id=host.id, starts_at=helsinki(2026, 3, 1, 12))
+    create_meeting(title_fi="Muualla", host_organisation_id=other.id, starts_at=helsinki(2026, 4, 1, 12))
+    assert titles(queries.hosted_by(host.id)) == ["Uusi", "Vanha"]
