@@ -23,7 +23,7 @@ from ..mail.models import OutboxMessage
 from ..mail.outbox import queue_mail
 from ..mail.templates import render_mail
 from ..meetings import queries
-from ..meetings.models import ONLINE, Meeting
+from ..meetings.models import ONLINE, Meeting, MeetingRegistration
 from ..meetings.registration import find_registration, respond_by_email
 from ..rules import RuleError
 from ..tokens import TokenError, make_token, read_token
@@ -214,7 +214,7 @@ def invited_count(meeting_id: int) -> int:
     ) or 0
 
 
-def respond(token: str, answer: str) -> Any:
+def respond(token: str, answer: str) -> MeetingRegistration:
     """Register the answer from an invite link; raises TokenError, InviteError or the meetings' RegistrationError."""
     if answer not in ANSWERS:
         raise InviteError(str(_l("Not a valid choice.")))
