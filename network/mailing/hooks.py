@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
 from ..mail.delivery import active_subscriptions_check, before_each_batch
 from ..mail.models import OutboxMessage
+from ..registries import admin_entry, audit_labels
 from .models import Subscriber, Subscription
 from .posts import queue_due_posts
 
@@ -25,3 +27,8 @@ def still_subscribed(ids: list[int]) -> set[tuple[str, int]]:
 
 active_subscriptions_check(still_subscribed)
 before_each_batch(queue_due_posts)
+
+# Added by part A of the architecture issue: the admin page's area and the audit label.
+admin_entry(20, "mailing.admin", _l("Mailing lists and invitations"),
+            _l("Write posts, send meeting invitations, follow delivery."))
+audit_labels(entities={"mailing_post": _l("Mailing list post")})

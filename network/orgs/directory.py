@@ -79,48 +79,12 @@ def counts_by_region(f: DirectoryFilter) -> dict[str, int]:
     return {region: count for region, count in rows}
 
 
-def public_people(org: Organisation) -> list:
-    """People of the organisation who chose a public profile and whose link a coordinator confirmed."""
-    from ..auth.models import User
-
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.organisation_id == org.id,
-                User.public_profile.is_(True),
-                User.organisation_link_pending.is_not(True),
-            )
-            .order_by(User.name)
-        )
-    )
-
-
 @dataclass
 class Listed:
-    """Another domain's object as the organisation page shows it."""
+    """Another domain's object as a section of the organisation page shows it (a meeting the organisation
+    hosted, a group it takes part in, ...): a title, optionally a time, a link and whether it was cancelled."""
 
     title: str
     when: object = None
     url: str | None = None
     cancelled: bool = False
-
-
-def hosted_meetings(org: Organisation) -> list[Listed]:
-    """Meetings the organisation has hosted, newest first."""
-    from flask import url_for
-
-    from ..meetings.models import Meeting
-
-    found = db.session.scalars(
-        select(Meeting).where(Meeting.host_organisation_id == org.id).order_by(Meeting.starts_at.desc())
-    )
-    return [
-        Listed(
-            title=m.title,
-            when=m.starts_at,
-            url=url_for("meetings.detail", meeting_id=m.id),
-            cancelled=m.status == "cancelled",
-        )
-        for m in found
-    ]

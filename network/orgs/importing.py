@@ -14,8 +14,10 @@ from datetime import date, datetime
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
 
 from ..audit.trail import record_change
+from ..extensions import db
 from ..rules import RuleError
 from .business_id import is_valid_business_id, normalize_business_id
 from .models import Organisation
@@ -191,8 +193,6 @@ def _read_csv(content: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -392,8 +392,6 @@ def _plan_row(number: int, values: dict[str, str], kinds: dict, regions: dict, s
 
 
 def _get(org_id: int) -> Organisation | None:
-    from ..extensions import db
-
     return db.session.get(Organisation, org_id)
 
 

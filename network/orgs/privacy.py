@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from ..audit.trail import _plain
 from ..extensions import db
-from ..privacy import personal_data_anonymiser, personal_data_exporter
 from .models import ImportUpload, MembershipApplication
 
 # The account's own exporter and anonymiser are in network/auth/privacy.py.
@@ -23,7 +22,6 @@ def _applications_of(user) -> list[MembershipApplication]:
     ))
 
 
-@personal_data_exporter("membership_applications")
 def export_applications(user) -> list:
     return [
         _plain({
@@ -40,7 +38,6 @@ def export_applications(user) -> list:
     ]
 
 
-@personal_data_anonymiser("membership_applications")
 def anonymise_applications(user) -> None:
     """The application stays (the organisation's history); the contact person's details go."""
     for application in _applications_of(user):

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from ..audit.trail import record_change, snapshot
 from ..extensions import db
+from ..rules import RuleError
 from ..text import search_key, single_line
 from ..timeutil import helsinki_today
 from .business_id import is_valid_business_id, normalize_business_id
@@ -36,12 +37,11 @@ ENTITY = "organisation"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class RegisterError(ValueError):
-    """The change was refused; `errors` maps a field name to its message."""
+class RegisterError(RuleError):
+    """The register refused the change; `errors` maps each field name to its message (a RuleError)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 @dataclass

@@ -1,0 +1,35 @@
+"""What the meetings domain contributes to pages it does not own (registered when the domains are loaded)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..orgs.directory import Listed
+from ..orgs.models import Organisation
+from ..registries import admin_entry, audit_labels, organisation_section, personal_entry
+from .models import CANCELLED, Meeting
+
+
+# --- Added by part A of the architecture issue: the organisation page, the menus, the audit label. ---------------
+def hosted_meetings(org: Organisation) -> dict[str, Any]:
+    """The organisation page's meetings: those the organisation hosted, newest first."""
+    found = db.session.scalars(
+        select(Meeting).where(Meeting.host_organisation_id == org.id).order_by(Meeting.starts_at.desc())
+    )
+    return {"meetings": [
+        Listed(title=m.title, when=m.starts_at, url=url_for("meetings.detail", meeting_id=m.id),
+               cancelled=m.status == CANCELLED)
+        for m in found
+    ]}
+
+
+organisation_section(20, "orgs/_hosted_meetings_section.html")(hosted_meetings)
+personal_entry(10, "meetings.my_meetings", _l("My meetings"))
+admin_entry(10, "meetings.admin_year", _l("Meetings and the year plan"),
+            _l("Plan the year's four meetings, edit meetings, participants."))
+audit_labels(entities={"meeting": _l("Meeting")})
