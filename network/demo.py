@@ -49,6 +49,7 @@ def load_demo(reset: bool = False) -> bool:
 
 @click.group("demo", help="Demo data for trying the platform.")
 def demo_cli() -> None:
+    """The `flask demo` command group."""
     pass
 
 

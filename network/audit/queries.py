@@ -19,6 +19,8 @@ _users = table("users", column("id"), column("name"))
 
 @dataclass
 class AuditFilter:
+    """What the audit page is filtered by; empty values filter nothing."""
+
     entity_type: str = ""
     entity_id: int | None = None
     action: str = ""
@@ -28,6 +30,10 @@ class AuditFilter:
 
 
 def audit_statement(f: AuditFilter) -> Select:
+    """The SELECT of audit entries matching `f`, newest first (Helsinki days for the date range).
+
+    Takes an AuditFilter; returns a statement for paginate(); raises nothing.
+    """
     statement = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     if f.entity_type:
         statement = statement.where(AuditEntry.entity_type == f.entity_type)
@@ -49,10 +55,12 @@ def audit_statement(f: AuditFilter) -> Select:
 
 
 def entity_types() -> list[str]:
+    """Every entity type that has audit entries, alphabetically."""
     return list(db.session.scalars(select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type)))
 
 
 def actions() -> list[str]:
+    """Every action code that has audit entries, alphabetically."""
     return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
 
 

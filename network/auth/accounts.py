@@ -28,6 +28,7 @@ MIN_PASSWORD_LENGTH = 12
 
 
 def hash_password(password: str) -> str:
+    """The password's hash with the configured method (PASSWORD_HASH_METHOD, scrypt by default)."""
     return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 CONFIRM_PURPOSE = "confirm-email"
@@ -47,10 +48,12 @@ def normalize_email(value: str) -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
+    """The account with this address (compared case-insensitively), or None."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 def check_password_rules(password: str) -> None:
+    """Raises AccountError (field "password") when the password is shorter than MIN_PASSWORD_LENGTH."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise AccountError(
             _("The password must be at least %(count)d characters long.", count=MIN_PASSWORD_LENGTH), "password"
@@ -59,6 +62,8 @@ def check_password_rules(password: str) -> None:
 
 @dataclass
 class Registration:
+    """What a person typed to register: name, address, password, language and organisation choice."""
+
     name: str
     email: str
     password: str
@@ -91,7 +96,8 @@ def register_user(data: Registration, role: str = MEMBER) -> User:
 
 def _queue_once(user: User, template: str, key: str, **context: object) -> None:
     """Queue a link mail unless the very same one is already queued: two requests within the same second make
-    the same token (itsdangerous stamps whole seconds), and the same mail twice helps nobody."""
+    the same token (itsdangerous stamps whole seconds), and the same mail twice helps nobody.
+    """
     exists = db.session.scalar(
         select(OutboxMessage.id).where(OutboxMessage.message_key == key, OutboxMessage.recipient == user.email)
     )
@@ -165,7 +171,8 @@ def queue_password_reset(email: str) -> None:
 
 def check_reset_token(token: str) -> User:
     """The account a reset link is for; raises TokenError when the link is forged, expired, for another purpose
-    or already used (the password has changed since)."""
+    or already used (the password has changed since).
+    """
     payload = read_token(RESET_PURPOSE, token, current_app.config["TOKEN_MAX_AGE_RESET"])
     if not isinstance(payload, dict):
         raise TokenError("invalid")
@@ -176,6 +183,10 @@ def check_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; returns the account.
+
+    Raises TokenError for a bad, expired or used link and AccountError for a password that breaks the rules.
+    """
     user = check_reset_token(token)
     check_password_rules(new_password)
     user.password_hash = hash_password(new_password)
@@ -186,6 +197,7 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def set_password(user: User, password: str) -> None:
+    """Replace the password of `user` (caller commits); raises AccountError for a password that breaks the rules."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
 
@@ -204,6 +216,7 @@ def update_profile(user: User, *, name: str, title: str | None, language: str, p
 
 
 def coordinator_count() -> int:
+    """How many accounts have the coordinator role."""
     return db.session.scalar(select(func.count(User.id)).where(User.role == COORDINATOR)) or 0
 
 

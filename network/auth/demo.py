@@ -39,6 +39,7 @@ PEOPLE = (
 
 
 def load() -> None:
+    """Add the demo people and link requests that are not there yet (idempotent; caller commits)."""
     by_name = {o.name_fi: o for o in db.session.scalars(select(Organisation))}
     password_hash = generate_password_hash(DEMO_PASSWORD)
     for index, (name, email, organisation, title, language, public) in enumerate(PEOPLE):

@@ -1,5 +1,6 @@
 """What the accounts contribute elsewhere: the account's part of a person's data, the organisation page's
-people, audit labels and the coordinator's area for users and roles."""
+people, audit labels and the coordinator's area for users and roles.
+"""
 
 from __future__ import annotations
 

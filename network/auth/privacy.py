@@ -6,6 +6,7 @@ from typing import Any
 
 
 def export_account(user: Any) -> dict[str, Any]:
+    """The account's own fields for the person's data export."""
     organisation = user.organisation
     return {
         "name": user.name,

@@ -22,7 +22,7 @@ MAIN_MENU = (
 
 
 def safe_next_url(target: str | None, default: str = "/") -> str:
-    """Only a path on this site is followed; anything with a scheme or host (or //host) is refused.
+    r"""Only a path on this site is followed; anything with a scheme or host (or //host) is refused.
 
     Browsers treat a backslash like a slash and drop tabs and line breaks inside URLs, so `/\\evil.example` and
     `/<TAB>/evil.example` would both lead off the site: they are refused too.
@@ -50,7 +50,8 @@ def main_menu() -> list[tuple[str, str, str]]:
 
 def admin_menu() -> list[tuple[str, str, str]]:
     """(url, label, description) for each coordinator area a domain registered (registries.admin_entry) whose
-    endpoint exists, in order."""
+    endpoint exists, in order.
+    """
     return [
         (url_for(entry.endpoint), str(entry.label), str(entry.description))
         for entry in admin_entries()

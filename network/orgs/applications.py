@@ -25,6 +25,8 @@ APPLICATION_FIELDS = ("name_fi", "name_sv", "kind", "region", "municipality", "b
 
 @dataclass
 class ApplicationData:
+    """What an applicant typed in the membership application form."""
+
     name_fi: str
     kind: str
     region: str
@@ -53,6 +55,7 @@ def _organisation_data(data) -> OrganisationData:
 
 
 def pending_application_named(name: str) -> MembershipApplication | None:
+    """The pending application whose Finnish or Swedish name matches `name` (folded), or None."""
     key = name_key(name)
     for application in db.session.scalars(
         select(MembershipApplication).where(MembershipApplication.status == APPLICATION_PENDING)
@@ -160,6 +163,7 @@ def reject_application(application: MembershipApplication, message: str, actor) 
 
 
 def pending_applications() -> list[MembershipApplication]:
+    """Applications waiting for a decision, oldest first."""
     return list(db.session.scalars(
         select(MembershipApplication).where(MembershipApplication.status == APPLICATION_PENDING)
         .order_by(MembershipApplication.created_at, MembershipApplication.id)
@@ -167,6 +171,7 @@ def pending_applications() -> list[MembershipApplication]:
 
 
 def recently_decided(limit: int = 20) -> list[MembershipApplication]:
+    """The `limit` most recently decided applications, newest first."""
     return list(db.session.scalars(
         select(MembershipApplication).where(MembershipApplication.status != APPLICATION_PENDING)
         .order_by(MembershipApplication.decided_at.desc(), MembershipApplication.id.desc()).limit(limit)

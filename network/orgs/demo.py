@@ -89,6 +89,7 @@ APPLICATIONS = (
 )
 
 def load() -> None:
+    """Add the demo register and applications that are not there yet (idempotent; caller commits)."""
     existing = {search_key(o.name_fi) for o in db.session.scalars(select(Organisation))}
     used: set[str] = set(filter(None, db.session.scalars(select(Organisation.business_id))))
     left = dict(LEFT)

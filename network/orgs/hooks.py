@@ -1,5 +1,6 @@
 """What the register contributes elsewhere: its part of a person's data, audit labels, its admin area and the
-yearly figures of the self-assessment report."""
+yearly figures of the self-assessment report.
+"""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -77,6 +78,8 @@ class ImportFileError(RuleError):
 
 @dataclass
 class ImportRow:
+    """One row of an imported file, with what applying it would do and why."""
+
     number: int
     values: dict[str, str]
     action: str = CREATE
@@ -87,24 +90,30 @@ class ImportRow:
 
     @property
     def name(self) -> str:
+        """The row's Finnish name."""
         return self.values.get("name_fi", "")
 
 
 @dataclass
 class ImportPlan:
+    """What importing a file would do, row by row (a dry run changes nothing)."""
+
     filename: str
     columns: list[str]
     rows: list[ImportRow]
 
     def count(self, action: str) -> int:
+        """How many rows have `action`."""
         return sum(1 for row in self.rows if row.action == action)
 
     @property
     def counts(self) -> dict[str, int]:
+        """The number of rows per action."""
         return {action: self.count(action) for action in (CREATE, UPDATE, UNCHANGED, REJECTED)}
 
     @property
     def has_changes(self) -> bool:
+        """True when applying the plan would create or update anything."""
         return any(row.action in (CREATE, UPDATE) for row in self.rows)
 
 
@@ -116,10 +125,12 @@ _ALIAS_TO_COLUMN = {_heading_key(alias): column for column, aliases in COLUMN_AL
 
 
 def canonical_columns(headings: list[str]) -> list[str | None]:
+    """The register column each heading stands for (Finnish, Swedish or English aliases), or None."""
     return [_ALIAS_TO_COLUMN.get(_heading_key(h or "")) for h in headings]
 
 
 def too_large_message(size: int) -> str:
+    """The message for a file of `size` bytes over the upload limit."""
     return str(_l("The file is too large (%(size)s MB). The limit is %(limit)d MB.",
                   size=f"{size / 1024 / 1024:.1f}", limit=MAX_UPLOAD_BYTES // 1024 // 1024))
 
@@ -273,7 +284,7 @@ def _parse_date(value: str) -> date:
     value = value.strip()
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
-            return datetime.strptime(value, pattern).date()
+            return date(*time.strptime(value, pattern)[:3])
         except ValueError:
             continue
     raise ValueError(value)

@@ -23,6 +23,7 @@ def _applications_of(user) -> list[MembershipApplication]:
 
 
 def export_applications(user) -> list:
+    """The membership applications the person sent, for their data export."""
     return [
         _plain({
             "organisation": a.name_fi,

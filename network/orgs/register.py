@@ -46,6 +46,8 @@ class RegisterError(RuleError):
 
 @dataclass
 class OrganisationData:
+    """An organisation's details as typed in a form or an imported row."""
+
     name_fi: str
     kind: str
     region: str
@@ -84,6 +86,7 @@ def search_name_for(name_fi: str, name_sv: str | None) -> str:
 
 
 def looks_like_formula(value: str | None) -> bool:
+    """True when the text starts like a spreadsheet formula (= + - @ tab or CR)."""
     return bool(value) and value.startswith(FORMULA_PREFIXES)
 
 
@@ -110,6 +113,7 @@ def find_by_name(name: str, exclude_id: int | None = None) -> Organisation | Non
 
 
 def find_by_business_id(business_id: str | None, exclude_id: int | None = None) -> Organisation | None:
+    """The organisation with this business ID (other than `exclude_id`), or None."""
     if not business_id:
         return None
     statement = select(Organisation).where(Organisation.business_id == business_id)
