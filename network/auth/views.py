@@ -82,17 +82,16 @@ def register():
             else None,
         )
         try:
-            accounts.register_user(data)
-            db.session.commit()
-        except accounts.AccountError as error:
-            db.session.rollback()
-            getattr(form, error.field or "email").errors.append(error.message)
+            done, _user = attempt(
+                lambda: accounts.register_user(data), form=form,
+                success=_("Account created. We sent you an e-mail: open the link in it to confirm your address."),
+            )
         except IntegrityError:
             # Someone registered the same address at the same moment; the unique index refused the second.
             db.session.rollback()
             form.email.errors.append(_("An account with this e-mail address already exists."))
-        else:
-            flash(_("Account created. We sent you an e-mail: open the link in it to confirm your address."), "success")
+            done = False
+        if done:
             return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
 
@@ -201,17 +200,13 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
+            done, _user = attempt(lambda: accounts.reset_password(token, form.password.data), form=form,
+                                  success=_("Your password has been changed. You can now log in."))
         except TokenError as error:
             db.session.rollback()
             flash(_token_message(error), "error")
             return redirect(url_for("auth.request_reset"))
-        except accounts.AccountError as error:
-            db.session.rollback()
-            form.password.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed. You can now log in."), "success")
+        if done:
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
@@ -221,20 +216,14 @@ def reset_password(token: str):
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        try:
-            accounts.update_profile(
-                current_user,
-                name=form.name.data,
-                title=form.title.data,
-                language=form.language.data,
-                public_profile=form.public_profile.data,
-            )
-        except accounts.AccountError as error:
-            db.session.rollback()
-            getattr(form, error.field or "name").errors.append(error.message)
-        else:
-            db.session.commit()
+        done, _result = attempt(
+            lambda: accounts.update_profile(current_user, name=form.name.data, title=form.title.data,
+                                            language=form.language.data, public_profile=form.public_profile.data),
+            form=form,
+        )
+        if done:
             session["lang"] = current_user.language
+            # Flashed after the language is switched, so the message comes in the language just chosen.
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form)
@@ -258,15 +247,9 @@ def change_role(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            accounts.change_role(user, form.role.data, actor=current_user)
-        except accounts.AccountError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The role of %(name)s is now: %(role)s.", name=user.name, role=dict(form.role.choices)[user.role]),
-                  "success")
+        attempt(lambda: accounts.change_role(user, form.role.data, actor=current_user),
+                success=lambda _changed: _("The role of %(name)s is now: %(role)s.", name=user.name,
+                                           role=dict(form.role.choices)[user.role]))
     else:
         flash(_("Choose a role."), "error")
     return redirect(url_for("auth.admin_users", q=request.args.get("q") or None))
