@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
@@ -12,7 +14,7 @@ from .trail import _plain
 PERSON_ENTITIES = ("user",)
 
 
-def export_audit_entries(user) -> list:
+def export_audit_entries(user: Any) -> list:
     """Changes the person made as a coordinator, and changes made to their own account."""
     entries = db.session.scalars(
         select(AuditEntry)
@@ -35,7 +37,7 @@ def export_audit_entries(user) -> list:
     ]
 
 
-def anonymise_audit_entries(user) -> None:
+def anonymise_audit_entries(user: Any) -> None:
     """Entries keep what was done and when; the person is removed as the actor and from entries about them."""
     db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None))
     db.session.execute(

@@ -73,7 +73,10 @@ class Registration:
 
 
 def register_user(data: Registration, role: str = MEMBER) -> User:
-    """Create an unconfirmed account and queue its confirmation mail (caller commits)."""
+    """Create an unconfirmed account and queue its confirmation mail (caller commits); returns the account.
+
+    Raises AccountError for an invalid or taken address (field "email") or a too short password ("password").
+    """
     email = normalize_email(data.email)
     if find_user_by_email(email):
         raise AccountError(str(_l("An account with this e-mail address already exists.")), "email")
@@ -203,7 +206,10 @@ def set_password(user: User, password: str) -> None:
 
 
 def update_profile(user: User, *, name: str, title: str | None, language: str, public_profile: bool) -> None:
-    """The person's own details; the interface language must be one the site offers."""
+    """Save the person's own details (caller commits).
+
+    Raises AccountError for a language the site does not offer (field "language") or an empty name ("name").
+    """
     if language not in current_app.config["LANGUAGES"]:
         raise AccountError(str(_l("Unknown language.")), "language")
     name = (name or "").strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -125,7 +126,7 @@ def _check_pending(application: MembershipApplication) -> None:
         raise RegisterError({"application": str(_l("This application has already been decided."))})
 
 
-def approve_application(application: MembershipApplication, actor) -> object:
+def approve_application(application: MembershipApplication, actor: Any) -> object:
     """Create the organisation, tell the applicant; raises RegisterError when the data no longer fits."""
     _check_pending(application)
     before = snapshot(application, APPLICATION_FIELDS)
@@ -143,8 +144,11 @@ def approve_application(application: MembershipApplication, actor) -> object:
     return org
 
 
-def reject_application(application: MembershipApplication, message: str, actor) -> None:
-    """Reject with a message to the applicant (required: they deserve a reason)."""
+def reject_application(application: MembershipApplication, message: str, actor: Any) -> None:
+    """Reject with a message to the applicant (required: they deserve a reason), mailed in their language.
+
+    Raises RegisterError for an application already decided or an empty message (field "message").
+    """
     _check_pending(application)
     message = (message or "").strip()
     if not message:

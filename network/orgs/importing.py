@@ -12,6 +12,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -415,8 +416,12 @@ def plan_import(filename: str, content: bytes) -> ImportPlan:
     return ImportPlan(filename=filename, columns=[c for c in columns if c], rows=planned)
 
 
-def apply_import(plan: ImportPlan, actor) -> dict[str, int]:
-    """Apply the planned creates and updates (caller commits all at once, or rolls back on error)."""
+def apply_import(plan: ImportPlan, actor: Any) -> dict[str, int]:
+    """Apply the planned creates and updates (caller commits all at once, or rolls back on error).
+
+    Returns the number of rows per action ("create", "update", "unchanged", "rejected"); raises ImportFileError
+    when a planned row no longer fits the register.
+    """
     for row in plan.rows:
         try:
             if row.action == CREATE:

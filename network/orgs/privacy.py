@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from ..audit.trail import _plain
@@ -22,7 +24,7 @@ def _applications_of(user) -> list[MembershipApplication]:
     ))
 
 
-def export_applications(user) -> list:
+def export_applications(user: Any) -> list:
     """The membership applications the person sent, for their data export."""
     return [
         _plain({
@@ -39,7 +41,7 @@ def export_applications(user) -> list:
     ]
 
 
-def anonymise_applications(user) -> None:
+def anonymise_applications(user: Any) -> None:
     """The application stays (the organisation's history); the contact person's details go."""
     for application in _applications_of(user):
         application.contact_name = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -177,7 +178,7 @@ def _apply(org: Organisation, data: OrganisationData) -> None:
     org.search_name = search_name_for(org.name_fi, org.name_sv)
 
 
-def create_organisation(data: OrganisationData, actor, *, action: str = "organisation.created") -> Organisation:
+def create_organisation(data: OrganisationData, actor: Any, *, action: str = "organisation.created") -> Organisation:
     """Add an organisation to the register (caller commits); raises RegisterError."""
     data = data.cleaned()
     errors = check_organisation(data)
@@ -193,8 +194,11 @@ def create_organisation(data: OrganisationData, actor, *, action: str = "organis
     return org
 
 
-def update_organisation(org: Organisation, data: OrganisationData, actor) -> bool:
-    """Change an organisation's details; returns whether anything changed (caller commits)."""
+def update_organisation(org: Organisation, data: OrganisationData, actor: Any) -> bool:
+    """Change an organisation's details; returns whether anything changed (caller commits).
+
+    Raises RegisterError (a message per field) when the new details break a rule; nothing is changed then.
+    """
     data = data.cleaned()
     errors = check_organisation(data, exclude_id=org.id)
     if errors:
@@ -208,8 +212,11 @@ def update_organisation(org: Organisation, data: OrganisationData, actor) -> boo
     return True
 
 
-def mark_left(org: Organisation, left_on: date, actor) -> None:
-    """The organisation left the network on `left_on`; it stays in the register as history."""
+def mark_left(org: Organisation, left_on: date, actor: Any) -> None:
+    """The organisation left the network on `left_on`; it stays in the register as history (caller commits).
+
+    Raises RegisterError (field "left_on") for a merged organisation, a date before joining or one in the future.
+    """
     if org.merged_into_id is not None:
         raise RegisterError({"left_on": str(_l("A merged organisation cannot be changed."))})
     if org.joined_on and left_on < org.joined_on:
@@ -222,8 +229,8 @@ def mark_left(org: Organisation, left_on: date, actor) -> None:
                   summary=org.name_fi)
 
 
-def rejoin(org: Organisation, actor) -> None:
-    """Undo leaving: the organisation is a member again."""
+def rejoin(org: Organisation, actor: Any) -> None:
+    """Undo leaving: the organisation is a member again (caller commits; recorded in the audit trail)."""
     if org.left_on is None or org.merged_into_id is not None:
         return
     before = snapshot(org, AUDIT_FIELDS)
@@ -252,7 +259,7 @@ def reference_counts(org: Organisation) -> dict[str, int]:
     return counts
 
 
-def merge_organisations(survivor: Organisation, duplicate: Organisation, actor) -> dict[str, int]:
+def merge_organisations(survivor: Organisation, duplicate: Organisation, actor: Any) -> dict[str, int]:
     """Move everything that points at `duplicate` (people, hosted meetings, memberships, ...) to `survivor`.
 
     The duplicate stays as history, marked as merged into the survivor, and leaves the directory. Details the
