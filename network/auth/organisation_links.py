@@ -30,11 +30,6 @@ def pending_link_requests() -> list[User]:
     return list(db.session.scalars(from_db))
 
 
-def pending_link_count() -> int:
-    """How many people wait for their organisation to be confirmed."""
-    return len(pending_link_requests())
-
-
 def confirm_link(user: User, organisation: Organisation | None, actor: User | None) -> None:
     """Link `user` to `organisation` (the one they chose, or one the coordinator picked) and tell them by mail.
 
