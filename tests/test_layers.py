@@ -22,16 +22,7 @@ COMPOSITION_ROOT = {"network", "network.models", "network.cli", "network.demo"}
 # Modules of the meetings, calendar and mailing domains that still break the rule while their reorganisation
 # (part B of the architecture issue) is under way. Each entry is a module name and why it is still here; the
 # list is emptied once part B is merged. Do not add modules of other domains here.
-PENDING_PART_B: dict[str, str] = {
-    "network.meetings.demo": "imports inside functions (mailing, calendar): part B reorders the demo data",
-    "network.meetings.participants": "imports inside a function (the spreadsheet writer): part B uses spreadsheets",
-    "network.meetings.planner": "imports inside a function: part B moves the queries to meetings/queries.py",
-    "network.meetings.registration": "imports mailing inside functions: part B turns it into a signal",
-    "network.meetings.scheduling": "imports mailing inside functions: part B turns it into a signal",
-    "network.mailing.invites": "imports calendar and meetings inside functions: part B reorders them",
-    "network.mailing.invite_views": "imports meetings inside functions: part B reorders them",
-    "network.mailing.views": "imports inside functions and attaches invite_views at the bottom: part B splits it",
-}
+PENDING_PART_B: dict[str, str] = {}
 
 
 def _module_name(path: Path) -> str:

@@ -1,4 +1,6 @@
-"""What the mailing-list domain contributes elsewhere: the delivery worker's list checks, scheduled posts."""
+"""What the mailing-list domain contributes elsewhere (loaded by network.domains): the delivery worker's list
+checks and scheduled posts, updated invites when a meeting changes, the front-page section, personal data and
+the yearly figures."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..mail.delivery import active_subscriptions_check, before_each_batch
 from ..mail.models import OutboxMessage
-from ..registries import admin_entry, audit_labels
+from ..meetings.signals import meeting_changed
+from ..privacy import personal_data_anonymiser, personal_data_exporter
+from ..registries import admin_entry, audit_labels, home_section, yearly_figures
+from . import figures, home, invites, privacy
 from .models import Subscriber, Subscription
 from .posts import queue_due_posts
 
@@ -27,6 +32,15 @@ def still_subscribed(ids: list[int]) -> set[tuple[str, int]]:
 
 active_subscriptions_check(still_subscribed)
 before_each_batch(queue_due_posts)
+
+meeting_changed.connect(invites.on_meeting_changed)
+
+home_section(20, "mailing/_home.html")(home.latest_posts)
+
+personal_data_exporter("mailing")(privacy.export_mailing)
+personal_data_anonymiser("mailing")(privacy.anonymise_mailing)
+
+yearly_figures(30)(figures.mailing_figures)
 
 # Added by part A of the architecture issue: the admin page's area and the audit label.
 admin_entry(20, "mailing.admin", _l("Mailing lists and invitations"),

@@ -1,4 +1,4 @@
-"""What the meetings domain contributes to pages it does not own (registered when the domains are loaded)."""
+"""What the meetings domain contributes to pages and reports it does not own (loaded by network.domains)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,19 @@ from sqlalchemy import select
 from ..extensions import db
 from ..orgs.directory import Listed
 from ..orgs.models import Organisation
-from ..registries import admin_entry, audit_labels, organisation_section, personal_entry
+from ..privacy import personal_data_anonymiser, personal_data_exporter
+from ..registries import admin_entry, audit_labels, home_section, organisation_section, personal_entry, yearly_figures
+from . import figures, home, privacy
 from .models import CANCELLED, Meeting
 
+home_section(10, "meetings/_home.html")(home.next_meetings)
 
-# --- Added by part A of the architecture issue: the organisation page, the menus, the audit label. ---------------
+personal_data_exporter("meetings")(privacy.export_registrations)
+personal_data_anonymiser("meetings")(privacy.anonymise_registrations)
+
+yearly_figures(10)(figures.meeting_figures)
+
+
 def hosted_meetings(org: Organisation) -> dict[str, Any]:
     """The organisation page's meetings: those the organisation hosted, newest first."""
     found = db.session.scalars(
