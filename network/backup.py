@@ -57,6 +57,7 @@ class FileEntry:
     sha256: str
 
     def as_dict(self) -> dict:
+        """The entry as the manifest lists it."""
         return {"path": self.path, "size": self.size, "sha256": self.sha256}
 
 
@@ -124,7 +125,8 @@ def uploads_root() -> Path:
 
 def alembic_revision(engine: Engine) -> str | None:
     """The database's schema revision (Alembic's version table; several heads joined by commas), or None when the
-    schema was not made by migrations."""
+    schema was not made by migrations.
+    """
     if "alembic_version" not in inspect(engine).get_table_names():
         return None
     with engine.connect() as connection:
@@ -200,7 +202,7 @@ def pg_tool(name: str) -> str:
 
 
 def _pg_environment(url: URL) -> dict[str, str]:
-    """libpq's environment for the database of `url` (the password never appears on a command line)."""
+    """Libpq's environment for the database of `url` (the password never appears on a command line)."""
     env = dict(os.environ)
     for variable, value in (("PGHOST", url.host or url.query.get("host")), ("PGPORT", url.port),
                             ("PGUSER", url.username), ("PGPASSWORD", url.password),
@@ -238,7 +240,8 @@ def _safe_member_name(name: str) -> bool:
 def read_manifest(archive: str | os.PathLike) -> dict:
     """Takes an archive's path; returns its manifest after checking that every file is there, regular, listed,
     and matches its size and SHA-256. Raises BackupError naming the first problem (not an archive, tampered,
-    truncated, unknown format)."""
+    truncated, unknown format).
+    """
     try:
         with tarfile.open(archive, "r:*") as tar:
             members = tar.getmembers()
@@ -251,28 +254,34 @@ def read_manifest(archive: str | os.PathLike) -> dict:
             listed = {entry["path"]: entry for entry in manifest.get("files", [])}
             if manifest.get("database") not in listed:
                 raise BackupError("The manifest lists no database file.")
-            for member in members:
-                if member.name == MANIFEST_NAME:
-                    continue
-                if not member.isfile() or not _safe_member_name(member.name):
-                    raise BackupError(f"Unexpected entry in the archive: {member.name!r}.")
-                if member.name not in listed:
-                    raise BackupError(f"{member.name} is in the archive but not in its manifest.")
-            for name, entry in listed.items():
-                member = by_name.get(name)
-                if member is None:
-                    raise BackupError(f"{name} is listed in the manifest but missing from the archive.")
-                digest = hashlib.sha256()
-                stream = tar.extractfile(member)
-                size = 0
-                while chunk := stream.read(CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
-                if size != entry["size"] or digest.hexdigest() != entry["sha256"]:
-                    raise BackupError(f"Checksum mismatch for {name}: the archive is damaged or was altered.")
+            _check_members(tar, members, listed)
     except (tarfile.TarError, EOFError, OSError, ValueError, KeyError, TypeError) as exc:
         raise BackupError(f"Cannot read the archive {archive}: {exc}") from exc
     return manifest
+
+
+def _check_members(tar: tarfile.TarFile, members: list[tarfile.TarInfo], listed: dict[str, dict]) -> None:
+    """Every member a safe regular file listed in the manifest, every listed file present with its size and hash."""
+    by_name = {member.name: member for member in members}
+    for member in members:
+        if member.name == MANIFEST_NAME:
+            continue
+        if not member.isfile() or not _safe_member_name(member.name):
+            raise BackupError(f"Unexpected entry in the archive: {member.name!r}.")
+        if member.name not in listed:
+            raise BackupError(f"{member.name} is in the archive but not in its manifest.")
+    for name, entry in listed.items():
+        member = by_name.get(name)
+        if member is None:
+            raise BackupError(f"{name} is listed in the manifest but missing from the archive.")
+        digest = hashlib.sha256()
+        stream = tar.extractfile(member)
+        size = 0
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+        if size != entry["size"] or digest.hexdigest() != entry["sha256"]:
+            raise BackupError(f"Checksum mismatch for {name}: the archive is damaged or was altered.")
 
 
 # --- Restoring -----------------------------------------------------------------------------------------------------
@@ -371,7 +380,7 @@ def _describe(manifest: dict) -> str:
 
 @click.group("backup", help="Back up and restore the database and the uploaded files.")
 def backup_cli() -> None:
-    pass
+    """`flask backup`: the group of the create and restore commands."""
 
 
 @backup_cli.command("create")

@@ -30,9 +30,11 @@ class Health:
 
     @property
     def ok(self) -> bool:
+        """True when no check failed."""
         return not self.problems
 
     def as_json(self) -> dict:
+        """The body of the /healthz answer: status, each check's outcome, the reasons and the outbox delay."""
         body: dict = {"status": "ok" if self.ok else "unavailable", "checks": self.checks}
         if self.problems:
             body["reasons"] = self.problems
@@ -119,7 +121,8 @@ def _read(connection: Connection, outbox) -> object:
 
 def _write(connection: Connection, outbox) -> None:
     """A write that changes no row but needs write access: SQLite takes its write lock for it, PostgreSQL refuses
-    it in a read-only server or transaction. Rolled back by the caller."""
+    it in a read-only server or transaction. Rolled back by the caller.
+    """
     if outbox is None:
         return
     connection.execute(update(outbox).where(outbox.c.id == -1).values(attempts=outbox.c.attempts))

@@ -68,6 +68,7 @@ def test_every_get_route_carries_the_security_headers(app, role):
     for endpoint in sorted(endpoints):
         url = rows[endpoint].url_for(world)
         response = client.get(url)
+        response.close()  # file responses (static, uploads) hold their file open until closed
         assert response.status_code < 500, f"{endpoint} {url}: {response.status_code}"
         assert_secure_headers(response, f"{endpoint} {url} ({response.status_code})")
 
@@ -97,6 +98,7 @@ def test_hsts_in_production(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "p" * 8 + "Zq3vL8xN2mK7rT4wY9bC1dF6gH0jS5aE")
     app = create_app("production", overrides={"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite3'}"})
     response = app.test_client().get("/static/css/site.css")
+    response.close()
     assert_secure_headers(response, "production static file")
     hsts = response.headers.get("Strict-Transport-Security", "")
     match = re.fullmatch(r"max-age=(\d+); includeSubDomains", hsts)

@@ -57,10 +57,11 @@ class Gunicorn:
                "RATELIMIT_STORAGE_URI": storage_uri, "HOME": str(log.parent)}
         env.pop("NETWORK_INLINE_WORKER", None)
         self.log = log
+        self.log_file = log.open("wb")
         self.process = subprocess.Popen(
             [str(GUNICORN), "--workers", "2", "--worker-class", "sync", "--timeout", "60",
              "--bind", f"127.0.0.1:{self.port}", "tests.support.worker_pid:app"],
-            cwd=BASE_DIR, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+            cwd=BASE_DIR, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
         )
         self.hold: socket.socket | None = None
         self._wait_until_up()
@@ -117,6 +118,7 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log_file.close()
 
 
 @pytest.fixture
@@ -152,7 +154,8 @@ def _by_worker(answers: list[tuple[int, str]]) -> dict[str, list[int]]:
 
 
 def test_with_redis_the_login_limit_is_shared_by_the_workers(app, serve, redis_url):
-    redis.Redis.from_url(redis_url).flushdb()
+    with redis.Redis.from_url(redis_url) as client:
+        client.flushdb()
     create_user("kalle@example.fi", "Kalle")
     server = serve(redis_url)
     answers = _wrong_logins(server, 12)
@@ -162,7 +165,8 @@ def test_with_redis_the_login_limit_is_shared_by_the_workers(app, serve, redis_u
     # Both workers counted toward the one limit, and both refuse once it is reached.
     for pid, seen in workers.items():
         assert 401 in seen and 429 in seen, f"worker {pid}: {seen}"
-    assert list(redis.Redis.from_url(redis_url).scan_iter(match="LIMITS*")), "nothing counted in Redis"
+    with redis.Redis.from_url(redis_url) as client:
+        assert list(client.scan_iter(match="LIMITS*")), "nothing counted in Redis"
 
 
 def test_with_memory_storage_each_worker_counts_alone(app, serve):
