@@ -8,6 +8,8 @@ from email.utils import formatdate
 
 from flask import current_app
 
+from ..emails import SmtpAddress, smtp_address
+from ..text import single_line
 from .models import OutboxMessage
 
 # List headers are ASCII built by the application (URLs, tokens): written as they are, folded after each
@@ -37,6 +39,8 @@ class _Policy(EmailPolicy):
 
 
 POLICY = _Policy().clone(**{k: getattr(SMTP, k) for k in ("linesep", "max_line_length", "utf8", "cte_type")})
+# For a recipient whose local part is not ASCII (sent with SMTPUTF8, RFC 6532): headers in UTF-8.
+UTF8_POLICY = POLICY.clone(utf8=True)
 
 
 def _cte(text: str) -> str:
@@ -46,15 +50,24 @@ def _cte(text: str) -> str:
     return "quoted-printable"
 
 
-def compose(message: OutboxMessage) -> EmailMessage:
-    email = EmailMessage(policy=POLICY)
-    email["Subject"] = message.subject
-    email["From"] = message.sender or current_app.config["MAIL_DEFAULT_SENDER"]
-    email["To"] = message.recipient
+def compose(message: OutboxMessage, recipient: SmtpAddress | None = None) -> EmailMessage:
+    """Build the message of one outbox row.
+
+    Takes the row and optionally its recipient's wire form (computed when not given); returns an EmailMessage.
+    Every header value goes through `single_line` (the last guard: a line or paragraph break by Unicode's
+    definition or a control character cannot reach a header, whatever a form let through). The To header carries
+    the address with its domain in IDNA; a non-ASCII local part is written in UTF-8 (RFC 6532), for SMTPUTF8.
+    Raises ValueError (or another exception of the email package) when a row cannot be composed.
+    """
+    recipient = recipient or smtp_address(message.recipient)
+    email = EmailMessage(policy=UTF8_POLICY if recipient.smtputf8 else POLICY)
+    email["Subject"] = single_line(message.subject)
+    email["From"] = single_line(message.sender or current_app.config["MAIL_DEFAULT_SENDER"])
+    email["To"] = recipient.address
     email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = message.message_id
+    email["Message-ID"] = single_line(message.message_id)
     for name, value in (message.headers or {}).items():
-        email[name] = value
+        email[single_line(name)] = single_line(value)
     email.set_content(message.body_text, subtype="plain", charset="utf-8", cte=_cte(message.body_text))
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html", charset="utf-8", cte=_cte(message.body_html))
@@ -71,3 +84,8 @@ def compose(message: OutboxMessage) -> EmailMessage:
         part = email.get_payload()[-1]
         part.replace_header("Content-Type", f"text/calendar; method={method}; charset=UTF-8")
     return email
+
+
+def compose_bytes(message: OutboxMessage, recipient: SmtpAddress | None = None) -> bytes:
+    """The bytes to send for one outbox row (see `compose`)."""
+    return compose(message, recipient).as_bytes()
