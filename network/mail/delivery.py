@@ -223,8 +223,8 @@ def open_relay() -> smtplib.SMTP:
             raise
     except smtplib.SMTPResponseException as exc:
         raise DeliveryFailure(classify(stage, exc.smtp_code, exc.smtp_error)) from exc
-    except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryFailure(classify(stage, None, str(exc) or exc.__class__.__name__)) from exc
+    except Exception as exc:  # OSError, SMTPException, and e.g. a non-ASCII password smtplib cannot encode
+        raise DeliveryFailure(classify(stage, None, f"{exc.__class__.__name__}: {exc}")) from exc
     return connection
 
 
