@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .rules import RuleError
@@ -65,21 +64,3 @@ def smtp_address(value: str) -> SmtpAddress:
         return SmtpAddress(result.ascii_email, False)
     return SmtpAddress(f"{result.local_part}@{result.ascii_domain}", True)
 
-
-def receivable_email(value: str | None, field: str = "email", *, smtputf8: bool | None = None) -> str:
-    """`normalize_email`, and also refuse at once an address our mail relay cannot deliver to.
-
-    An address whose local part is not ASCII (`tiinä@example.fi`) needs SMTPUTF8 (RFC 6531); unless the relay is
-    known to offer it (config MAIL_SMTPUTF8, or `smtputf8`), the form says so instead of the message failing later.
-    Takes the raw text; returns the canonical address; raises InvalidAddress with a readable message.
-    """
-    address = normalize_email(value, field)
-    if smtputf8 is None:
-        smtputf8 = bool(current_app.config.get("MAIL_SMTPUTF8", False))
-    if not smtputf8 and smtp_address(address).smtputf8:
-        raise InvalidAddress(
-            _l("Our mail cannot reach an address with letters like ä or ö before the @ sign. "
-               "Use another address, for example one with only the letters a to z before the @."),
-            field,
-        )
-    return address

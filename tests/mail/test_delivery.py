@@ -21,9 +21,8 @@ from network.mail.models import FAILED, PENDING, SENT, SKIPPED, AddressHealth, O
 from network.mail.outbox import queue_mail
 from network.mailing import subscriptions
 from network.timeutil import as_utc, utcnow
-from tests.support.mail import text_body
-
 from tests.mailing.helpers import add_subscribers, send_post
+from tests.support.mail import text_body
 
 ROOT = Path(__file__).resolve().parents[2]
 
