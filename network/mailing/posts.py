@@ -249,8 +249,8 @@ def queue_list_message(
         headers=list_headers(mailing_list, unsubscribe_url, token),
         calendar=calendar,
         calendar_method=calendar_method,
+        list_id=mailing_list.id,
     )
-    message.list_id = mailing_list.id
     return message
 
 
