@@ -13,10 +13,12 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.trail import record_change
+from ..emails import InvalidAddress
 from ..extensions import db
 from ..links import absolute_url
+from ..mail.addresses import receivable_email
 from ..mail.models import OutboxMessage
-from ..mail.outbox import queue_mail
+from ..mail.outbox import queue_mail, repeat_key
 from ..permissions import COORDINATOR, MEMBER, ROLES
 from ..rules import RuleError
 from ..timeutil import utcnow
@@ -70,6 +72,10 @@ class Registration:
 def register_user(data: Registration, role: str = MEMBER) -> User:
     """Create an unconfirmed account and queue its confirmation mail (caller commits)."""
     email = normalize_email(data.email)
+    try:
+        receivable_email(email)
+    except InvalidAddress as exc:
+        raise AccountError(str(exc.message), "email") from exc
     if find_user_by_email(email):
         raise AccountError(str(_l("An account with this e-mail address already exists.")), "email")
     check_password_rules(data.password)
@@ -113,7 +119,7 @@ def queue_confirmation_mail(user: User) -> None:
             link=link,
             hours=hours,
         )
-    _queue_once(user.email, subject, body, key=f"confirm:{user.id}:{token[-12:]}")
+    _queue_once(user.email, subject, body, key=repeat_key("confirm", user.id, user.email))
 
 
 def check_confirm_token(token: str) -> User:
@@ -177,7 +183,7 @@ def queue_password_reset(email: str) -> None:
             link=link,
             hours=current_app.config["TOKEN_MAX_AGE_RESET"] // 3600,
         )
-    _queue_once(user.email, subject, body, key=f"reset:{user.id}:{token[-12:]}")
+    _queue_once(user.email, subject, body, key=repeat_key("reset", user.id, user.password_hash))
 
 
 def check_reset_token(token: str) -> User:

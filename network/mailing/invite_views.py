@@ -53,7 +53,11 @@ def invite():
             record_change(current_user, "meeting.invite", "meeting", meeting.id,
                           summary=f"{mailing_list.slug}: {count}")
             db.session.commit()
-            flash(_("The invitation is on its way to %(count)d recipients.", count=count), "success")
+            if count or not invites.invited_count(meeting.id):
+                flash(_("The invitation is on its way to %(count)d recipients.", count=count), "success")
+            else:
+                # Sent twice (a double click, two clicks at once): nobody is invited twice, same page as before.
+                flash(_("The invitation was already sent to everyone on the list."), "info")
             return redirect(url_for("mailing.invite_status", meeting_id=meeting.id))
     status = 200 if request.method == "GET" else 422
     return render_template("mailing/invite.html", form=form, meetings=meetings), status

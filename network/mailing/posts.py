@@ -11,7 +11,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import lazyload
 
 from ..extensions import db
@@ -73,8 +73,37 @@ def check_post(data: PostInput) -> None:
 RESEND_WINDOW = timedelta(minutes=15)
 
 
+def lock_list(mailing_list: MailingList) -> None:
+    """Serialise sending to one list: two requests sending at the same instant run one after the other, so the
+    second sees what the first did (a row lock on PostgreSQL; on SQLite a no-op write takes the write lock)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(select(MailingList.id).where(MailingList.id == mailing_list.id).with_for_update())
+    else:
+        db.session.execute(update(MailingList).where(MailingList.id == mailing_list.id).values(id=MailingList.id))
+
+
+def find_resend(mailing_list: MailingList, author: Any, data: PostInput) -> Post | None:
+    """The same subject and text sent to the same list by the same author a moment ago (a double click, a
+    reloaded form, two clicks at the same instant), or None. Takes the list lock first (see `lock_list`)."""
+    lock_list(mailing_list)
+    return db.session.scalar(
+        select(Post)
+        .where(
+            Post.list_id == mailing_list.id,
+            Post.author_id == getattr(author, "id", None),
+            Post.subject_fi == single_line(data.subject_fi),
+            Post.body_fi == data.body_fi.replace("\r\n", "\n"),
+            Post.status != CANCELLED,
+            Post.created_at >= utcnow() - RESEND_WINDOW,
+        )
+        .order_by(Post.id)
+        .limit(1)
+    )
+
+
 def check_not_a_resend(mailing_list: MailingList, author: Any, data: PostInput) -> None:
     """Refuse the same subject and text to the same list again right away (a double click or a reloaded form)."""
+    lock_list(mailing_list)
     duplicate = db.session.scalar(
         select(Post.id)
         .where(

@@ -13,9 +13,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, select
 
+from ..emails import InvalidAddress
 from ..extensions import db
+from ..mail.addresses import receivable_email
 from ..mail.models import AddressHealth
-from ..mail.outbox import queue_mail
+from ..mail.outbox import queue_mail, repeat_key
 from ..permissions import is_coordinator
 from ..rules import RuleError
 from ..text import has_line_break, single_line
@@ -205,6 +207,10 @@ def request_subscription(email: str, name: str, language: str, list_ids: list[in
     Returns the normalised address. Raises SubscriptionError for bad input.
     """
     address = normalize_email(email)
+    try:
+        receivable_email(address)
+    except InvalidAddress as exc:
+        raise SubscriptionError(str(exc.message), "email") from exc
     clean_name = check_name(name)
     language = language if language in LANGUAGES else "fi"
     lists = list_ids or [main_list().id]
@@ -221,8 +227,8 @@ def request_subscription(email: str, name: str, language: str, list_ids: list[in
             link=link,
             hours=confirm_max_age() // 3600,
         )
-    digest = hashlib.sha256(token.encode()).hexdigest()[:24]
-    queue_mail(address, subject, body, key=f"subscribe-confirm:{digest}")
+    # The same request twice (a double click, at once or a moment later) queues one confirmation mail.
+    queue_mail(address, subject, body, key=repeat_key("subscribe-confirm", address, clean_name, language, lists))
     return address
 
 
@@ -355,7 +361,7 @@ def queue_manage_link(email: str) -> None:
             name=subscriber.name or subscriber.email,
             link=absolute_url("mailing.manage", token=token),
         )
-    queue_mail(subscriber.email, subject, body, key=f"manage-link:{hashlib.sha256(token.encode()).hexdigest()[:24]}")
+    queue_mail(subscriber.email, subject, body, key=repeat_key("manage-link", subscriber.email))
 
 
 # --- recipients and failing addresses ------------------------------------------------------------------------

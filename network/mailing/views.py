@@ -265,11 +265,13 @@ def new_post():
                 "subject_fi": data.subject_fi, "subject_sv": data.subject_sv,
             }
             return _render_new_post(form, preview, mailing_list)
-        try:
-            post_rules.check_not_a_resend(mailing_list, current_user, data)
-        except post_rules.PostError as error:
-            getattr(form, error.field or "body_fi").errors.append(error.message)
-            return _render_new_post(form, preview, mailing_list), 422
+        already = post_rules.find_resend(mailing_list, current_user, data)
+        if already is not None:
+            # The same post sent twice (a double click, a reloaded form, two clicks at the same instant): one
+            # post, and the same answer as the first time.
+            db.session.rollback()
+            flash(_("This post was already sent to the list a moment ago. It is not sent twice."), "info")
+            return redirect(url_for("mailing.post", post_id=already.id))
         post = post_rules.create_post(mailing_list, current_user, data)
         from ..audit.trail import record_change
 

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..mail.outbox import queue_mail
@@ -50,7 +50,12 @@ def lock(meeting: Meeting) -> None:
     """Serialise changes to one meeting's registrations (a row lock on PostgreSQL; SQLite locks the database),
     so that two people cannot take the last place at the same time."""
     if meeting.id is not None:
-        db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+        if db.engine.dialect.name == "sqlite":
+            # SQLite has no row locks: a no-op write takes the database's write lock now (waiting for another
+            # writer), so the checks that follow see what a concurrent request committed.
+            db.session.execute(update(Meeting).where(Meeting.id == meeting.id).values(id=Meeting.id))
+        else:
+            db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
 
 
 def places_taken(meeting: Meeting, exclude_id: int | None = None) -> int:
@@ -116,7 +121,8 @@ def _place(registration: MeetingRegistration, meeting: Meeting, mode: str) -> No
 
 
 def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object = None) -> MeetingRegistration:
-    """Register someone (a member or an invited address). Registering twice is refused."""
+    """Register someone (a member or an invited address). Registering again with another mode is refused; the
+    same registration sent twice (at once or one after the other) returns the existing one."""
     email = normalise_email(email)
     if not email:
         raise RegistrationError(_l("This field is required."), "email")
@@ -125,6 +131,9 @@ def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object
     lock(meeting)
     registration = find_registration(meeting, email)
     if registration is not None and registration.is_active:
+        if registration.mode == mode:
+            # The same form sent twice (a double click, two tabs): one registration, the same answer.
+            return registration
         raise RegistrationError(_l("You are already registered for this meeting."))
     if registration is None:
         registration = MeetingRegistration(meeting=meeting, email=email)
