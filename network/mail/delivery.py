@@ -27,6 +27,7 @@ import contextlib
 import re
 import secrets
 import smtplib
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -43,7 +44,7 @@ from ..timeutil import utcnow
 from .compose import compose_bytes
 from .models import FAILED, PENDING, SENT, SKIPPED, AddressHealth, FailureStage, OutboxMessage, RelayStatus
 
-CLAIM_SECONDS = 300
+CLAIM_SECONDS = 300  # default of MAIL_CLAIM_SECONDS
 MAX_ATTEMPTS = 8
 BOUNCE_LIMIT = 3
 RELAY_ROW_ID = 1
@@ -55,6 +56,19 @@ BeforeBatch = Callable[[], None]
 ActiveSubscriptions = Callable[[list[int]], set[tuple[str, int]]]
 _before_batch: list[BeforeBatch] = []
 _active_subscriptions_checks: list[ActiveSubscriptions] = []
+
+# Set by `request_stop` (the worker's SIGTERM handler): every sending thread stops after the message in flight,
+# marks it, and gives its other claimed rows back, so a stopped worker neither loses nor repeats a message.
+_stop = threading.Event()
+
+
+def request_stop() -> None:
+    """Ask every delivery loop of this process to stop after the message in flight (safe in a signal handler)."""
+    _stop.set()
+
+
+def stop_requested() -> bool:
+    return _stop.is_set()
 
 
 def before_each_batch(function: BeforeBatch) -> BeforeBatch:
@@ -305,7 +319,9 @@ def claim_batch(limit: int) -> tuple[str, list[int]]:
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(candidates), *due)
-            .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), claim_token=token)
+            .values(claimed_until=now + timedelta(seconds=int(current_app.config.get("MAIL_CLAIM_SECONDS",
+                                                                                       CLAIM_SECONDS))),
+                    claim_token=token)
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
@@ -563,6 +579,9 @@ def _send_rows(rows: list[OutboxMessage], batch: _Batch, active: set[tuple[str, 
     connection: smtplib.SMTP | None = None
     try:
         for index, message in enumerate(to_send):
+            if _stop.is_set():
+                _release_unsent(to_send[index:])
+                return
             try:
                 sender, recipient, data = _prepare(message)
                 if to_files:
@@ -599,14 +618,63 @@ def _send_rows(rows: list[OutboxMessage], batch: _Batch, active: set[tuple[str, 
         _close(connection)
 
 
-def deliver_all(limit: int | None = None, *, after_send: Callable[[OutboxMessage], None] | None = None) -> DeliveryReport:
-    """Deliver batches until nothing is due (used by tests and `mail deliver --once`)."""
+def _release_unsent(messages: list[OutboxMessage]) -> None:
+    """Give rows back untouched (a stop was requested): the next worker sends them at once."""
+    ids = [m.id for m in messages]
+    if ids:
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING)
+                           .values(claimed_until=None, claim_token=None)
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+
+
+def _drain(limit: int | None, after_send: Callable[[OutboxMessage], None] | None) -> DeliveryReport:
     total = DeliveryReport()
-    while True:
+    while not _stop.is_set():
         report = deliver_batch(limit, after_send=after_send)
         total.add(report)
         if report.handled == 0:
-            return total
+            break
+    return total
+
+
+def deliver_all(limit: int | None = None, *, after_send: Callable[[OutboxMessage], None] | None = None,
+                connections: int | None = None) -> DeliveryReport:
+    """Deliver batches until nothing is due (used by tests, `mail deliver` and the loop worker).
+
+    With `connections` (default MAIL_CONNECTIONS) above one, as many threads each claim batches and send them over
+    their own SMTP connection and database session; claims keep them from ever sending the same row. Returns the
+    sum of their reports.
+    """
+    connections = max(1, int(connections or current_app.config.get("MAIL_CONNECTIONS", 1)))
+    if connections == 1:
+        return _drain(limit, after_send)
+    app = current_app._get_current_object()
+    reports: list[DeliveryReport] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                report = _drain(limit, after_send)
+            except Exception:  # a thread never takes the others down; its claims expire and are sent again
+                app.logger.exception("mail: a delivery thread failed")
+                report = DeliveryReport()
+            finally:
+                db.session.remove()
+            with lock:
+                reports.append(report)
+
+    threads = [threading.Thread(target=work, name=f"mail-connection-{n}") for n in range(1, connections)]
+    for thread in threads:
+        thread.start()
+    mine = _drain(limit, after_send)
+    for thread in threads:
+        thread.join()
+    total = DeliveryReport()
+    for report in [mine, *reports]:
+        total.add(report)
+    return total
 
 
 def pending_count() -> int:

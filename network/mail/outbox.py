@@ -90,3 +90,45 @@ def queue_mail(
     return db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.message_key == key, OutboxMessage.recipient == address)
     )
+
+
+def outbox_values(
+    recipient: str,
+    subject: str,
+    body_text: str,
+    *,
+    key: str,
+    body_html: str | None = None,
+    headers: dict[str, str] | None = None,
+    list_id: int | None = None,
+    domain: str | None = None,
+) -> dict[str, Any]:
+    """The column values of one outbox row, cleaned as `queue_mail` does, for `queue_many`."""
+    domain = domain or current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].rstrip(">")
+    return dict(
+        message_key=key,
+        recipient=canonical_recipient(recipient),
+        sender=None,
+        subject=single_line(subject),
+        body_text=body_text,
+        body_html=body_html,
+        headers={single_line(k): single_line(v) for k, v in (headers or {}).items()} or None,
+        calendar=None,
+        calendar_method=None,
+        message_id=make_msgid(domain=domain),
+        list_id=list_id,
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+
+
+def queue_many(rows: list[dict[str, Any]], chunk: int = 1000) -> None:
+    """Add many outbox rows (from `outbox_values`) in the caller's transaction, a few INSERTs for all of them.
+
+    Idempotent like `queue_mail`: a (key, recipient) already queued is left as it is.
+    """
+    db.session.flush()
+    statement = _insert()(OutboxMessage).on_conflict_do_nothing(index_elements=["message_key", "recipient"])
+    for start in range(0, len(rows), chunk):
+        db.session.execute(statement, rows[start:start + chunk])

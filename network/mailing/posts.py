@@ -16,7 +16,7 @@ from sqlalchemy.orm import lazyload
 
 from ..extensions import db
 from ..mail.models import FAILED, PENDING, SENT, SKIPPED, OutboxMessage
-from ..mail.outbox import queue_mail
+from ..mail.outbox import outbox_values, queue_mail, queue_many
 from ..markup import markdown_to_text, render_markdown
 from ..rules import RuleError
 from ..text import has_line_break, search_key, single_line
@@ -229,23 +229,48 @@ def _render_for(post: Post, language: str) -> _Rendered:
 
 
 def queue_post(post: Post) -> int:
-    """One outbox row per confirmed, active, not failing subscriber, in the caller's transaction."""
+    """One outbox row per confirmed, active, not failing subscriber, in the caller's transaction.
+
+    The post is rendered once per language; each row only gets its recipient's own unsubscribe and manage links.
+    The rows are written with a few multi-row INSERTs (idempotent: a post queued twice reaches each address once).
+    """
     mailing_list = post.mailing_list
     rendered: dict[str, _Rendered] = {}
-    count = 0
-    for subscriber in db.session.scalars(recipients_statement(mailing_list)):
+    statement = recipients_statement(mailing_list).with_only_columns(
+        Subscriber.id, Subscriber.email, Subscriber.language)
+    domain = mail_domain()
+    rows = []
+    for subscriber in db.session.execute(statement):
         language = subscriber.language or "fi"
         if language not in rendered:
             rendered[language] = _render_for(post, language)
-        queue_list_message(
-            mailing_list, subscriber, post.message_key, rendered[language].subject, rendered[language].text,
-            rendered[language].html,
-        )
-        count += 1
+        content = rendered[language]
+        rows.append(list_message_values(mailing_list, subscriber, post.message_key, content.subject, content.text,
+                                        content.html, domain=domain))
+    queue_many(rows)
     post.status = QUEUED
     post.queued_at = utcnow()
-    post.recipient_count = count
-    return count
+    post.recipient_count = len(rows)
+    return len(rows)
+
+
+def list_message_values(mailing_list: MailingList, subscriber: Any, key: str, subject: str, text: str,
+                        html: str | None, *, domain: str | None = None) -> dict[str, Any]:
+    """The outbox row of a list message to one subscriber (anything with `id` and `email`): personal unsubscribe
+    and manage links in the text, the HTML and the list headers."""
+    token = unsubscribe_token(subscriber, mailing_list)
+    unsubscribe_url = absolute_url("mailing.unsubscribe", token=token)
+    manage_url = absolute_url("mailing.manage", token=manage_token(subscriber))
+    return outbox_values(
+        subscriber.email, subject,
+        text.replace(PLACEHOLDER_UNSUBSCRIBE, unsubscribe_url).replace(PLACEHOLDER_MANAGE, manage_url),
+        key=key,
+        body_html=html.replace(PLACEHOLDER_UNSUBSCRIBE, unsubscribe_url).replace(PLACEHOLDER_MANAGE, manage_url)
+        if html is not None else None,
+        headers=list_headers(mailing_list, unsubscribe_url, token),
+        list_id=mailing_list.id,
+        domain=domain,
+    )
 
 
 def queue_list_message(
