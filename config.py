@@ -54,6 +54,9 @@ class Config:
     # SMTPUTF8 (then addresses with non-ASCII local parts are accepted by the forms).
     MAIL_CONNECTIONS = int(os.environ.get("MAIL_CONNECTIONS", "1"))
     MAIL_CLAIM_SECONDS = int(os.environ.get("MAIL_CLAIM_SECONDS", "300"))
+    # Sent marks written per commit: 1 (a commit per message) keeps the resend window after a hard kill to the
+    # message in flight; N trades up to N resends after a SIGKILL for fewer commits (SIGTERM never resends).
+    MAIL_SENT_GROUP = int(os.environ.get("MAIL_SENT_GROUP", "1"))
     MAIL_SMTPUTF8 = _bool("MAIL_SMTPUTF8")
     # The mailto: of List-Unsubscribe; empty means unsubscribe@<the sender's domain>.
     MAIL_UNSUBSCRIBE_ADDRESS = os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS") or None

@@ -126,7 +126,7 @@ BODY = ("Hyvä verkoston jäsen,\n\n**Demokratiapäivä** pidetään viikolla 42
 
 
 def run(subscribers: int, database_url: str | None, batch_size: int, connections: int, profile: int,
-        kill: bool) -> dict:
+        kill: bool, sent_group: int = 1) -> dict:
     from sqlalchemy import func, select, text, update
 
     from network import create_app
@@ -146,12 +146,13 @@ def run(subscribers: int, database_url: str | None, batch_size: int, connections
         "MAIL_PORT": sink.port,
         "MAIL_BATCH_SIZE": batch_size,
         "MAIL_CONNECTIONS": connections,
+        "MAIL_SENT_GROUP": sent_group,
         "MAIL_FILE_DIR": str(workdir / "mail"),
         "PUBLIC_BASE_URL": "https://kuntademokratia.example",
     }
     app = create_app("testing", overrides=config)
     results: dict = {"subscribers": subscribers, "database": url.split(":", 1)[0], "batch_size": batch_size,
-                     "connections": connections}
+                     "connections": connections, "sent_group": sent_group}
     try:
         with app.app_context():
             if db.engine.dialect.name == "postgresql":
@@ -260,6 +261,7 @@ def kill_and_restart(app, config: dict, sink: Sink, expected: int, how: str) -> 
         "MAIL_PORT": str(sink.port),
         "MAIL_BATCH_SIZE": str(config["MAIL_BATCH_SIZE"]),
         "MAIL_CONNECTIONS": str(config["MAIL_CONNECTIONS"]),
+        "MAIL_SENT_GROUP": str(config["MAIL_SENT_GROUP"]),
         "NETWORK_INLINE_WORKER": "0",
         "MAIL_CLAIM_SECONDS": "2",  # the dead worker's claims expire quickly, as they would after five minutes
     }
@@ -299,7 +301,8 @@ def report_markdown(results: dict, command: str) -> str:
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'this machine'} (Python "
         f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load average {results['load']:.1f} "
         f"at the end of the run), database: {results['database']}, SMTP sink: aiosmtpd on 127.0.0.1 in its own "
-        f"process, batch size {results['batch_size']}, MAIL_CONNECTIONS {results['connections']}.",
+        f"process, batch size {results['batch_size']}, MAIL_CONNECTIONS {results['connections']}, "
+        f"MAIL_SENT_GROUP {results['sent_group']}.",
         "",
         "Command:",
         "",
@@ -335,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--batch-size", type=int, default=250)
     parser.add_argument("--connections", type=int, default=2)
+    parser.add_argument("--sent-group", type=int, default=1, help="MAIL_SENT_GROUP: sent marks per commit")
     parser.add_argument("--profile", type=int, default=0, help="print the worker's N costliest functions")
     parser.add_argument("--no-kill", action="store_true", help="leave out the kill-and-restart check")
     parser.add_argument("--write", type=Path, default=None, help="write the result section into this Markdown file")
@@ -342,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     subscribers = args.subscribers or (50_000 if args.long else 5_000)
     command = " ".join(["bench/fanout.py", *(argv if argv is not None else sys.argv[1:])])
     results = run(subscribers, args.database_url, args.batch_size, args.connections, args.profile,
-                  not args.no_kill)
+                  not args.no_kill, args.sent_group)
     text = report_markdown(results, f".venv/bin/python {command}")
     print(text)
     if results.get("profile"):

@@ -375,9 +375,13 @@ class _Batch:
         self.health = health
         self.after_send = after_send
         self.relay_refusing = _relay_was_refusing()
+        self.unmarked: list[OutboxMessage] = []
+        self.group = max(1, int(current_app.config.get("MAIL_SENT_GROUP", 1)))
+        self.senders: dict[str | None, SmtpAddress] = {}
 
     def sent(self, message: OutboxMessage) -> None:
-        values = _release({"status": SENT, "sent_at": utcnow(), "last_error": None, "failure_stage": None})
+        """The server accepted the message: mark it sent, in a commit of its own or, with MAIL_SENT_GROUP above
+        one, together with the next few (the resend window after a hard kill is at most that many messages)."""
         health = self.health.get(message.recipient)
         if health is not None and health.bounce_count and not health.failing_since:
             # Bounces count only when they come one after another.
@@ -387,17 +391,39 @@ class _Batch:
         if self.relay_refusing:
             _record_relay_ok()
             self.relay_refusing = False
-        _commit_row(message.id, values)
-        self.report.sent += 1
+        self.unmarked.append(message)
+        if len(self.unmarked) >= self.group:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the sent marks not yet written (one UPDATE for the group)."""
+        if not self.unmarked:
+            return
+        messages, self.unmarked = self.unmarked, []
+        statement = (update(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in messages]))
+                     .values(**_release({"status": SENT, "sent_at": utcnow(), "last_error": None,
+                                         "failure_stage": None}))
+                     .execution_options(synchronize_session=False))
+        try:
+            db.session.execute(statement)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            db.session.execute(statement)
+            db.session.commit()
+        self.report.sent += len(messages)
         if self.after_send:
-            self.after_send(message)
+            for message in messages:
+                self.after_send(message)
 
     def skipped(self, message: OutboxMessage, reason: str) -> None:
+        self.flush()
         _commit_row(message.id, _release({"status": SKIPPED, "last_error": reason}))
         self.report.skipped += 1
 
     def failed(self, message: OutboxMessage, failure: Failure) -> None:
         """Count an attempt: final for a permanent failure or the last attempt, else retried with backoff."""
+        self.flush()
         attempts = (message.attempts or 0) + 1
         values = _release({"attempts": attempts, "last_error": failure.reason[:1000],
                            "failure_stage": str(failure.stage)})
@@ -414,6 +440,7 @@ class _Batch:
 
     def deferred(self, messages: Iterable[OutboxMessage], failure: Failure) -> None:
         """Our relay refused: keep the rows for later, no attempt and no bounce counted, and say so."""
+        self.flush()
         ids = [m.id for m in messages]
         db.session.rollback()
         _record_relay_problem(failure.reason)
@@ -479,11 +506,13 @@ def _envelope_sender(message: OutboxMessage) -> str:
     return parseaddr(message.sender or current_app.config["MAIL_DEFAULT_SENDER"])[1]
 
 
-def _prepare(message: OutboxMessage) -> tuple[SmtpAddress, SmtpAddress, bytes]:
+def _prepare(message: OutboxMessage, senders: dict[str | None, SmtpAddress]) -> tuple[SmtpAddress, SmtpAddress, bytes]:
     """The envelope and the bytes of one row; raises DeliveryFailure (address or compose stage) for this row."""
     try:
         recipient = smtp_address(message.recipient)
-        sender = smtp_address(_envelope_sender(message))
+        sender = senders.get(message.sender)
+        if sender is None:
+            sender = senders[message.sender] = smtp_address(_envelope_sender(message))
     except RuleError as exc:
         raise DeliveryFailure(Failure(FailureStage.ADDRESS, True, f"not a deliverable address: {exc}")) from exc
     try:
@@ -580,10 +609,11 @@ def _send_rows(rows: list[OutboxMessage], batch: _Batch, active: set[tuple[str, 
     try:
         for index, message in enumerate(to_send):
             if _stop.is_set():
+                batch.flush()
                 _release_unsent(to_send[index:])
                 return
             try:
-                sender, recipient, data = _prepare(message)
+                sender, recipient, data = _prepare(message, batch.senders)
                 if to_files:
                     _write_eml(message, recipient, data)
                 else:
@@ -614,6 +644,7 @@ def _send_rows(rows: list[OutboxMessage], batch: _Batch, active: set[tuple[str, 
                                               f"internal error: {exc.__class__.__name__}: {exc}"))
                 continue
             batch.sent(message)
+        batch.flush()
     finally:
         _close(connection)
 
