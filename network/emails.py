@@ -63,4 +63,3 @@ def smtp_address(value: str) -> SmtpAddress:
     if result.ascii_email:
         return SmtpAddress(result.ascii_email, False)
     return SmtpAddress(f"{result.local_part}@{result.ascii_domain}", True)
-
