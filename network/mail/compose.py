@@ -147,6 +147,8 @@ def _address_header(name: str, value: str) -> str:
 
 def _part(text: str, subtype: str) -> str:
     text = text.replace("\r\n", "\n")
+    if not text.endswith("\n"):
+        text += "\n"  # as the email package does: a body part ends with a line break
     if _cte(text) == "7bit":
         body, cte = text.replace("\n", _CRLF), "7bit"
     else:
@@ -173,8 +175,9 @@ def compose_fast(message: OutboxMessage, recipient: SmtpAddress) -> bytes:
         boundary = f"=_{secrets.token_hex(12)}"
         lines.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
         head = _CRLF.join(lines)
-        data = (f"{head}{_CRLF}{_CRLF}--{boundary}{_CRLF}{_part(message.body_text, 'plain')}"
-                f"--{boundary}{_CRLF}{_part(message.body_html, 'html')}--{boundary}--{_CRLF}")
+        # The line break before a boundary belongs to the boundary (RFC 2046 section 5.1.1).
+        data = (f"{head}{_CRLF}{_CRLF}--{boundary}{_CRLF}{_part(message.body_text, 'plain')}{_CRLF}"
+                f"--{boundary}{_CRLF}{_part(message.body_html, 'html')}{_CRLF}--{boundary}--{_CRLF}")
     else:
         data = f"{_CRLF.join(lines)}{_CRLF}{_part(message.body_text, 'plain')}"
     return data.encode("utf-8")

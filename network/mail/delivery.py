@@ -539,6 +539,7 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
     # Each row is committed on its own; expiring the whole identity map at every commit would make a batch cost
     # grow with everything the session holds, so the batch commits without expiring and expires once at the end.
     session = db.session()
+    batch: _Batch | None = None
     expire_on_commit = session.expire_on_commit
     session.expire_on_commit = False
     try:
@@ -558,10 +559,14 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
         health = {h.email: h for h in db.session.scalars(
             select(AddressHealth).where(AddressHealth.email.in_(recipients)))}
         active = _active_subscriptions(ids)
-        _send_rows(rows, _Batch(report, health, after_send), active)
+        batch = _Batch(report, health, after_send)
+        _send_rows(rows, batch, active)
     except Exception as exc:
         db.session.rollback()
         current_app.logger.exception("mail: batch failed outside its rows")
+        if batch is not None:
+            with contextlib.suppress(Exception):
+                batch.flush()  # what the server accepted stays marked sent, whatever failed afterwards
         _release_claims(token, f"delivery error: {exc.__class__.__name__}: {exc}", report)
     finally:
         session.expire_on_commit = expire_on_commit
