@@ -28,6 +28,7 @@ import re
 import secrets
 import smtplib
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -378,6 +379,10 @@ class _Batch:
         self.unmarked: list[OutboxMessage] = []
         self.group = max(1, int(current_app.config.get("MAIL_SENT_GROUP", 1)))
         self.senders: dict[str | None, SmtpAddress] = {}
+        # Rows are sent only while the claim surely holds (with a margin), so an expired claim never leads two
+        # workers to send the same row.
+        claim = int(current_app.config.get("MAIL_CLAIM_SECONDS", CLAIM_SECONDS))
+        self.deadline = time.monotonic() + claim * 0.8 - 1
 
     def sent(self, message: OutboxMessage) -> None:
         """The server accepted the message: mark it sent, in a commit of its own or, with MAIL_SENT_GROUP above
@@ -613,7 +618,9 @@ def _send_rows(rows: list[OutboxMessage], batch: _Batch, active: set[tuple[str, 
     connection: smtplib.SMTP | None = None
     try:
         for index, message in enumerate(to_send):
-            if _stop.is_set():
+            if _stop.is_set() or time.monotonic() > batch.deadline:
+                # Stopping, or the claim is about to expire (another worker could take these rows): mark what was
+                # sent and give the rest back untouched.
                 batch.flush()
                 _release_unsent(to_send[index:])
                 return

@@ -231,14 +231,15 @@ def _render_for(post: Post, language: str) -> _Rendered:
 def queue_post(post: Post) -> int:
     """One outbox row per confirmed, active, not failing subscriber, in the caller's transaction.
 
-    The post is rendered once per language; each row only gets its recipient's own unsubscribe and manage links.
-    The rows are written with a few multi-row INSERTs (idempotent: a post queued twice reaches each address once).
+    The post is rendered once per language and the links are built once; each row only gets its recipient's own
+    unsubscribe and manage tokens. The rows are written with a few multi-row INSERTs (idempotent: a post queued
+    twice reaches each address once).
     """
     mailing_list = post.mailing_list
     rendered: dict[str, _Rendered] = {}
     statement = recipients_statement(mailing_list).with_only_columns(
         Subscriber.id, Subscriber.email, Subscriber.language)
-    domain = mail_domain()
+    links = _ListLinks(mailing_list)
     rows = []
     for subscriber in db.session.execute(statement):
         language = subscriber.language or "fi"
@@ -246,7 +247,7 @@ def queue_post(post: Post) -> int:
             rendered[language] = _render_for(post, language)
         content = rendered[language]
         rows.append(list_message_values(mailing_list, subscriber, post.message_key, content.subject, content.text,
-                                        content.html, domain=domain))
+                                        content.html, links=links))
     queue_many(rows)
     post.status = QUEUED
     post.queued_at = utcnow()
@@ -254,22 +255,40 @@ def queue_post(post: Post) -> int:
     return len(rows)
 
 
+class _ListLinks:
+    """The parts of a list message's links and headers that are the same for every recipient, built once."""
+
+    TOKEN = "TOKEN0PLACEHOLDER"
+
+    def __init__(self, mailing_list: MailingList) -> None:
+        self.domain = mail_domain()
+        self.unsubscribe = absolute_url("mailing.unsubscribe", token=self.TOKEN)
+        self.manage = absolute_url("mailing.manage", token=self.TOKEN)
+        self.headers = list_headers(mailing_list, self.unsubscribe, self.TOKEN)
+
+    def personal(self, unsubscribe: str, manage: str) -> tuple[str, str, dict[str, str]]:
+        """(unsubscribe URL, manage URL, headers) for one recipient's tokens (URL-safe: no escaping needed)."""
+        headers = dict(self.headers)
+        headers["List-Unsubscribe"] = headers["List-Unsubscribe"].replace(self.TOKEN, unsubscribe)
+        return self.unsubscribe.replace(self.TOKEN, unsubscribe), self.manage.replace(self.TOKEN, manage), headers
+
+
 def list_message_values(mailing_list: MailingList, subscriber: Any, key: str, subject: str, text: str,
-                        html: str | None, *, domain: str | None = None) -> dict[str, Any]:
+                        html: str | None, *, links: _ListLinks | None = None) -> dict[str, Any]:
     """The outbox row of a list message to one subscriber (anything with `id` and `email`): personal unsubscribe
     and manage links in the text, the HTML and the list headers."""
-    token = unsubscribe_token(subscriber, mailing_list)
-    unsubscribe_url = absolute_url("mailing.unsubscribe", token=token)
-    manage_url = absolute_url("mailing.manage", token=manage_token(subscriber))
+    links = links or _ListLinks(mailing_list)
+    unsubscribe_url, manage_url, headers = links.personal(unsubscribe_token(subscriber, mailing_list),
+                                                          manage_token(subscriber))
     return outbox_values(
         subscriber.email, subject,
         text.replace(PLACEHOLDER_UNSUBSCRIBE, unsubscribe_url).replace(PLACEHOLDER_MANAGE, manage_url),
         key=key,
         body_html=html.replace(PLACEHOLDER_UNSUBSCRIBE, unsubscribe_url).replace(PLACEHOLDER_MANAGE, manage_url)
         if html is not None else None,
-        headers=list_headers(mailing_list, unsubscribe_url, token),
+        headers=headers,
         list_id=mailing_list.id,
-        domain=domain,
+        domain=links.domain,
     )
 
 
