@@ -548,14 +548,12 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
     expire_on_commit = session.expire_on_commit
     session.expire_on_commit = False
     try:
-        # One query for the batch, fresh from the database (populate_existing), then only this batch's rows.
+        # One query for the batch, as plain rows (read-only: outcomes are written with UPDATE statements), then
+        # only this batch's rows.
         rows = [
             row
-            for row in db.session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids))
-                .order_by(OutboxMessage.id)
-                .execution_options(populate_existing=True)
+            for row in db.session.execute(
+                select(*OutboxMessage.__table__.c).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
             )
             # Sent meanwhile, or the claim expired and another worker took the row.
             if row.status == PENDING and row.claim_token == token
