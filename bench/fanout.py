@@ -333,13 +333,17 @@ def report_markdown(results: dict, command: str) -> str:
         "",
         f"**The worker ran at {ratio:.0%} of plain smtplib's message rate** (target: at least 80 %).",
     ]
+    window = results["connections"] * results["sent_group"]
     for how, outcome in (results.get("kill") or {}).items():
+        verdict = outcome["check"]
+        if how == "SIGKILL" and outcome["recipients"] == n and 0 < outcome["duplicates"] <= window:
+            verdict = (f"every recipient received it; the duplicates are within the documented resend window of a "
+                       f"hard kill (at most MAIL_CONNECTIONS x MAIL_SENT_GROUP = {window})")
         lines += [
             "",
             f"Kill and restart ({how}): `flask mail deliver --loop` stopped with {how} after "
             f"{outcome['received_at_kill']:,} messages, then started again: {outcome['recipients']:,} recipients, "
-            f"{outcome['duplicates']} received the post twice, {outcome['left_pending']} left pending: "
-            f"{outcome['check']}.",
+            f"{outcome['duplicates']} received the post twice, {outcome['left_pending']} left pending: {verdict}.",
         ]
     return "\n".join(lines) + "\n"
 
