@@ -30,7 +30,8 @@ def normalize_email(value: str | None, field: str = "email") -> str:
 @dataclass(frozen=True)
 class SmtpAddress:
     """How an address goes on the wire: `address` for MAIL FROM / RCPT TO and the To header, with its domain in
-    IDNA (punycode); `smtputf8` when the local part is not ASCII and the message needs the SMTPUTF8 extension."""
+    IDNA (punycode); `smtputf8` when the local part is not ASCII and the message needs the SMTPUTF8 extension.
+    """
 
     address: str
     smtputf8: bool
