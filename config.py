@@ -59,6 +59,14 @@ class Config:
     MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "100"))
     # Temporary failures are retried after 1, 2, 4, ... times this many seconds.
     MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
+    # SMTP connections a worker sends over in parallel; how long a claimed batch is held; whether the relay offers
+    # SMTPUTF8 (then addresses with non-ASCII local parts are accepted by the forms).
+    MAIL_CONNECTIONS = int(os.environ.get("MAIL_CONNECTIONS", "1"))
+    MAIL_CLAIM_SECONDS = int(os.environ.get("MAIL_CLAIM_SECONDS", "300"))
+    # Sent marks written per commit: 1 (a commit per message) keeps the resend window after a hard kill to the
+    # message in flight; N trades up to N resends after a SIGKILL for fewer commits (SIGTERM never resends).
+    MAIL_SENT_GROUP = int(os.environ.get("MAIL_SENT_GROUP", "1"))
+    MAIL_SMTPUTF8 = _bool("MAIL_SMTPUTF8")
     # The mailto: of List-Unsubscribe; empty means unsubscribe@<the sender's domain>.
     MAIL_UNSUBSCRIBE_ADDRESS = os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS") or None
 

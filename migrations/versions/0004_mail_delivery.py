@@ -17,8 +17,20 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('failure_stage', sa.String(length=20), nullable=True))
+    op.create_table(
+        'mail_relay_status',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('refusing_since', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('last_error', sa.Text(), nullable=True),
+        sa.Column('last_error_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('last_success_at', sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_relay_status')),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('mail_relay_status')
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_column('failure_stage')
