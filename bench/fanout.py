@@ -67,10 +67,11 @@ def free_port() -> int:
 def run(subscribers: int, database_url: str | None, batch_size: int) -> dict:
     from network import create_app
     from network.extensions import db
+    from network.mail.compose import compose
+    from network.mail.delivery import deliver_all
+    from network.mail.models import OutboxMessage
     from network.mailing import posts, subscriptions
-    from network.mailing.compose import compose
-    from network.mailing.delivery import deliver_all
-    from network.mailing.models import OutboxMessage, Subscriber, Subscription
+    from network.mailing.models import Subscriber, Subscription
     from network.timeutil import utcnow
 
     workdir = Path(tempfile.mkdtemp(prefix="network-bench-"))

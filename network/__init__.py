@@ -6,13 +6,19 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, CONFIGS
 
-from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-
-# Domain packages that provide a blueprint called `bp` in their views module, in registration order.
-DOMAINS = ("core", "auth", "orgs", "audit", "meetings", "calendar", "mailing", "groups", "surveys")
+from . import cli, errors, i18n
+from .core import navigation
+from .domains import domain_modules, load_hooks, load_models
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import mail as mail_extension
+from .i18n import select_locale, select_timezone
+from .mail.worker import start_inline_worker
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
@@ -41,17 +47,12 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors, i18n
-    from .core import navigation
-
     i18n.init_app(app)
     navigation.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 
     if app.config.get("MAIL_INLINE_WORKER") and os.environ.get("NETWORK_INLINE_WORKER") == "1":
-        from .mailing.worker import start_inline_worker
-
         start_inline_worker(app)
     return app
 
@@ -61,15 +62,12 @@ def _trust_reverse_proxies(app: Flask) -> None:
     per address: without this every visitor would share the proxy's address and one limit)."""
     count = int(app.config.get("PROXY_COUNT") or 0)
     if count > 0:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _bound_integer_urls(app: Flask) -> None:
     """`<int:...>` in a URL only matches what fits a database integer: a longer number is a 404, not an overflow
     inside the database driver (a 500)."""
-    from werkzeug.routing import IntegerConverter
 
     class DatabaseIntegerConverter(IntegerConverter):
         def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002
@@ -91,7 +89,6 @@ def _tune_sqlite(engine) -> None:
     and a busy timeout instead of an immediate "database is locked". PostgreSQL needs none of this."""
     if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
         return
-    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -103,30 +100,20 @@ def _tune_sqlite(engine) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .i18n import select_locale, select_timezone
-
     db.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
-    mail.init_app(app)
+    mail_extension.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    import importlib
-
-    for domain in DOMAINS:
-        try:
-            views = importlib.import_module(f"network.{domain}.views")
-        except ModuleNotFoundError as exc:
-            # A domain that has not been built yet simply has no views module.
-            if exc.name in {f"network.{domain}", f"network.{domain}.views"}:
-                continue
-            raise
+    """Every model module first (metadata complete for migrations), then hooks, then each domain's blueprint."""
+    load_models()
+    load_hooks()
+    for views in domain_modules("views"):
         app.register_blueprint(views.bp)
-    # Every model module must be imported so that metadata is complete for migrations.
-    from . import models  # noqa: F401

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-
 from flask import Flask
 
-from . import DOMAINS
+from .demo import demo_cli
+from .domains import domain_modules
 
 
 def init_app(app: Flask) -> None:
-    from .demo import demo_cli
-
+    """Add `flask demo` and each domain's command groups (its cli.COMMANDS) to the app's CLI."""
     app.cli.add_command(demo_cli)
-    for domain in DOMAINS:
-        try:
-            module = importlib.import_module(f"network.{domain}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name in {f"network.{domain}", f"network.{domain}.cli"}:
-                continue
-            raise
+    for module in domain_modules("cli"):
         for command in module.COMMANDS:
             app.cli.add_command(command)

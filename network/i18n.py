@@ -36,11 +36,18 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
-def localized(fi: str | None, sv: str | None) -> str:
-    """Pick the Swedish text of user-written content when the interface is Swedish and one exists."""
-    if current_language() == "sv" and sv:
+def localized(fi: str | None, sv: str | None, en: str | None = None, language: str | None = None) -> str:
+    """User-written content in the reader's language: the Swedish (or English) text when the language is that
+    and such a text exists, else the Finnish one (the network's main language), else whatever exists.
+
+    `language` defaults to the interface language of the request (or the default outside one).
+    """
+    language = language or current_language()
+    if language == "sv" and sv:
         return sv
-    return fi or sv or ""
+    if language == "en" and en:
+        return en
+    return fi or sv or en or ""
 
 
 def format_when(value: datetime | None, style: str = "medium") -> str:

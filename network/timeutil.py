@@ -31,3 +31,11 @@ def utc_to_helsinki(value: datetime) -> datetime:
 def helsinki_today() -> date:
     """Today's date in Finland (the server may run in UTC: between 00:00 and 02:00/03:00 they differ)."""
     return datetime.now(HELSINKI).date()
+
+
+def helsinki_year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The calendar year `year` in Finland as a half-open UTC interval [start, end), for SQL filters:
+    `column >= start AND column < end` (2026 -> 2025-12-31 22:00 UTC .. 2026-12-31 22:00 UTC)."""
+    start = datetime(year, 1, 1, tzinfo=HELSINKI).astimezone(UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=HELSINKI).astimezone(UTC)
+    return start, end

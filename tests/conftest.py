@@ -21,6 +21,9 @@ from network.extensions import limiter, mail
 
 from .support.smtp import SMTPTestServer
 
+# The factory fixtures (create_user, create_org, create_meeting) of tests/factories.py.
+pytest_plugins = ["tests.factories"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 _TMP = Path(tempfile.mkdtemp(prefix="network-tests-"))
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite3'}"

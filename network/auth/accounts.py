@@ -15,8 +15,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit.trail import record_change
 from ..extensions import db
 from ..links import absolute_url
-from ..mailing.models import OutboxMessage
-from ..mailing.outbox import queue_mail
+from ..mail.models import OutboxMessage
+from ..mail.outbox import queue_mail
 from ..permissions import COORDINATOR, MEMBER, ROLES
 from ..rules import RuleError
 from ..timeutil import utcnow

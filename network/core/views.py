@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..permissions import coordinator_required
-from .home import home_sections
+from ..registries import home_sections
 from .navigation import safe_next_url
 
 bp = Blueprint("core", __name__)

@@ -19,11 +19,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from ..mail.models import OutboxMessage
 from ..rules import RuleError
 from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
 from .links import absolute_url
-from .models import MailingList, MeetingInvitation, OutboxMessage, Subscriber
+from .models import MailingList, MeetingInvitation, Subscriber
 from .posts import PLACEHOLDER_MANAGE, PLACEHOLDER_UNSUBSCRIBE, Progress, progress, queue_list_message
 from .subscriptions import find_subscriber, is_active_subscriber, is_failing, list_name, recipients_statement
 
@@ -174,7 +175,7 @@ def _queue(meeting: Any, method: str, change: str, invitation: MeetingInvitation
             calendar=content.calendar, calendar_method=method,
         )
     else:
-        from .outbox import queue_mail
+        from ..mail.outbox import queue_mail
 
         strip = {PLACEHOLDER_MANAGE: "", PLACEHOLDER_UNSUBSCRIBE: ""}
         text, html = content.text, content.html

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     DateTime,
     ForeignKey,
@@ -18,13 +17,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import utcnow
 
-# Outbox row states.
-PENDING = "pending"
-SENT = "sent"
-FAILED = "failed"
-# Not sent on purpose: the address unsubscribed or is failing before the worker reached the row.
-SKIPPED = "skipped"
-
 # Mailing list kinds.
 MAIN_LIST = "main"
 GROUP_LIST = "group"
@@ -36,55 +28,6 @@ QUEUED = "queued"
 CANCELLED = "cancelled"
 
 LANGUAGES = ("fi", "sv", "en")
-
-
-class OutboxMessage(db.Model):
-    """One message to one recipient. Written in the same transaction as the change that causes it."""
-
-    __tablename__ = "outbox_messages"
-    # The same logical message is never queued twice for the same recipient.
-    __table_args__ = (UniqueConstraint("message_key", "recipient", name="uq_outbox_messages_key_recipient"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    message_key: Mapped[str] = mapped_column(String(200), index=True)
-    recipient: Mapped[str] = mapped_column(String(254), index=True)
-    sender: Mapped[str | None] = mapped_column(String(300))
-    subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str | None] = mapped_column(Text)
-    # Extra headers (List-Id, List-Unsubscribe, ...) as a JSON object.
-    headers: Mapped[dict | None] = mapped_column(JSON)
-    # An iCalendar body sent as a text/calendar alternative (iMIP), with its METHOD.
-    calendar: Mapped[str | None] = mapped_column(Text)
-    calendar_method: Mapped[str | None] = mapped_column(String(20))
-    message_id: Mapped[str | None] = mapped_column(String(300))
-    # Set for list traffic: the worker re-checks the subscription right before sending.
-    list_id: Mapped[int | None] = mapped_column(ForeignKey("mailing_lists.id", ondelete="SET NULL"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Which worker claim holds the row (a random value per claim), so an expired claim taken over is noticed.
-    claim_token: Mapped[str | None] = mapped_column(String(40))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
-
-    def __repr__(self) -> str:
-        return f"<OutboxMessage {self.id} {self.status} to {self.recipient}>"
-
-
-class AddressHealth(db.Model):
-    """Permanent delivery failures per address. A failing address receives nothing until it is confirmed again."""
-
-    __tablename__ = "mail_address_health"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    bounce_count: Mapped[int] = mapped_column(Integer, default=0)
-    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
 class MailingList(db.Model):

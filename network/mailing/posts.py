@@ -15,25 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from ..extensions import db
+from ..mail.models import FAILED, PENDING, SENT, SKIPPED, OutboxMessage
+from ..mail.outbox import queue_mail
 from ..markup import markdown_to_text, render_markdown
 from ..rules import RuleError
 from ..text import has_line_break, search_key, single_line
 from ..timeutil import as_utc, utcnow
 from .links import absolute_url, mail_domain, unsubscribe_mailbox
-from .models import (
-    CANCELLED,
-    FAILED,
-    PENDING,
-    QUEUED,
-    SCHEDULED,
-    SENT,
-    SKIPPED,
-    MailingList,
-    OutboxMessage,
-    Post,
-    Subscriber,
-)
-from .outbox import queue_mail
+from .models import CANCELLED, QUEUED, SCHEDULED, MailingList, Post, Subscriber
 from .subscriptions import list_name, manage_token, recipients_statement, unsubscribe_token
 
 MAX_SUBJECT = 200

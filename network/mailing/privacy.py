@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 
 from ..extensions import db
+from ..mail.models import PENDING, AddressHealth, OutboxMessage
 from ..privacy import personal_data_anonymiser, personal_data_exporter
-from .models import PENDING, AddressHealth, MeetingInvitation, OutboxMessage, Subscriber
+from .models import MeetingInvitation, Subscriber
 
 
 def _subscribers(user: Any) -> list[Subscriber]:

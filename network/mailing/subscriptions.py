@@ -14,14 +14,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, select
 
 from ..extensions import db
+from ..mail.models import AddressHealth
+from ..mail.outbox import queue_mail
 from ..permissions import is_coordinator
 from ..rules import RuleError
 from ..text import has_line_break, single_line
 from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
 from .links import absolute_url
-from .models import GROUP_LIST, LANGUAGES, MAIN_LIST, AddressHealth, MailingList, Subscriber, Subscription
-from .outbox import queue_mail
+from .models import GROUP_LIST, LANGUAGES, MAIN_LIST, MailingList, Subscriber, Subscription
 
 CONFIRM_PURPOSE = "mailing-confirm"
 UNSUBSCRIBE_PURPOSE = "mailing-unsubscribe"

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..extensions import csrf, db, limiter
 from ..i18n import current_language, localized
+from ..mail.models import AddressHealth
 from ..markup import render_markdown
 from ..pagination import paginate
 from ..permissions import coordinator_required, is_coordinator
@@ -19,18 +20,7 @@ from . import home, privacy  # noqa: F401  (register the front-page section and 
 from . import posts as post_rules
 from . import subscriptions as rules
 from .forms import ConfirmForm, ManageForm, ManageLinkForm, PostForm, SubscribeForm
-from .models import (
-    CANCELLED,
-    DRAFT,
-    GROUP_LIST,
-    QUEUED,
-    SCHEDULED,
-    AddressHealth,
-    MailingList,
-    Post,
-    Subscriber,
-    Subscription,
-)
+from .models import CANCELLED, DRAFT, GROUP_LIST, QUEUED, SCHEDULED, MailingList, Post, Subscriber, Subscription
 
 bp = Blueprint("mailing", __name__)
 

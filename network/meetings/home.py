@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..core.home import home_section
 from ..extensions import db
+from ..registries import home_section
 from ..timeutil import utcnow
 from .models import SCHEDULED, Meeting
 

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..mailing.outbox import queue_mail
+from ..mail.outbox import queue_mail
 from ..text import single_line
 from ..timeutil import utcnow
 from .errors import RegistrationError

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import format_date, format_datetime, format_time
@@ -29,7 +28,9 @@ from ..orgs.models import Organisation
 from ..orgs.regions import region_choices, region_name
 from ..pagination import paginate
 from ..permissions import coordinator_required
+from ..rules import RuleError
 from ..timeutil import helsinki_to_utc, utc_to_helsinki, utcnow
+from ..uploads import MAX_UPLOAD_BYTES
 from . import home, privacy, scheduling  # noqa: F401  (register the front-page section and the personal-data hooks)
 from . import materials as material_rules
 from . import participants as participant_rules
@@ -178,23 +179,9 @@ def material(meeting_id: int, material_id: int):
     item = db.session.get(MeetingMaterial, material_id)
     if item is None or item.meeting_id != meeting_id:
         abort(404)
-    path = material_rules.stored_path(item)
-    if not path.is_file():
+    response = material_rules.send_material(item)
+    if response is None:
         abort(404)
-    response = send_file(
-        path,
-        mimetype=item.content_type,
-        as_attachment=not material_rules.is_inline(item),
-        download_name=item.original_name,
-        max_age=3600,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if material_rules.is_inline(item):
-        # Images are shown inline; the header still names the file.
-        response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
-            "attachment", "inline"
-        ) if "Content-Disposition" in response.headers else f'inline; filename="{item.stored_name}"'
     return response
 
 
@@ -458,13 +445,13 @@ def _too_large(error):
 def materials(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     # Refuse a too-large upload before reading it (a little room for the multipart envelope).
-    request.max_content_length = material_rules.MAX_UPLOAD_BYTES + 64 * 1024
+    request.max_content_length = MAX_UPLOAD_BYTES + 64 * 1024
     form = MaterialForm()
     if form.validate_on_submit():
         upload = form.file.data
         try:
             material_rules.attach(meeting, upload.filename or "", upload.stream, current_user)
-        except MeetingError as error:
+        except RuleError as error:
             db.session.rollback()
             _field_error(form, error)
         else:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..audit.trail import record_change, snapshot
 from ..extensions import db
 from ..links import absolute_url
-from ..mailing.outbox import queue_mail
+from ..mail.outbox import queue_mail
 from ..text import single_line
 from ..timeutil import utcnow
 from .models import APPLICATION_APPROVED, APPLICATION_PENDING, APPLICATION_REJECTED, MembershipApplication

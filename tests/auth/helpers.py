@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from network.auth.models import User
 from network.extensions import db
-from network.mailing.delivery import deliver_all
-from network.mailing.models import OutboxMessage
+from network.mail.delivery import deliver_all
+from network.mail.models import OutboxMessage
 from network.orgs.models import Organisation
 from network.text import search_key
 

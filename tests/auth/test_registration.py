@@ -205,7 +205,7 @@ def _queued_link_token(fragment: str) -> str:
     from sqlalchemy import select
 
     from network.extensions import db
-    from network.mailing.models import OutboxMessage
+    from network.mail.models import OutboxMessage
 
     from ..support.mail import LINK
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from network.mailing.delivery import deliver_all
+from network.mail.delivery import deliver_all
 from tests.support.browser import serious_axe_violations
 
 from ..auth.helpers import GOOD_PASSWORD, make_account, make_organisation

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from network.mail.delivery import deliver_all
 from network.mailing import subscriptions
-from network.mailing.delivery import deliver_all
 from tests.support.browser import serious_axe_violations
 from tests.support.mail import links_in
 

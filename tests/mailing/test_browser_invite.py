@@ -14,8 +14,8 @@ import pytest
 from icalendar import Calendar
 
 from network.extensions import db
+from network.mail.delivery import deliver_all
 from network.mailing import subscriptions
-from network.mailing.delivery import deliver_all
 from network.meetings import scheduling
 from network.meetings.models import HYBRID, REGISTERED, REMOTE
 from network.meetings.registration import find_registration

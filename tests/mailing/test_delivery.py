@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 from network.extensions import db
+from network.mail.delivery import BOUNCE_LIMIT, deliver_all, deliver_batch
+from network.mail.models import FAILED, PENDING, SENT, SKIPPED, AddressHealth, OutboxMessage
+from network.mail.outbox import queue_mail
 from network.mailing import subscriptions
-from network.mailing.delivery import BOUNCE_LIMIT, deliver_all, deliver_batch
-from network.mailing.models import FAILED, PENDING, SENT, SKIPPED, AddressHealth, OutboxMessage
-from network.mailing.outbox import queue_mail
 from network.timeutil import as_utc, utcnow
 from tests.support.mail import text_body
 
@@ -331,7 +331,7 @@ def test_several_workers_at_once_send_each_message_once(app, smtp_server):
 def test_loop_worker_reports_each_batch_and_stops(app, smtp_server):
     import threading
 
-    from network.mailing.worker import run_loop
+    from network.mail.worker import run_loop
 
     add_subscribers(5)
     send_post()

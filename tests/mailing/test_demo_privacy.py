@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from network.extensions import db
+from network.mail.delivery import deliver_all
+from network.mail.models import OutboxMessage
 from network.mailing import subscriptions
-from network.mailing.delivery import deliver_all
-from network.mailing.models import OutboxMessage, Post, Subscriber
+from network.mailing.models import Post, Subscriber
 from network.privacy import anonymise_personal_data, export_personal_data
 
 from .helpers import send_post

@@ -10,8 +10,8 @@ import pytest
 from icalendar import Calendar
 
 from network.extensions import db
+from network.mail.delivery import deliver_all
 from network.mailing import invites, subscriptions
-from network.mailing.delivery import deliver_all
 from network.tokens import make_token
 from tests.support.mail import links_in, path_of
 
@@ -202,7 +202,7 @@ def test_cancelled_meeting_cannot_be_invited_to(app, meeting):
 
 
 def test_failing_address_gets_no_invite(app, smtp_server, meeting):
-    from network.mailing.models import AddressHealth
+    from network.mail.models import AddressHealth
     from network.timeutil import utcnow
 
     subscribers = add_subscribers(2)

@@ -8,10 +8,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from network.extensions import db
+from network.mail.delivery import deliver_all
+from network.mail.models import OutboxMessage
 from network.mailing import posts as post_rules
 from network.mailing import subscriptions
-from network.mailing.delivery import deliver_all
-from network.mailing.models import OutboxMessage, Post
+from network.mailing.models import Post
 from network.timeutil import utc_to_helsinki, utcnow
 from tests.conftest import create_user, log_in
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from network.extensions import db
+from network.mail.delivery import deliver_all
 from network.mailing import subscriptions
-from network.mailing.delivery import deliver_all
 from network.mailing.models import Subscriber
 from network.tokens import make_token
 from tests.support.mail import links_in, path_of, text_body

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from network.mailing.models import OutboxMessage
+from network.mail.models import OutboxMessage
 from network.meetings import registration as rules
 from network.meetings.errors import RegistrationError
 from network.meetings.models import MeetingRegistration

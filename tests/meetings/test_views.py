@@ -164,7 +164,7 @@ def test_full_meeting_puts_member_on_waiting_list_and_cancel_promotes(app, db):
     clients[0].post(f"/meetings/{meeting.id}/registration/cancel")
     statuses = dict(db.session.execute(select(MeetingRegistration.email, MeetingRegistration.status)).all())
     assert statuses == {"eka@example.fi": "cancelled", "toka@example.fi": "registered"}
-    from network.mailing.models import OutboxMessage
+    from network.mail.models import OutboxMessage
 
     assert db.session.scalar(select(OutboxMessage.recipient)) == "toka@example.fi"
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from network.audit.models import AuditEntry
 from network.extensions import db
-from network.mailing.delivery import deliver_all
-from network.mailing.models import OutboxMessage
+from network.mail.delivery import deliver_all
+from network.mail.models import OutboxMessage
 from network.orgs.applications import ApplicationData, approve_application, reject_application, submit_application
 from network.orgs.models import MembershipApplication, Organisation
 from network.orgs.register import RegisterError

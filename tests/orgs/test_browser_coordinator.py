@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from network.extensions import db
-from network.mailing.models import OutboxMessage
+from network.mail.models import OutboxMessage
 from network.orgs.models import MembershipApplication, Organisation
 from tests.conftest import PASSWORD, create_user
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
+from ..extensions import db
 from .delivery import DeliveryReport, deliver_batch
 
 POLL_SECONDS = 3.0
@@ -28,8 +29,6 @@ def run_loop(
                 app.logger.exception("mail delivery failed")
                 report = None
             finally:
-                from ..extensions import db
-
                 db.session.remove()
         if report is None or report.handled == 0:
             stop.wait(poll_seconds)

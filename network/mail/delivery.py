@@ -23,7 +23,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from ..extensions import db, mail
 from ..timeutil import utcnow
@@ -33,6 +33,31 @@ from .models import FAILED, PENDING, SENT, SKIPPED, AddressHealth, OutboxMessage
 CLAIM_SECONDS = 300
 MAX_ATTEMPTS = 8
 BOUNCE_LIMIT = 3
+
+# Higher domains plug into the worker without the worker importing them (see network/mailing/hooks.py):
+# work to do before each batch (queueing scheduled posts that are due) and, for list traffic, which
+# (address, list id) pairs of a batch are still subscribed.
+BeforeBatch = Callable[[], None]
+ActiveSubscriptions = Callable[[list[int]], set[tuple[str, int]]]
+_before_batch: list[BeforeBatch] = []
+_active_subscriptions_checks: list[ActiveSubscriptions] = []
+
+
+def before_each_batch(function: BeforeBatch) -> BeforeBatch:
+    """Register `function()` to run before the worker claims each batch (it commits its own work)."""
+    if function not in _before_batch:
+        _before_batch.append(function)
+    return function
+
+
+def active_subscriptions_check(function: ActiveSubscriptions) -> ActiveSubscriptions:
+    """Register `function(outbox_ids) -> {(address, list_id)}`: the list messages of a batch still wanted.
+
+    Without a registered check list messages are sent as queued.
+    """
+    if function not in _active_subscriptions_checks:
+        _active_subscriptions_checks.append(function)
+    return function
 
 
 @dataclass
@@ -96,6 +121,12 @@ def claim_batch(limit: int) -> tuple[str, list[int]]:
             return token, ids
         # Another worker claimed these rows between our SELECT and UPDATE: look again.
     return token, []
+
+
+def run_before_batch() -> None:
+    """Run every registered before-batch step (e.g. queue scheduled posts that are due)."""
+    for prepare in _before_batch:
+        prepare()
 
 
 def _write_eml(message: OutboxMessage) -> None:
@@ -174,7 +205,9 @@ def _smtp_error(exc: Exception) -> tuple[str, bool]:
     return f"{code} {text}", 500 <= code < 600
 
 
-def _skip_reason(message: OutboxMessage, health: AddressHealth | None, active: set[tuple[str, int]]) -> str | None:
+def _skip_reason(
+    message: OutboxMessage, health: AddressHealth | None, active: set[tuple[str, int]] | None
+) -> str | None:
     """List traffic is not sent to an address that is failing or no longer subscribed.
 
     Invitations and their updates (with a calendar part) go to everyone invited unless the address is failing:
@@ -184,23 +217,19 @@ def _skip_reason(message: OutboxMessage, health: AddressHealth | None, active: s
         return None
     if health is not None and health.failing_since is not None:
         return "address is failing (repeated permanent bounces)"
-    if message.calendar is None and (message.recipient, message.list_id) not in active:
+    if message.calendar is None and active is not None and (message.recipient, message.list_id) not in active:
         return "unsubscribed before delivery"
     return None
 
 
-def _active_subscriptions(ids: list[int]) -> set[tuple[str, int]]:
-    """(address, list) pairs of the batch's list messages whose subscription is still active: one query a batch."""
-    from .models import Subscriber, Subscription
-
-    rows = db.session.execute(
-        select(Subscriber.email, Subscription.list_id)
-        .join(Subscription, Subscription.subscriber_id == Subscriber.id)
-        .join(OutboxMessage, (OutboxMessage.recipient == Subscriber.email)
-              & (OutboxMessage.list_id == Subscription.list_id))
-        .where(OutboxMessage.id.in_(ids), Subscription.active.is_(True), Subscriber.confirmed_at.is_not(None))
-    )
-    return {(email, list_id) for email, list_id in rows}
+def _active_subscriptions(ids: list[int]) -> set[tuple[str, int]] | None:
+    """(address, list) pairs of the batch's list messages still subscribed; None when no domain checks lists."""
+    if not _active_subscriptions_checks:
+        return None
+    active: set[tuple[str, int]] = set()
+    for check in _active_subscriptions_checks:
+        active |= check(ids)
+    return active
 
 
 def _envelope_sender(message: OutboxMessage) -> str:
@@ -215,9 +244,7 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
 
     `after_send` is called after each accepted message (the CLI's progress bar; tests stop a worker with it).
     """
-    from .posts import queue_due_posts
-
-    queue_due_posts()
+    run_before_batch()
     limit = limit or current_app.config["MAIL_BATCH_SIZE"]
     report = DeliveryReport()
     token, ids = claim_batch(limit)
@@ -254,7 +281,7 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
 def _send_rows(
     rows: list[OutboxMessage],
     health: dict[str, AddressHealth],
-    active: set[tuple[str, int]],
+    active: set[tuple[str, int]] | None,
     report: DeliveryReport,
     after_send: Callable[[OutboxMessage], None] | None,
 ) -> None:
@@ -331,6 +358,5 @@ def deliver_all(limit: int | None = None, *, after_send: Callable[[OutboxMessage
 
 
 def pending_count() -> int:
-    from sqlalchemy import func
-
+    """Number of outbox rows still waiting to be sent."""
     return db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == PENDING)) or 0

@@ -8,8 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .delivery import DeliveryReport, deliver_batch, pending_count
-from .posts import queue_due_posts
+from .delivery import DeliveryReport, deliver_batch, pending_count, run_before_batch
 from .worker import run_loop
 
 
@@ -37,7 +36,7 @@ def deliver_command(mode: str, batch_size: int | None) -> None:
         except KeyboardInterrupt:
             stop.set()
         return
-    queue_due_posts()
+    run_before_batch()
     total = DeliveryReport()
     with click.progressbar(length=pending_count(), label="Delivering", show_pos=True) as bar:
         while True:

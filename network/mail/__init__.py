@@ -1,0 +1,1 @@
+"""Mail infrastructure every domain uses: the outbox, composing, the delivery worker, address health."""
