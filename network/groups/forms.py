@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -97,4 +98,6 @@ class ReportForm(FlaskForm):
                                                                                    "page."),
                                     validators=[DataRequired(REQUIRED), Length(max=MAX_TEXT)])
     final_report_sv = TextAreaField(_l("Final report in Swedish"), validators=[Optional(), Length(max=MAX_TEXT)])
+    file = FileField(_l("Attachment"), description=_l("Optional: PDF, Word, PowerPoint, Excel or an image, at most "
+                                                        "20 MB."))
     submit = SubmitField(_l("Save the final report"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -189,7 +190,7 @@ def ask_to_join(group: WorkingGroup, user: Any, message: str | None = None) -> G
     db.session.flush()
     for reader in _chair_or_coordinators(group):
         notify.send(reader.email, "join_request", notify.language_of(reader),
-                    key=f"group-{group.id}-request-{request.id}-{int(request.created_at.timestamp())}",
+                    key=f"group-{group.id}-request-{request.id}-{uuid4().hex}",
                     group=group, person=user.name, organisation=_organisation_name(user), message=message)
     return request
 
@@ -227,7 +228,7 @@ def decide_request(request: GroupJoinRequest, actor: Any, accept: bool) -> None:
     request.decided_at = utcnow()
     db.session.flush()
     notify.send(request.user.email, "request_accepted" if accept else "request_declined",
-                notify.language_of(request.user), key=f"group-{group.id}-request-{request.id}-{request.status}",
+                notify.language_of(request.user), key=f"group-{group.id}-request-{request.id}-{request.status}-{uuid4().hex}",
                 group=group, person=request.user.name)
 
 
@@ -246,3 +247,36 @@ def member_total(group: WorkingGroup) -> int:
         select(func.count(GroupMembership.id)).where(GroupMembership.group_id == group.id)
     ) or 0
 
+
+
+def remove_person(user: Any) -> int:
+    """Before an account is deleted: end the person's memberships (also of closed groups, keeping each group's
+    count right), their chairs and join requests. Returns how many memberships were ended."""
+    ended = 0
+    for item in list(db.session.scalars(select(GroupMembership).where(GroupMembership.user_id == user.id))):
+        group = item.group
+        lock(group)
+        db.session.delete(item)
+        db.session.flush()
+        db.session.execute(
+            update(WorkingGroup).where(WorkingGroup.id == group.id)
+            .values(member_count=WorkingGroup.member_count - 1)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.refresh(group)
+        if group.decision == "approved":
+            sync_list(group)
+        ended += 1
+    for group in db.session.scalars(select(WorkingGroup).where(WorkingGroup.chair_id == user.id)):
+        group.chair_id = None
+        group.chair = None
+        if group.decision == "approved":
+            group_list(group)
+    for join_request in db.session.scalars(select(GroupJoinRequest).where(GroupJoinRequest.user_id == user.id)):
+        db.session.delete(join_request)
+    db.session.execute(update(WorkingGroup).where(WorkingGroup.proposer_id == user.id).values(proposer_id=None)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(update(WorkingGroup).where(WorkingGroup.decided_by_id == user.id).values(decided_by_id=None)
+                       .execution_options(synchronize_session=False))
+    db.session.flush()
+    return ended

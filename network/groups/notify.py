@@ -1,6 +1,7 @@
 """Mails of the working groups, written to the outbox in the caller's transaction, each in its reader's language.
 
-Bodies are templates under templates/groups/emails/<name>.txt with the subject in `{% block subject %}`.
+Bodies are templates under templates/groups/emails/<name>.txt (subject and body blocks), rendered by the shared
+`network.mail.templates`.
 """
 
 from __future__ import annotations
@@ -8,11 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
 
 from ..links import absolute_url
-from ..mailing.outbox import queue_mail
-from ..text import single_line
+from ..mail.templates import queue_template_mail
 from .models import WorkingGroup
 
 LANGUAGES = ("fi", "sv", "en")
@@ -31,21 +30,13 @@ def group_name(group: WorkingGroup, language: str) -> str:
     return group.name_sv if language == "sv" and group.name_sv else group.name_fi
 
 
-def render(template: str, language: str, **context: Any) -> tuple[str, str]:
-    """(subject, text) of templates/groups/emails/<template>.txt rendered in `language`."""
-    with force_locale(language):
-        tmpl = current_app.jinja_env.get_template(f"groups/emails/{template}.txt")
-        full = dict(context, language=language)
-        subject = "".join(tmpl.blocks["subject"](tmpl.new_context(full))).strip()
-        body = "".join(tmpl.blocks["body"](tmpl.new_context(full))).strip()
-    return single_line(subject), body + "\n"
-
-
 def send(recipient_email: str, template: str, language: str, *, key: str, group: WorkingGroup,
          **context: Any) -> None:
-    """Queue one mail to one address (unique per key and recipient, so a repeated run sends nothing twice)."""
-    subject, body = render(
-        template, language, group=group, name=group_name(group, language),
-        group_url=absolute_url("groups.detail", group_id=group.id), **context,
+    """Queue templates/groups/emails/<template>.txt to one address in `language` (the caller commits).
+
+    The outbox keeps one row per (key, recipient), so a repeated run with the same key sends nothing twice.
+    """
+    queue_template_mail(
+        recipient_email, f"groups/emails/{template}", language, key=key, group=group,
+        name=group_name(group, language), group_url=absolute_url("groups.detail", group_id=group.id), **context,
     )
-    queue_mail(recipient_email, subject, body, key=key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -20,9 +21,10 @@ from ..mailing.subscriptions import ensure_group_list
 from ..permissions import is_coordinator
 from ..text import has_line_break, single_line
 from ..timeutil import helsinki_today, utcnow
+from ..uploads import safe_display_name
 from . import notify
 from .lifecycle import GroupError, GroupState, check_changeable, group_state
-from .models import APPROVED, DECLINED, PENDING, GroupMembership, WorkingGroup
+from .models import APPROVED, DECLINED, PENDING, GroupMembership, GroupReportFile, WorkingGroup
 
 MAX_NAME = 200
 MAX_THEME = 300
@@ -243,7 +245,7 @@ def appoint_chair(group: WorkingGroup, actor: Any, chair: Any) -> None:
     record_change(actor, action, "working_group", group.id, before=before, after={"chair_id": chair.id},
                   summary=chair.name)
     notify.send(chair.email, "chair_appointed", notify.language_of(chair),
-                key=f"group-{group.id}-chair-{chair.id}-{int(utcnow().timestamp())}", group=group, person=chair.name)
+                key=f"group-{group.id}-chair-{chair.id}-{uuid4().hex}", group=group, person=chair.name)
 
 
 def save_final_report(group: WorkingGroup, actor: Any, report_fi: str, report_sv: str | None = None) -> None:
@@ -264,6 +266,20 @@ def save_final_report(group: WorkingGroup, actor: Any, report_fi: str, report_sv
     record_change(actor, "group.final_report", "working_group", group.id, before=before,
                   after={"final_report_fi": group.final_report_fi, "final_report_sv": group.final_report_sv},
                   summary=group.name_fi)
+
+
+def add_report_file(group: WorkingGroup, actor: Any, filename: str, stored_name: str, checked: Any) -> GroupReportFile:
+    """Attach a stored upload (see network.uploads.store_upload) to the group's final report."""
+    if group.decision != APPROVED:
+        raise GroupError(_l("Only an approved group has a final report."), "file")
+    item = GroupReportFile(group_id=group.id, original_name=safe_display_name(filename, checked.extension),
+                           stored_name=stored_name, content_type=checked.content_type, size=checked.size,
+                           uploaded_by_id=getattr(actor, "id", None))
+    db.session.add(item)
+    db.session.flush()
+    record_change(actor, "group.report_file", "working_group", group.id, after={"file": item.original_name},
+                  summary=item.original_name)
+    return item
 
 
 def editable_states() -> tuple[GroupState, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, extract, func, or_, select
@@ -14,7 +14,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..orgs.models import Organisation
-from ..timeutil import helsinki_today, helsinki_to_utc
+from ..timeutil import helsinki_today, helsinki_year_bounds
 from .lifecycle import GroupState, group_state, state_condition
 from .models import APPROVED, GroupMembership, WorkingGroup
 
@@ -162,7 +162,7 @@ def all_groups() -> list[WorkingGroup]:
 def active_in_year_condition(year: int) -> Any:
     """Approved groups active at some time in the Finnish calendar year `year`: approved before the year ended and
     with a term ending in it or later."""
-    year_end_utc = helsinki_to_utc(datetime(year + 1, 1, 1))
+    _start, year_end_utc = helsinki_year_bounds(year)
     return and_(
         WorkingGroup.decision == APPROVED,
         WorkingGroup.term_end >= date(year, 1, 1),

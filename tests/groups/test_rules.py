@@ -13,7 +13,8 @@ from network.extensions import db
 from network.groups import membership, proposals
 from network.groups.lifecycle import GroupError, GroupState, group_state, state_condition
 from network.groups.models import APPROVED, DECLINED, PENDING, GroupMembership, WorkingGroup
-from network.mailing.models import MailingList, OutboxMessage, Subscriber, Subscription
+from network.mail.models import OutboxMessage
+from network.mailing.models import MailingList, Subscriber, Subscription
 from network.timeutil import helsinki_today
 
 from .conftest import active_dates, closed_dates, make_group
