@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +19,13 @@ from network.mailing.models import MailingList, Subscriber, Subscription
 from network.timeutil import helsinki_today
 
 from .conftest import active_dates, closed_dates, make_group
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Refusals read in English here (other languages have their own tests)."""
+    with force_locale("en"):
+        yield
 
 
 def _data(**fields) -> proposals.GroupData:
@@ -110,8 +118,6 @@ def test_bad_proposals_are_refused_with_the_field(app, people, fields, field):
 
 
 def test_deadline_after_term_end_message_in_swedish(app, people):
-    from flask_babel import force_locale
-
     with pytest.raises(GroupError) as error:
         proposals.propose(people["aino"], _data(signup_deadline=helsinki_today() + timedelta(days=200)), "fi")
     with force_locale("sv"):
