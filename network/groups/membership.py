@@ -15,6 +15,7 @@ from uuid import uuid4
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from ..auth.models import User
 from ..extensions import db
@@ -40,8 +41,8 @@ def lock(group: WorkingGroup) -> None:
     """Serialise membership changes of one group and reload its count (a row lock on PostgreSQL; SQLite locks the
     whole database for a writer)."""
     db.session.execute(
-        select(WorkingGroup).where(WorkingGroup.id == group.id).with_for_update().execution_options(
-            populate_existing=True)
+        select(WorkingGroup).options(lazyload("*")).where(WorkingGroup.id == group.id)
+        .with_for_update(of=WorkingGroup).execution_options(populate_existing=True)
     )
 
 

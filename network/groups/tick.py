@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from ..audit.trail import record_change
 from ..extensions import db
@@ -39,7 +40,7 @@ def tick(today: date | None = None) -> TickResult:
     result = TickResult()
     statement = select(WorkingGroup).where(WorkingGroup.decision == APPROVED, WorkingGroup.closed_at.is_(None))
     if db.engine.dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True, of=WorkingGroup)
+        statement = statement.options(lazyload("*")).with_for_update(skip_locked=True, of=WorkingGroup)
     for group in db.session.scalars(statement.order_by(WorkingGroup.id)).unique():
         state = group_state(group, today)
         if state == GroupState.CLOSED:
