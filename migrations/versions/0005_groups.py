@@ -17,6 +17,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('network_calendar', sa.Boolean(), server_default=sa.true(), nullable=False))
+
     op.create_table('working_groups',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name_fi', sa.String(length=200), nullable=False),
@@ -132,3 +135,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_working_groups_chair_id'))
 
     op.drop_table('working_groups')
+    with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.drop_column('network_calendar')

@@ -46,7 +46,8 @@ def calendar_response(meetings: Iterable[Meeting], name: str, filename: str = "c
 
 @bp.get("/calendar.ics")
 def feed():
-    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at, Meeting.id)).all()
+    meetings = db.session.scalars(select(Meeting).where(Meeting.network_calendar.is_(True))
+                                  .order_by(Meeting.starts_at, Meeting.id)).all()
     return calendar_response(meetings, FEED_NAME, "kuntademokratiaverkosto.ics", FEED_DESCRIPTION)
 
 

@@ -5,9 +5,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..meetings.forms import MeetingForm
 from .proposals import MAX_LINE, MAX_NAME, MAX_SIZE_LIMIT, MAX_TEXT, MAX_THEME, GroupData
 
 REQUIRED = _l("This field is required.")
@@ -91,6 +101,12 @@ class RequestDecisionForm(FlaskForm):
 class ChairForm(FlaskForm):
     chair = SelectField(_l("Chair"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Save"))
+
+
+class GroupMeetingForm(MeetingForm):
+    """The network's meeting form, with the choice of showing the meeting in the network's calendar too."""
+
+    network_calendar = BooleanField(_l("Show also in the network's calendar"))
 
 
 class ReportForm(FlaskForm):

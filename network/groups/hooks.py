@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from ..meetings.models import Meeting
 from ..permissions import management_policy
 from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..registries import (
@@ -31,6 +32,15 @@ from .models import GroupJoinRequest, GroupMembership, WorkingGroup
 def chair_manages_group(user: Any, group: WorkingGroup) -> bool:
     """Besides coordinators, a group is managed by its chair (and no other group by that chair)."""
     return is_chair(user, group)
+
+
+@management_policy(Meeting)
+def chair_manages_group_meetings(user: Any, meeting: Meeting) -> bool:
+    """A group's chair manages the group's meetings (while the group is not closed); no other meetings."""
+    if meeting.group_id is None:
+        return False
+    group = db.session.get(WorkingGroup, meeting.group_id)
+    return group is not None and is_chair(user, group) and group_state(group) != GroupState.CLOSED
 
 
 @home_section(15, "groups/_home.html")

@@ -20,7 +20,6 @@ from ..mailing import invites
 from ..mailing.models import MailingList
 from ..markup import render_markdown
 from ..meetings import scheduling
-from ..meetings.forms import MeetingForm
 from ..meetings.models import WORKING_GROUP, Meeting
 from ..orgs.regions import kind_label, region_choices, region_name
 from ..permissions import coordinator_required, is_coordinator, may_manage
@@ -28,8 +27,17 @@ from ..spreadsheets import Sheet, spreadsheet_response
 from ..timeutil import helsinki_to_utc, helsinki_today
 from ..uploads import UploadError, send_upload, store_upload
 from ..web import attempt
-from . import membership, proposals, queries
-from .forms import ActionForm, AskForm, ChairForm, DecisionForm, GroupForm, ReportForm, RequestDecisionForm
+from . import group_meetings, membership, proposals, queries
+from .forms import (
+    ActionForm,
+    AskForm,
+    ChairForm,
+    DecisionForm,
+    GroupForm,
+    GroupMeetingForm,
+    ReportForm,
+    RequestDecisionForm,
+)
 from .lifecycle import GroupError, GroupState, group_state, state_label
 from .models import GroupJoinRequest, GroupReportFile, WorkingGroup
 
@@ -292,8 +300,8 @@ def chair(group_id: int):
     return render_template("groups/chair.html", group=group, form=form), status
 
 
-def _meeting_form() -> MeetingForm:
-    form = MeetingForm()
+def _meeting_form() -> GroupMeetingForm:
+    form = GroupMeetingForm()
     form.kind.choices = [(WORKING_GROUP, _("Working-group meeting"))]
     form.kind.data = WORKING_GROUP
     form.host_organisation_id.choices = [(0, _("No host organisation"))]
@@ -302,7 +310,7 @@ def _meeting_form() -> MeetingForm:
     return form
 
 
-def _meeting_data(form: MeetingForm, group: WorkingGroup) -> scheduling.MeetingData:
+def _meeting_data(form: GroupMeetingForm, group: WorkingGroup) -> scheduling.MeetingData:
     def local(value):
         return helsinki_to_utc(value) if value else None
 
@@ -320,13 +328,12 @@ def _meeting_data(form: MeetingForm, group: WorkingGroup) -> scheduling.MeetingD
 @login_required
 def new_meeting(group_id: int):
     group = _managed_group_or_abort(group_id)
-    if not proposals.can_edit(group) or group.decision != "approved":
-        flash(_("The group is closed. Only its final report can be changed."), "error")
-        return redirect(url_for("groups.detail", group_id=group.id))
     form = _meeting_form()
     if form.validate_on_submit():
-        done, meeting = attempt(lambda: scheduling.create_meeting(_meeting_data(form, group), current_user),
-                                form=form, success=_("The meeting was created."))
+        done, meeting = attempt(
+            lambda: group_meetings.create_group_meeting(group, current_user, _meeting_data(form, group),
+                                                        network_calendar=form.network_calendar.data),
+            form=form, success=_("The meeting was created."))
         if done:
             return redirect(url_for("groups.invite", group_id=group.id, meeting_id=meeting.id))
     status = 200 if request.method == "GET" else 422

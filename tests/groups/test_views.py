@@ -418,3 +418,52 @@ def test_user_created_for_helpers_is_usable(app):
     # create_user from tests.conftest works alongside the groups fixtures (guards the fixture imports).
     user = create_user("extra@example.fi", "Extra")
     assert user.id and utcnow()
+
+
+def test_group_meeting_stays_out_of_the_network_calendar_unless_chosen(app, people, coordinator, open_group):
+    membership.join(open_group, people["aino"])
+    proposals.appoint_chair(open_group, coordinator, people["aino"])
+    db.session.commit()
+    aino = _client(app, people["aino"])
+    day = (helsinki_today() + timedelta(days=20)).isoformat()
+    for title, shown in (("Sisäinen kokous", ""), ("Avoin työpaja", "y")):
+        form = {"kind": "working_group", "title_fi": title, "starts_at": f"{day}T13:00", "ends_at": f"{day}T15:00",
+                "mode": "online", "online_url": "https://meet.example/ryhma", "host_organisation_id": "0",
+                "region": ""}
+        if shown:
+            form["network_calendar"] = shown
+        assert aino.post(f"/groups/{open_group.id}/meetings/new", data=form).status_code == 302
+    network = [str(e["SUMMARY"]) for e in Calendar.from_ical(app.test_client().get("/calendar.ics").data)
+               .walk("VEVENT")]
+    group_feed = [str(e["SUMMARY"]) for e in Calendar.from_ical(
+        app.test_client().get(f"/groups/{open_group.id}/calendar.ics").data).walk("VEVENT")]
+    assert network == ["Avoin työpaja"]
+    assert sorted(group_feed) == ["Avoin työpaja", "Sisäinen kokous"]
+
+
+def test_chair_may_manage_the_groups_meetings_only(app, people, coordinator, open_group):
+    from network.permissions import may_manage
+
+    membership.join(open_group, people["aino"])
+    proposals.appoint_chair(open_group, coordinator, people["aino"])
+    db.session.commit()
+    own = make_meeting(kind="working_group", group_id=open_group.id)
+    other = make_meeting(kind="working_group", group_id=make_group(name_fi="Muu").id)
+    network = make_meeting()
+    assert may_manage(people["aino"], own)
+    assert not may_manage(people["aino"], other) and not may_manage(people["aino"], network)
+    assert not may_manage(people["erik"], own)
+
+
+def test_closed_group_refuses_new_meetings(app, people):
+    group = make_group(**closed_dates(), member_count=1, chair_id=people["aino"].id)
+    db.session.add(GroupMembership(group_id=group.id, user_id=people["aino"].id))
+    db.session.commit()
+    aino = _client(app, people["aino"])
+    day = (helsinki_today() + timedelta(days=20)).isoformat()
+    response = aino.post(f"/groups/{group.id}/meetings/new", data={
+        "kind": "working_group", "title_fi": "Myöhässä", "starts_at": f"{day}T13:00", "ends_at": f"{day}T15:00",
+        "mode": "online", "online_url": "https://meet.example/x", "host_organisation_id": "0", "region": ""})
+    assert response.status_code == 422
+    assert "The group is closed. Only its final report can be changed." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Meeting.id))) == 0

@@ -1,0 +1,34 @@
+"""A working group's meetings: the network's meeting model and rules, scoped to the group.
+
+The meeting is created by the meetings domain's `create_meeting` with kind "working_group" and the group's id; it is
+shown in the group's feed and, when the chair chooses, in the network's calendar too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..meetings.models import WORKING_GROUP, Meeting
+from ..meetings.scheduling import MeetingData, create_meeting
+from .lifecycle import GroupError, check_changeable
+from .models import APPROVED, WorkingGroup
+
+
+def create_group_meeting(group: WorkingGroup, actor: Any, data: MeetingData, *,
+                         network_calendar: bool = False) -> Meeting:
+    """Create a meeting of `group` (kind and group are set here, whatever `data` says). Returns it (flushed).
+
+    Raises GroupError when the group is not approved or is closed, and the meetings' MeetingError (a RuleError)
+    for bad meeting data.
+    """
+    if group.decision != APPROVED:
+        raise GroupError(_l("The group is not open for sign-up."))
+    check_changeable(group)
+    meeting = create_meeting(replace(data, kind=WORKING_GROUP, group_id=group.id), actor)
+    meeting.network_calendar = bool(network_calendar)
+    db.session.flush()
+    return meeting
