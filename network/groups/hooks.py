@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -22,10 +21,10 @@ from ..registries import (
     personal_section,
     yearly_figures,
 )
-from ..timeutil import as_utc, helsinki_today
-from . import membership, queries
+from ..timeutil import helsinki_today
+from . import privacy, queries
 from .lifecycle import GroupState, group_state, is_chair
-from .models import GroupJoinRequest, GroupMembership, WorkingGroup
+from .models import WorkingGroup
 
 
 @management_policy(WorkingGroup)
@@ -113,30 +112,5 @@ audit_labels(
 )
 
 
-@personal_data_exporter("groups")
-def export_groups(user: Any) -> dict[str, Any]:
-    """The person's memberships, chairs, proposals and join requests."""
-    memberships = db.session.scalars(
-        select(GroupMembership).where(GroupMembership.user_id == user.id).order_by(GroupMembership.joined_at)
-    )
-    requests = db.session.scalars(select(GroupJoinRequest).where(GroupJoinRequest.user_id == user.id))
-    proposed = db.session.scalars(select(WorkingGroup).where(WorkingGroup.proposer_id == user.id))
-    return {
-        "memberships": [
-            {"group": m.group.name_fi, "joined_at": as_utc(m.joined_at).isoformat(),
-             "chair": m.group.chair_id == user.id}
-            for m in memberships
-        ],
-        "join_requests": [
-            {"group": r.group.name_fi, "message": r.message, "status": r.status,
-             "asked_at": as_utc(r.created_at).isoformat()}
-            for r in requests
-        ],
-        "proposed_groups": [{"group": g.name_fi, "decision": g.decision} for g in proposed],
-    }
-
-
-@personal_data_anonymiser("groups")
-def anonymise_groups(user: Any) -> None:
-    """End the person's memberships, chairs and join requests; proposals stay without the proposer."""
-    membership.remove_person(user)
+personal_data_exporter("groups")(privacy.export_groups)
+personal_data_anonymiser("groups")(privacy.anonymise_groups)

@@ -25,6 +25,7 @@ from ..timeutil import utcnow
 from . import notify
 from .lifecycle import GroupError, GroupState, check_changeable, group_state, may_manage_group
 from .models import (
+    APPROVED,
     REQUEST_ACCEPTED,
     REQUEST_DECLINED,
     REQUEST_PENDING,
@@ -265,13 +266,13 @@ def remove_person(user: Any) -> int:
             .execution_options(synchronize_session=False)
         )
         db.session.refresh(group)
-        if group.decision == "approved":
+        if group.decision == APPROVED:
             sync_list(group)
         ended += 1
     for group in db.session.scalars(select(WorkingGroup).where(WorkingGroup.chair_id == user.id)):
         group.chair_id = None
         group.chair = None
-        if group.decision == "approved":
+        if group.decision == APPROVED:
             group_list(group)
     for join_request in db.session.scalars(select(GroupJoinRequest).where(GroupJoinRequest.user_id == user.id)):
         db.session.delete(join_request)

@@ -8,6 +8,7 @@ by `network.groups.lifecycle.group_state`, never stored as a column that could g
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -26,16 +27,26 @@ from ..extensions import db
 from ..i18n import localized
 from ..timeutil import utcnow
 
-# Decisions on a proposal (what a coordinator decided; the state also depends on the dates).
-PENDING = "pending"
-APPROVED = "approved"
-DECLINED = "declined"
-DECISIONS = (PENDING, APPROVED, DECLINED)
 
-# Join requests after the sign-up deadline.
-REQUEST_PENDING = "pending"
-REQUEST_ACCEPTED = "accepted"
-REQUEST_DECLINED = "declined"
+class Decision(StrEnum):
+    """What a coordinator decided on a proposal (the group's state also depends on its dates)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class RequestStatus(StrEnum):
+    """A request to join after the sign-up deadline, and the chair's answer."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+PENDING, APPROVED, DECLINED = Decision.PENDING, Decision.APPROVED, Decision.DECLINED
+REQUEST_PENDING, REQUEST_ACCEPTED, REQUEST_DECLINED = (RequestStatus.PENDING, RequestStatus.ACCEPTED,
+                                                       RequestStatus.DECLINED)
 
 
 class WorkingGroup(db.Model):
@@ -69,7 +80,7 @@ class WorkingGroup(db.Model):
     max_size: Mapped[int | None] = mapped_column(Integer)
     member_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    decision: Mapped[str] = mapped_column(String(20), default=PENDING, server_default=PENDING, index=True)
+    decision: Mapped[str] = mapped_column(String(20), default=PENDING, server_default=PENDING.value, index=True)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -148,7 +159,7 @@ class GroupJoinRequest(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     message: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=REQUEST_PENDING, server_default=REQUEST_PENDING)
+    status: Mapped[str] = mapped_column(String(20), default=REQUEST_PENDING, server_default=REQUEST_PENDING.value)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
