@@ -38,7 +38,7 @@ from .forms import (
     ReportForm,
     RequestDecisionForm,
 )
-from .lifecycle import GroupError, GroupState, group_state, state_label
+from .lifecycle import GroupError, GroupState, group_state, is_chair, state_label
 from .models import GroupJoinRequest, GroupReportFile, WorkingGroup
 
 bp = Blueprint("groups", __name__)
@@ -100,6 +100,7 @@ def index():
         closed_groups=queries.closed_in_year(year, today) if year else [],
         years=years, year=year,
         proposals=queries.groups_in_state(GroupState.PROPOSED, today) if is_coordinator(current_user) else [],
+        can_oversee=is_coordinator(current_user),
     )
 
 
@@ -122,7 +123,8 @@ def detail(group_id: int):
         mandate_html=render_markdown(group.mandate), report_html=render_markdown(group.final_report)
         if group.final_report_fi else None,
         requests=membership.pending_requests(group) if can_manage else [],
-        request_form=RequestDecisionForm(),
+        request_form=RequestDecisionForm(), you_chair=is_chair(current_user, group),
+        can_read_posts=bool(mailing_list and (mine or can_manage)),
     )
 
 
