@@ -164,11 +164,11 @@ def approve(group: WorkingGroup, actor: Any, data: GroupData | None = None) -> N
     if group.decision != PENDING:
         raise GroupError(_l("This proposal has already been decided."))
     before = snapshot(group, AUDIT_FIELDS)
-    if data is not None:
-        check_group_data(data, group)
-        _apply(group, data)
-    else:
-        check_group_data(_data_of(group), group)
+    effective = data if data is not None else _data_of(group)
+    check_group_data(effective, group)
+    if effective.signup_deadline < helsinki_today():
+        raise GroupError(_l("The sign-up deadline cannot be in the past."), "signup_deadline")
+    _apply(group, effective)
     group.decision = APPROVED
     group.decided_at = utcnow()
     group.decided_by_id = getattr(actor, "id", None)

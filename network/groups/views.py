@@ -164,8 +164,6 @@ def report_file(group_id: int, file_id: int):
 @login_required
 def propose():
     form = GroupForm()
-    if request.method == "GET":
-        form.term_end.data = None
     if form.validate_on_submit():
         done, group = attempt(
             lambda: proposals.propose(current_user, form.data_object(), current_language()),

@@ -327,3 +327,17 @@ def test_check_constraint_exists_in_the_database(app):
         names = set(db.session.scalars(text(
             "SELECT conname FROM pg_constraint WHERE conrelid = 'working_groups'::regclass AND contype = 'c'")))
         assert "ck_working_groups_max_size" in names
+
+
+def test_approving_a_proposal_whose_deadline_has_passed_needs_a_new_deadline(app, coordinator, people):
+    today = helsinki_today()
+    group = make_group(decision=PENDING, decided_at=None, signup_deadline=today - timedelta(days=1),
+                       term_end=today + timedelta(days=30))
+    with pytest.raises(GroupError) as error:
+        proposals.approve(group, coordinator)
+    assert error.value.field == "signup_deadline"
+    db.session.rollback()
+    proposals.approve(group, coordinator, _data(signup_deadline=today + timedelta(days=7),
+                                                term_end=today + timedelta(days=30)))
+    db.session.commit()
+    assert group_state(group) == GroupState.OPEN

@@ -467,3 +467,15 @@ def test_closed_group_refuses_new_meetings(app, people):
     assert response.status_code == 422
     assert "The group is closed. Only its final report can be changed." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Meeting.id))) == 0
+
+
+def test_refusals_in_the_readers_language(app, people):
+    group = make_group(max_size=1)
+    erik = _client(app, people["erik"], "sv")
+    erik.post(f"/groups/{group.id}/join")
+    html = erik.post(f"/groups/{group.id}/join", follow_redirects=True).get_data(as_text=True)
+    assert "Du är redan medlem i den här gruppen." in html
+    aino = _client(app, people["aino"], "fi")
+    html = aino.post(f"/groups/{group.id}/join", follow_redirects=True).get_data(as_text=True)
+    assert "Ryhmä on täynnä." in html
+    assert membership.member_total(group) == 1
