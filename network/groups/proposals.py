@@ -15,10 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit.trail import record_change, snapshot
+from ..auth.models import User
 from ..extensions import db
+from ..links import absolute_url
 from ..mailing.models import MailingList
 from ..mailing.subscriptions import ensure_group_list
-from ..permissions import is_coordinator
+from ..permissions import COORDINATOR, is_coordinator
 from ..text import has_line_break, single_line
 from ..timeutil import helsinki_today, utcnow
 from ..uploads import safe_display_name
@@ -129,6 +131,10 @@ def propose(proposer: Any, data: GroupData, language: str = "fi") -> WorkingGrou
     db.session.flush()
     record_change(proposer, "group.propose", "working_group", group.id, after=snapshot(group, AUDIT_FIELDS),
                   summary=group.name_fi)
+    for coordinator in db.session.scalars(select(User).where(User.role == COORDINATOR).order_by(User.id)):
+        notify.send(coordinator.email, "proposal_received", notify.language_of(coordinator),
+                    key=f"group-{group.id}-proposed", group=group, person=coordinator.name,
+                    proposer=getattr(proposer, "name", ""), decide_url=absolute_url("groups.decide", group_id=group.id))
     return group
 
 

@@ -86,9 +86,12 @@ def test_sql_condition_agrees_with_the_function(app):
 # --- proposals -------------------------------------------------------------------------------------------------
 
 
-def test_propose_stores_a_pending_group(app, people):
+def test_propose_stores_a_pending_group_and_tells_the_coordinators(app, people, coordinator):
     group = proposals.propose(people["aino"], _data(max_size=8), "fi")
     db.session.commit()
+    told = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == coordinator.email))
+    assert told.subject == "Uusi työryhmäehdotus: Osallisuuden mittarit"
+    assert f"/admin/groups/{group.id}/decide" in told.body_text
     assert group.decision == PENDING
     assert group_state(group) == GroupState.PROPOSED
     assert group.proposer_id == people["aino"].id
