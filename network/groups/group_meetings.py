@@ -11,11 +11,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from ..audit.trail import record_change
 from ..extensions import db
+from ..mailing.invites import send_invites
 from ..meetings.models import WORKING_GROUP, Meeting
 from ..meetings.scheduling import MeetingData, create_meeting
 from .lifecycle import GroupError, check_changeable
 from .models import APPROVED, WorkingGroup
+from .proposals import group_list
 
 
 def create_group_meeting(group: WorkingGroup, actor: Any, data: MeetingData, *,
@@ -32,3 +35,18 @@ def create_group_meeting(group: WorkingGroup, actor: Any, data: MeetingData, *,
     meeting.network_calendar = bool(network_calendar)
     db.session.flush()
     return meeting
+
+
+def send_group_invites(group: WorkingGroup, actor: Any, meeting: Meeting) -> int:
+    """Send the meeting's calendar invitation to the group's list (its members), through the mailing domain's
+    invites; members already invited to this version are not invited twice. Returns how many were queued.
+
+    Raises GroupError when the meeting is not the group's or the group is closed, and the mailing domain's
+    InviteError for a cancelled or past meeting.
+    """
+    if meeting.group_id != group.id:
+        raise GroupError(_l("The meeting is not a meeting of this group."))
+    check_changeable(group)
+    count = send_invites(meeting, group_list(group))
+    record_change(actor, "group.invite", "working_group", group.id, summary=f"{meeting.title_fi}: {count}")
+    return count

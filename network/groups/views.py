@@ -354,7 +354,7 @@ def invite(group_id: int, meeting_id: int):
     meeting = _group_meeting_or_404(group, meeting_id)
     form = ActionForm()
     if form.validate_on_submit():
-        done, count = attempt(lambda: invites.send_invites(meeting, proposals.group_list(group)),
+        done, count = attempt(lambda: group_meetings.send_group_invites(group, current_user, meeting),
                               success=lambda count: _("The invitation is on its way to %(count)d recipients.",
                                                       count=count))
         if done:

@@ -263,6 +263,8 @@ def test_chair_creates_a_meeting_in_the_groups_feed_and_sends_invites(app, peopl
     invited = set(db.session.scalars(select(OutboxMessage.recipient).where(
         OutboxMessage.message_key.like(f"invite:{meeting.id}:%"))))
     assert invited == {"aino@tampere.example", "erik@vaasa.example"}
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "group.invite",
+                                                      AuditEntry.actor_id == people["aino"].id)) is not None
     row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "erik@vaasa.example",
                                                         OutboxMessage.message_key.like("invite:%")))
     assert row.calendar and "METHOD:REQUEST" in row.calendar
@@ -479,3 +481,14 @@ def test_refusals_in_the_readers_language(app, people):
     html = aino.post(f"/groups/{group.id}/join", follow_redirects=True).get_data(as_text=True)
     assert "Ryhmä on täynnä." in html
     assert membership.member_total(group) == 1
+
+
+def test_closed_group_sends_no_invites(app, people):
+    group = make_group(**closed_dates(), member_count=1, chair_id=people["aino"].id)
+    db.session.add(GroupMembership(group_id=group.id, user_id=people["aino"].id))
+    db.session.commit()
+    meeting = make_meeting(kind="working_group", group_id=group.id)
+    aino = _client(app, people["aino"])
+    html = aino.post(f"/groups/{group.id}/meetings/{meeting.id}/invite", follow_redirects=True).get_data(as_text=True)
+    assert "The group is closed. Only its final report can be changed." in html
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
