@@ -15,7 +15,7 @@ from ..audit.trail import record_change
 from ..extensions import db
 from ..mailing.invites import send_invites
 from ..meetings.models import WORKING_GROUP, Meeting
-from ..meetings.scheduling import MeetingData, create_meeting
+from ..meetings.scheduling import MeetingData, cancel_meeting, create_meeting, update_meeting
 from .lifecycle import GroupError, check_changeable
 from .models import APPROVED, WorkingGroup
 from .proposals import group_list
@@ -44,9 +44,36 @@ def send_group_invites(group: WorkingGroup, actor: Any, meeting: Meeting) -> int
     Raises GroupError when the meeting is not the group's or the group is closed, and the mailing domain's
     InviteError for a cancelled or past meeting.
     """
-    if meeting.group_id != group.id:
-        raise GroupError(_l("The meeting is not a meeting of this group."))
-    check_changeable(group)
+    _own_meeting(group, meeting)
     count = send_invites(meeting, group_list(group))
     record_change(actor, "group.invite", "working_group", group.id, summary=f"{meeting.title_fi}: {count}")
     return count
+
+
+def _own_meeting(group: WorkingGroup, meeting: Meeting) -> None:
+    if meeting.group_id != group.id:
+        raise GroupError(_l("The meeting is not a meeting of this group."))
+    check_changeable(group)
+
+
+def update_group_meeting(group: WorkingGroup, actor: Any, meeting: Meeting, data: MeetingData, *,
+                         network_calendar: bool = False) -> bool:
+    """Edit a meeting of `group` with the meetings domain's rule (a change of time or place raises SEQUENCE and
+    the invited members receive the update). Returns True when the change was significant.
+
+    Raises GroupError when the meeting is not the group's or the group is closed, MeetingError for bad data.
+    """
+    _own_meeting(group, meeting)
+    significant = update_meeting(meeting, replace(data, kind=WORKING_GROUP, group_id=group.id), actor)
+    meeting.network_calendar = bool(network_calendar)
+    db.session.flush()
+    return significant
+
+
+def cancel_group_meeting(group: WorkingGroup, actor: Any, meeting: Meeting, reason: str) -> None:
+    """Cancel a meeting of `group` with a reason (it stays in the feeds as cancelled; invitees get a CANCEL).
+
+    Raises GroupError when the meeting is not the group's or the group is closed, MeetingError without a reason.
+    """
+    _own_meeting(group, meeting)
+    cancel_meeting(meeting, reason, actor)

@@ -20,11 +20,12 @@ from ..mailing import invites
 from ..mailing.models import MailingList
 from ..markup import render_markdown
 from ..meetings import scheduling
+from ..meetings.forms import CancelForm
 from ..meetings.models import WORKING_GROUP, Meeting
 from ..orgs.regions import kind_label, region_choices, region_name
 from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..spreadsheets import Sheet, spreadsheet_response
-from ..timeutil import helsinki_to_utc, helsinki_today
+from ..timeutil import helsinki_to_utc, helsinki_today, utc_to_helsinki
 from ..uploads import UploadError, send_upload, store_upload
 from ..web import attempt
 from . import group_meetings, membership, proposals, queries
@@ -302,12 +303,27 @@ def chair(group_id: int):
 
 def _meeting_form() -> GroupMeetingForm:
     form = GroupMeetingForm()
+    _prepare_meeting_form(form)
+    return form
+
+
+def _prepare_meeting_form(form: GroupMeetingForm) -> None:
     form.kind.choices = [(WORKING_GROUP, _("Working-group meeting"))]
     form.kind.data = WORKING_GROUP
     form.host_organisation_id.choices = [(0, _("No host organisation"))]
     form.host_organisation_id.data = 0
     form.region.choices = [("", _("Choose a region")), *region_choices(current_language())]
-    return form
+
+
+def _fill_meeting_form(form: GroupMeetingForm, meeting: Meeting) -> None:
+    """The form showing the meeting as it is, times in Finnish time."""
+    form.process(formdata=None, obj=meeting)
+    _prepare_meeting_form(form)
+    form.starts_at.data = utc_to_helsinki(meeting.starts_at).replace(tzinfo=None)
+    form.ends_at.data = utc_to_helsinki(meeting.ends_at).replace(tzinfo=None)
+    form.registration_deadline.data = (utc_to_helsinki(meeting.registration_deadline).replace(tzinfo=None)
+                                       if meeting.registration_deadline else None)
+    form.region.data = meeting.region or ""
 
 
 def _meeting_data(form: GroupMeetingForm, group: WorkingGroup) -> scheduling.MeetingData:
@@ -337,7 +353,8 @@ def new_meeting(group_id: int):
         if done:
             return redirect(url_for("groups.invite", group_id=group.id, meeting_id=meeting.id))
     status = 200 if request.method == "GET" else 422
-    return render_template("groups/meeting_form.html", group=group, form=form), status
+    return render_template("groups/meeting_form.html", group=group, form=form, meeting=None,
+                           cancel_form=None), status
 
 
 def _group_meeting_or_404(group: WorkingGroup, meeting_id: int) -> Meeting:
@@ -345,6 +362,44 @@ def _group_meeting_or_404(group: WorkingGroup, meeting_id: int) -> Meeting:
     if meeting is None or meeting.group_id != group.id:
         abort(404)
     return meeting
+
+
+@bp.route("/groups/<int:group_id>/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_meeting(group_id: int, meeting_id: int):
+    group = _managed_group_or_abort(group_id)
+    meeting = _group_meeting_or_404(group, meeting_id)
+    form = _meeting_form()
+    if request.method == "GET":
+        _fill_meeting_form(form, meeting)
+    if form.validate_on_submit():
+        done, _result = attempt(
+            lambda: group_meetings.update_group_meeting(group, current_user, meeting, _meeting_data(form, group),
+                                                        network_calendar=form.network_calendar.data),
+            form=form, success=_("The meeting was updated."))
+        if done:
+            return redirect(url_for("groups.detail", group_id=group.id))
+    status = 200 if request.method == "GET" else 422
+    return render_template("groups/meeting_form.html", group=group, form=form, meeting=meeting,
+                           cancel_form=CancelForm(prefix="cancel")), status
+
+
+@bp.post("/groups/<int:group_id>/meetings/<int:meeting_id>/cancel")
+@login_required
+def cancel_meeting(group_id: int, meeting_id: int):
+    group = _managed_group_or_abort(group_id)
+    meeting = _group_meeting_or_404(group, meeting_id)
+    form = CancelForm(prefix="cancel")
+    if form.validate_on_submit():
+        done, _result = attempt(
+            lambda: group_meetings.cancel_group_meeting(group, current_user, meeting, form.reason.data),
+            form=form, success=_("The meeting was cancelled. The invited members are told."))
+        if done:
+            return redirect(url_for("groups.detail", group_id=group.id))
+    edit_form = _meeting_form()
+    _fill_meeting_form(edit_form, meeting)
+    return render_template("groups/meeting_form.html", group=group, form=edit_form, meeting=meeting,
+                           cancel_form=form), 422
 
 
 @bp.route("/groups/<int:group_id>/meetings/<int:meeting_id>/invite", methods=["GET", "POST"])

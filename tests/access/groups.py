@@ -11,9 +11,8 @@ from network.groups.models import APPROVED, PENDING, GroupJoinRequest, GroupMemb
 from network.meetings.models import WORKING_GROUP, Meeting
 from network.timeutil import helsinki_today, utcnow
 
-from . import FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, Access, World
-
 from ..conftest import create_user
+from . import FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, Access, World
 
 
 def _group(**fields) -> WorkingGroup:
@@ -105,6 +104,16 @@ RULES = [
     Access("groups.new_meeting", "POST", _g("/groups/{group}/meetings/new"), LOGIN, FORBIDDEN, 422, chair=422),
     Access("groups.new_meeting", "POST", _g("/groups/{other_group}/meetings/new"), LOGIN, FORBIDDEN, 422,
            chair=FORBIDDEN),
+    Access("groups.edit_meeting", "GET", _g("/groups/{group}/meetings/{group_meeting}/edit"), LOGIN, FORBIDDEN, OK,
+           chair=OK),
+    Access("groups.edit_meeting", "POST", _g("/groups/{group}/meetings/{group_meeting}/edit"), LOGIN, FORBIDDEN,
+           422, chair=422),
+    Access("groups.edit_meeting", "POST", _g("/groups/{other_group}/meetings/{other_group_meeting}/edit"), LOGIN,
+           FORBIDDEN, 422, chair=FORBIDDEN),
+    Access("groups.cancel_meeting", "POST", _g("/groups/{group}/meetings/{group_meeting}/cancel"), LOGIN, FORBIDDEN,
+           422, chair=422),
+    Access("groups.cancel_meeting", "POST", _g("/groups/{other_group}/meetings/{other_group_meeting}/cancel"), LOGIN,
+           FORBIDDEN, 422, chair=FORBIDDEN),
     Access("groups.invite", "GET", _g("/groups/{group}/meetings/{group_meeting}/invite"), LOGIN, FORBIDDEN, OK,
            chair=OK),
     Access("groups.invite", "POST", _g("/groups/{group}/meetings/{group_meeting}/invite"), LOGIN, FORBIDDEN,

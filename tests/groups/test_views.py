@@ -492,3 +492,38 @@ def test_closed_group_sends_no_invites(app, people):
     html = aino.post(f"/groups/{group.id}/meetings/{meeting.id}/invite", follow_redirects=True).get_data(as_text=True)
     assert "The group is closed. Only its final report can be changed." in html
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_chair_moves_and_cancels_a_group_meeting_and_invitees_are_told(app, people, coordinator, open_group):
+    membership.join(open_group, people["aino"])
+    membership.join(open_group, people["erik"])
+    proposals.appoint_chair(open_group, coordinator, people["aino"])
+    db.session.commit()
+    meeting = make_meeting(kind="working_group", group_id=open_group.id, title_fi="Työpaja", mode="online",
+                           online_url="https://meet.example/t")
+    aino = _client(app, people["aino"])
+    aino.post(f"/groups/{open_group.id}/meetings/{meeting.id}/invite")
+    page = aino.get(f"/groups/{open_group.id}/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert 'value="Työpaja"' in page
+    day = (helsinki_today() + timedelta(days=40)).isoformat()
+    response = aino.post(f"/groups/{open_group.id}/meetings/{meeting.id}/edit", data={
+        "kind": "working_group", "title_fi": "Työpaja", "starts_at": f"{day}T10:00", "ends_at": f"{day}T12:00",
+        "mode": "online", "online_url": "https://meet.example/t", "host_organisation_id": "0", "region": ""})
+    assert response.status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.sequence == 1 and meeting.group_id == open_group.id and meeting.kind == "working_group"
+    update = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "erik@vaasa.example",
+                                                           OutboxMessage.message_key == f"invite:{meeting.id}:1:REQUEST"))
+    assert update is not None
+    # Without a reason: a message, nothing cancelled.
+    response = aino.post(f"/groups/{open_group.id}/meetings/{meeting.id}/cancel", data={"cancel-reason": ""})
+    assert response.status_code == 422
+    db.session.refresh(meeting)
+    assert not meeting.is_cancelled
+    response = aino.post(f"/groups/{open_group.id}/meetings/{meeting.id}/cancel", data={"cancel-reason": "Sairastuminen"})
+    assert response.status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.is_cancelled
+    cancel = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "erik@vaasa.example",
+                                                           OutboxMessage.calendar_method == "CANCEL"))
+    assert cancel is not None
