@@ -39,9 +39,7 @@ CLOSED_MANDATE_SV = """## Syfte och bakgrund
 Gruppen sammanställer ett förslag till nätverkets mål inför kommunalvalet: delaktighet i beredningen av beslut,
 nya metoder för delaktighet och partnerskap mellan förvaltningen och civilsamhället."""
 
-CLOSED_REPORT_FI = """## Loppuraportti
-
-Työryhmä kokoontui neljä kertaa ja kuuli kuntien, hyvinvointialueiden ja järjestöjen edustajia. Verkostotapaaminen
+CLOSED_REPORT_FI = """Työryhmä kokoontui neljä kertaa ja kuuli kuntien, hyvinvointialueiden ja järjestöjen edustajia. Verkostotapaaminen
 hyväksyi kuntavaalitavoitteet marraskuussa.
 
 ### Hyväksytyt tavoitteet
@@ -118,6 +116,14 @@ def load() -> None:
     if closed is not None:
         closed.closed_at = utcnow() - timedelta(days=119)
         group_list(closed).archived = True
+        for number, days_ago in enumerate((280, 230, 180, 140), start=1):
+            starts = helsinki_to_utc(datetime.combine(today - timedelta(days=days_ago), time(13, 0)))
+            db.session.add(Meeting(
+                kind=WORKING_GROUP, group_id=closed.id, title_fi=f"Kuntavaalitavoitteiden työryhmä, {number}. kokous",
+                title_sv=f"Arbetsgruppen för kommunalvalsmålen, möte {number}", starts_at=starts,
+                ends_at=starts + timedelta(hours=2), mode="online", online_url="https://meet.example/kuntavaalit",
+                network_calendar=False,
+            ))
     _add_group(
         ["mikko.korhonen@oulu.example", "anna.sjoberg@porvoo.example", "jussi.rantanen@tuni.example"],
         "mikko.korhonen@oulu.example",
