@@ -213,3 +213,75 @@ def test_working_group_journey(browser, live_server, app, smtp_server, variant):
     for journey in (erik, kaisa, sanna):
         journey.close()
     assert problems == {}
+
+
+def test_chair_and_coordinator_pages_pass_axe(page, live_server, app):
+    """Every page of the chair and the coordinator, with a pending request and errors shown, in Finnish."""
+    from network.groups import membership, proposals
+    from network.groups.models import GroupJoinRequest, GroupMembership
+
+    from .conftest import active_dates, make_group
+
+    soste = make_org("SOSTE ry", kind="civil_society", region="uusimaa")
+    chair = create_user("chair@example.fi", "Pia Puheenjohtaja", organisation_id=soste.id)
+    asker = create_user("asker@example.fi", "Antti Pyytäjä")
+    coordinator = create_user("koordinaattori@example.fi", "Kaisa Koordinaattori", role="coordinator")
+    group = make_group(**active_dates(), member_count=1, chair_id=chair.id)
+    db.session.add(GroupMembership(group_id=group.id, user_id=chair.id))
+    db.session.add(GroupJoinRequest(group_id=group.id, user_id=asker.id, message="Saisinko liittyä?"))
+    db.session.commit()
+    proposals.group_list(group)
+    membership.sync_list(group)
+    meeting = make_meeting(kind=WORKING_GROUP, group_id=group.id, title_fi="Työpaja", mode="online",
+                           online_url="https://meet.example/t")
+    make_group(name_fi="Ehdotus", decision="pending", decided_at=None)
+    db.session.commit()
+    problems = {}
+
+    def visit(path: str) -> None:
+        page.goto(path)
+        found = serious_axe_violations(page)
+        if found:
+            problems[path] = found
+
+    page.goto("/login")
+    page.get_by_label("Sähköposti").fill("chair@example.fi")
+    page.get_by_label("Salasana", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    page.wait_for_load_state()
+    for path in (f"/groups/{group.id}", f"/groups/{group.id}/edit", f"/groups/{group.id}/members",
+                 f"/groups/{group.id}/chair", f"/groups/{group.id}/meetings/new",
+                 f"/groups/{group.id}/meetings/{meeting.id}/edit", f"/groups/{group.id}/meetings/{meeting.id}/invite",
+                 f"/groups/{group.id}/report", "/my/groups"):
+        visit(path)
+    # Errors next to the fields.
+    page.goto(f"/groups/{group.id}/edit")
+    page.get_by_label("Nimi suomeksi").fill("")
+    page.get_by_role("button", name="Tallenna").click()
+    page.get_by_text("Tämä kenttä on pakollinen.").first.wait_for()
+    if found := serious_axe_violations(page):
+        problems["edit errors"] = found
+    # The chair answers the request from the members page.
+    page.goto(f"/groups/{group.id}/members")
+    page.get_by_label("Hyväksy").check()
+    page.get_by_role("button", name="Lähetä vastaus").click()
+    page.wait_for_load_state()
+    assert "Pyyntö hyväksyttiin." in page.locator(".flashes").inner_text()
+    assert page.get_by_role("cell", name="asker@example.fi").is_visible()
+
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.get_by_label("Sähköposti").fill(coordinator.email)
+    page.get_by_label("Salasana", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    page.wait_for_load_state()
+    proposal = db.session.scalar(select(WorkingGroup).where(WorkingGroup.name_fi == "Ehdotus"))
+    for path in ("/admin/groups", f"/admin/groups/{proposal.id}/decide", "/groups"):
+        visit(path)
+    page.goto(f"/admin/groups/{proposal.id}/decide")
+    page.get_by_role("radio", name="Hylkää").check()
+    page.get_by_role("button", name="Tallenna päätös").click()
+    page.get_by_text("Kerro perustelu: ehdottaja saa sen tiedokseen.").first.wait_for()
+    if found := serious_axe_violations(page):
+        problems["decide errors"] = found
+    assert problems == {}
