@@ -239,7 +239,8 @@ def test_chair_and_coordinator_pages_pass_axe(page, live_server, app):
     problems = {}
 
     def visit(path: str) -> None:
-        page.goto(path)
+        response = page.goto(path)
+        assert response.ok, f"{path}: {response.status}"
         found = serious_axe_violations(page)
         if found:
             problems[path] = found
