@@ -18,8 +18,8 @@ from ..audit.trail import record_change, snapshot
 from ..auth.models import User
 from ..extensions import db
 from ..links import absolute_url
+from ..mailing.lists import ensure_group_list
 from ..mailing.models import MailingList
-from ..mailing.subscriptions import ensure_group_list
 from ..permissions import COORDINATOR, is_coordinator
 from ..text import has_line_break, single_line
 from ..timeutil import helsinki_today, utcnow

@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, extract, func, or_, select
 from ..auth.models import User
 from ..extensions import db
 from ..meetings.models import Meeting
+from ..meetings.queries import GroupScope, meetings_for_feed
 from ..orgs.models import Organisation
 from ..timeutil import helsinki_today, helsinki_year_bounds
 from .lifecycle import GroupState, group_state, state_condition
@@ -105,10 +106,8 @@ def participation(group_ids: list[int]) -> dict[int, Participation]:
 
 
 def group_meetings(group: WorkingGroup) -> list[Meeting]:
-    """The group's meetings, in time order."""
-    return list(db.session.scalars(
-        select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at, Meeting.id)
-    ).unique())
+    """The group's meetings (the meetings domain's group scope), in time order."""
+    return meetings_for_feed(GroupScope(group.id))
 
 
 def groups_of_user(user: Any) -> list[WorkingGroup]:

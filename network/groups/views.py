@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..calendar.views import calendar_response
+from ..calendar.views import scope_feed
 from ..extensions import db
 from ..i18n import current_language
 from ..links import absolute_url
@@ -22,6 +22,7 @@ from ..markup import render_markdown
 from ..meetings import scheduling
 from ..meetings.forms import CancelForm
 from ..meetings.models import WORKING_GROUP, Meeting
+from ..meetings.queries import GroupScope
 from ..orgs.regions import kind_label, region_choices, region_name
 from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..spreadsheets import Sheet, spreadsheet_response
@@ -141,8 +142,7 @@ def calendar(group_id: int):
     if group_state(group) in (GroupState.PROPOSED, GroupState.DECLINED):
         abort(404)
     name = f"{group.name_fi} / {group.name_sv}" if group.name_sv else group.name_fi
-    return calendar_response(queries.group_meetings(group), name, f"working-group-{group.id}.ics",
-                             f"{group.theme_fi}")
+    return scope_feed(GroupScope(group.id), name, f"working-group-{group.id}.ics", group.theme_fi)
 
 
 @bp.get("/groups/<int:group_id>/report/files/<int:file_id>")
