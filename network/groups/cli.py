@@ -13,7 +13,7 @@ from .tick import tick
 
 @click.group("groups", help="Working groups.")
 def groups_cli() -> None:
-    pass
+    """The `flask groups` command group."""
 
 
 @groups_cli.command("tick")
@@ -22,7 +22,8 @@ def groups_cli() -> None:
 @with_appcontext
 def tick_command(today: object) -> None:
     """Remind members and chairs two weeks before the term ends and close groups after it (run daily; safe to
-    run again)."""
+    run again).
+    """
     day: date | None = today.date() if today is not None else None  # type: ignore[attr-defined]
     result = tick(day)
     db.session.commit()

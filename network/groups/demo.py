@@ -1,6 +1,7 @@
 """Demo working groups: a closed one modelled on a real mandate (municipal election goals, with its final report),
 one open for sign-up and one active, with members from several kinds of organisation; and a proposal waiting for
-the coordinators. Idempotent: a group whose Finnish name exists is left as it is."""
+the coordinators. Idempotent: a group whose Finnish name exists is left as it is.
+"""
 
 from __future__ import annotations
 
@@ -96,6 +97,7 @@ def _add_group(members: list[str], chair: str | None, **fields) -> WorkingGroup 
 
 
 def load() -> None:
+    """Add the demo groups (with members, chairs, lists and meetings) unless they exist."""
     today = helsinki_today()
     proposer = _people(["aino.virtanen@tampere.example"])
     closed = _add_group(

@@ -1,5 +1,6 @@
 """What the working groups contribute elsewhere: who manages a group, the front page, the member's own page, an
-organisation's page, menu entries, the yearly figures, audit labels, and the person's data export and deletion."""
+organisation's page, menu entries, the yearly figures, audit labels, and the person's data export and deletion.
+"""
 
 from __future__ import annotations
 

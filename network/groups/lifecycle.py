@@ -22,6 +22,8 @@ from .models import APPROVED, DECLINED, PENDING, WorkingGroup
 
 
 class GroupState(StrEnum):
+    """Where a group is in its life, derived by `group_state` (never stored)."""
+
     PROPOSED = "proposed"
     DECLINED = "declined"
     OPEN = "open"

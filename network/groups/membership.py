@@ -40,7 +40,8 @@ MAX_MESSAGE = 2000
 
 def lock(group: WorkingGroup) -> None:
     """Serialise membership changes of one group and reload its count (a row lock on PostgreSQL; SQLite locks the
-    whole database for a writer)."""
+    whole database for a writer).
+    """
     db.session.execute(
         select(WorkingGroup).options(lazyload("*")).where(WorkingGroup.id == group.id)
         .with_for_update(of=WorkingGroup).execution_options(populate_existing=True)
@@ -77,6 +78,7 @@ def join_refusal(group: WorkingGroup, user: Any, today: date | None = None) -> s
 
 
 def group_members(group: WorkingGroup) -> list[Any]:
+    """The group's members (accounts)."""
     return list(db.session.scalars(
         select(User).join(GroupMembership, GroupMembership.user_id == User.id)
         .where(GroupMembership.group_id == group.id)
@@ -90,7 +92,8 @@ def sync_list(group: WorkingGroup) -> None:
 
 def _add_member(group: WorkingGroup, user: Any) -> GroupMembership:
     """Insert the membership and raise the count in one savepoint; the database has the last word on size and
-    duplicates."""
+    duplicates.
+    """
     try:
         with db.session.begin_nested():
             membership = GroupMembership(group_id=group.id, user_id=user.id, joined_at=utcnow())
@@ -253,7 +256,8 @@ def member_total(group: WorkingGroup) -> int:
 
 def remove_person(user: Any) -> int:
     """Before an account is deleted: end the person's memberships (also of closed groups, keeping each group's
-    count right), their chairs and join requests. Returns how many memberships were ended."""
+    count right), their chairs and join requests. Returns how many memberships were ended.
+    """
     ended = 0
     for item in list(db.session.scalars(select(GroupMembership).where(GroupMembership.user_id == user.id))):
         group = item.group

@@ -116,18 +116,22 @@ class WorkingGroup(db.Model):
 
     @property
     def name(self) -> str:
+        """The group's name in the interface language (Finnish when there is no Swedish)."""
         return localized(self.name_fi, self.name_sv)
 
     @property
     def theme(self) -> str:
+        """The theme in the interface language."""
         return localized(self.theme_fi, self.theme_sv)
 
     @property
     def mandate(self) -> str:
+        """The mandate (Markdown) in the interface language."""
         return localized(self.mandate_fi, self.mandate_sv)
 
     @property
     def final_report(self) -> str:
+        """The final report (Markdown) in the interface language."""
         return localized(self.final_report_fi, self.final_report_sv)
 
     def __repr__(self) -> str:
@@ -168,6 +172,7 @@ class GroupJoinRequest(db.Model):
 
     @property
     def is_pending(self) -> bool:
+        """True while the chair has not answered."""
         return self.status == REQUEST_PENDING
 
 

@@ -75,6 +75,12 @@ def check_group_data(data: GroupData, group: WorkingGroup | None = None, today: 
     present number of members is refused.
     """
     today = today or helsinki_today()
+    _check_texts(data)
+    _check_dates(data, group, today)
+    _check_size(data, group)
+
+
+def _check_texts(data: GroupData) -> None:
     _line(data.name_fi, "name_fi", MAX_NAME, required=True)
     _line(data.name_sv, "name_sv", MAX_NAME)
     _line(data.theme_fi, "theme_fi", MAX_THEME, required=True)
@@ -86,6 +92,9 @@ def check_group_data(data: GroupData, group: WorkingGroup | None = None, today: 
     for name in ("mandate_fi", "mandate_sv"):
         if len(getattr(data, name) or "") > MAX_TEXT:
             raise GroupError(_l("This is too long (at most %(max)d characters).", max=MAX_TEXT), name)
+
+
+def _check_dates(data: GroupData, group: WorkingGroup | None, today: date) -> None:
     if data.signup_deadline is None:
         raise GroupError(_l("This field is required."), "signup_deadline")
     if data.term_end is None:
@@ -99,6 +108,9 @@ def check_group_data(data: GroupData, group: WorkingGroup | None = None, today: 
         raise GroupError(_l("The sign-up deadline cannot be in the past."), "signup_deadline")
     if (data.term_end - today).days > MAX_TERM_DAYS:
         raise GroupError(_l("A working group is short-lived: the term can be at most three years."), "term_end")
+
+
+def _check_size(data: GroupData, group: WorkingGroup | None) -> None:
     if data.max_size is not None:
         if data.max_size < 1 or data.max_size > MAX_SIZE_LIMIT:
             raise GroupError(_l("Give a number from 1 to %(max)d, or leave it empty.", max=MAX_SIZE_LIMIT),

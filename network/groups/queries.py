@@ -1,5 +1,6 @@
 """Read-only queries of working groups: the public lists, a group's organisations and meetings, a person's groups,
-an organisation's groups, the coordinator's overview and the yearly figures."""
+an organisation's groups, the coordinator's overview and the yearly figures.
+"""
 
 from __future__ import annotations
 
@@ -160,7 +161,8 @@ def all_groups() -> list[WorkingGroup]:
 
 def active_in_year_condition(year: int) -> Any:
     """Approved groups active at some time in the Finnish calendar year `year`: approved before the year ended and
-    with a term ending in it or later."""
+    with a term ending in it or later.
+    """
     _start, year_end_utc = helsinki_year_bounds(year)
     return and_(
         WorkingGroup.decision == APPROVED,

@@ -29,6 +29,8 @@ REMINDER_DAYS = 14
 
 @dataclass
 class TickResult:
+    """How many groups had their members reminded, their chair reminded, or were closed."""
+
     members_reminded: int = 0
     chairs_reminded: int = 0
     closed: int = 0

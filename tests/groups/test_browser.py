@@ -18,7 +18,7 @@ from network.mail.delivery import deliver_all
 from network.meetings.models import WORKING_GROUP
 from network.timeutil import as_utc, helsinki_today
 
-from ..auth.helpers import GOOD_PASSWORD, make_organisation
+from ..auth.helpers import GOOD_PASSWORD
 from ..conftest import PASSWORD, create_user, missing_component
 from ..factories import make_meeting, make_org
 from ..support.browser import serious_axe_violations
@@ -83,7 +83,7 @@ def test_working_group_journey(browser, live_server, app, smtp_server, variant):
         missing_component(reason)
     settings = VARIANTS[variant]
     problems: dict[str, list[str]] = {}
-    make_organisation("Vaasan kaupunki", "Vasa stad")
+    make_org("Vaasan kaupunki", region="pohjanmaa", name_sv="Vasa stad")
     soste = make_org("SOSTE ry", kind="civil_society", region="uusimaa")
     create_user("koordinaattori@example.fi", "Kaisa Koordinaattori", role="coordinator")
     create_user("sanna@soste.example", "Sanna Järjestö", organisation_id=soste.id, language=settings["lang"])
