@@ -527,3 +527,23 @@ def test_chair_moves_and_cancels_a_group_meeting_and_invitees_are_told(app, peop
     cancel = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "erik@vaasa.example",
                                                            OutboxMessage.calendar_method == "CANCEL"))
     assert cancel is not None
+
+
+def test_organisation_page_lists_the_groups_its_people_are_in(app, people, orgs):
+    group = make_group(name_fi="Osallisuusryhmä")
+    make_group(name_fi="Muu ryhmä")
+    membership.join(group, people["aino"])
+    db.session.commit()
+    visitor = app.test_client()
+    choose_language(visitor, "en")
+    html = visitor.get(f"/organisations/{orgs['tampere'].id}").get_data(as_text=True)
+    assert "Osallisuusryhmä" in html and "1 person" in html and "Muu ryhmä" not in html
+    other = visitor.get(f"/organisations/{orgs['vaasa'].id}").get_data(as_text=True)
+    assert "Osallisuusryhmä" not in other
+
+
+def test_account_menu_and_admin_page_link_to_groups(app, people, coordinator):
+    aino = _client(app, people["aino"])
+    assert 'href="/my/groups"' in aino.get("/").get_data(as_text=True)
+    boss = _client(app, coordinator)
+    assert 'href="/admin/groups"' in boss.get("/admin").get_data(as_text=True)
