@@ -1,0 +1,1 @@
+"""The annual member survey and the network's self-assessment report."""
