@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from .models import (
 from .suppression import suppressed_cells
 
 GOAL_SCALE = (0, 100)
+STYLESHEET_LINK = re.compile(r"<link rel=\"stylesheet\"[^>]*>")
 
 
 def results_context(survey: Survey, *, public: bool) -> dict[str, Any]:
@@ -169,7 +171,7 @@ def report_sheets(year: int) -> list[Sheet]:
     overall = context["overall_rate"]
     sheets.insert(0, Sheet(_("Summary"), [_("Figure"), _("Value")], [
         [_("Year"), year], [_("Responses"), context["responses"]], [_("Invited"), overall.invited],
-        [_("Response rate %"), _fmt(overall.rate, 1)]]))
+        [_("Response rate, per cent"), _fmt(overall.rate, 1)]]))
     question_rows, distribution_rows = [], []
     for r in context["question_results"]:
         q = r.question
@@ -194,7 +196,7 @@ def report_sheets(year: int) -> list[Sheet]:
                 rows.append([r.question.key, cell.key or "", cell.label, "" if cell.hidden else cell.n,
                              "" if cell.hidden else _fmt(cell.mean)])
         sheets.append(Sheet(title, [_("Key"), _("Code"), _("Group"), "n", _("Mean")], rows))
-    sheets.append(Sheet(_("Response rate"), [_("Kind"), _("Invited"), _("Responses"), _("Response rate %")],
+    sheets.append(Sheet(_("Response rate"), [_("Kind"), _("Invited"), _("Responses"), _("Response rate, per cent")],
                         [[rate.label, rate.invited, "" if rate.answered is None else rate.answered,
                           _fmt(rate.rate, 1)] for rate in [overall, *context["rates"]]]))
     sheets.append(_answers_sheet(survey))
@@ -219,24 +221,20 @@ def spreadsheet(year: int, fmt: str, part: str | None = None) -> Response:
     return spreadsheet_response(sheets, "xlsx", f"self-assessment-{year}")
 
 
-def pdf_bytes(html: str, base_url: str) -> bytes:
-    """The report's HTML as PDF with WeasyPrint (loaded on first use: it needs the pango libraries)."""
+def pdf_bytes(html: str) -> bytes:
+    """The report's HTML as PDF with WeasyPrint and the site's and the print stylesheets (WeasyPrint is loaded on
+    first use: it needs the pango libraries, which the rest of the application does not)."""
     weasyprint = importlib.import_module("weasyprint")
-    static = current_app.static_folder or ""
-
-    def fetch(url: str) -> dict:
-        if url.startswith(base_url.rstrip("/") + "/static/"):
-            path = (Path(static) / url[len(base_url.rstrip("/") + "/static/"):].split("?", 1)[0]).resolve()
-            if path.is_relative_to(Path(static).resolve()) and path.is_file():
-                return {"string": path.read_bytes(), "mime_type": "text/css" if path.suffix == ".css" else None}
-        raise ValueError("external resources are not fetched")
-
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetch).write_pdf()
+    css = Path(current_app.static_folder or "static") / "css"
+    stylesheets = [weasyprint.CSS(filename=str(css / name)) for name in ("site.css", "surveys-print.css")]
+    # The page's own <link> stylesheets are given from the disk instead: nothing is fetched by URL.
+    html = STYLESHEET_LINK.sub("", html)
+    return weasyprint.HTML(string=html, base_url=str(css)).write_pdf(stylesheets=stylesheets)
 
 
-def pdf_response(html: str, year: int, base_url: str) -> Response:
+def pdf_response(html: str, year: int) -> Response:
     """A download of the report as PDF."""
-    response = Response(pdf_bytes(html, base_url), mimetype="application/pdf")
+    response = Response(pdf_bytes(html), mimetype="application/pdf")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="{export_filename(f"self-assessment-{year}", "pdf")}"'
     return response

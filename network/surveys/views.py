@@ -45,15 +45,12 @@ def _question_or_404(survey: Survey, question_id: int) -> Question:
 
 
 def _apply_error(form, error: SurveyError) -> None:
-    """Put the rule's messages next to their fields (or above the form)."""
-    errors = error.errors or ({error.field: error.message} if error.field else {})
-    placed = False
-    for name, message in errors.items():
-        if form is not None and name in form:
+    """Put the rule's messages next to their fields; a message for no field of the form is flashed."""
+    for name, message in error.errors.items():
+        if name and name in form:
             form[name].errors = [*form[name].errors, str(message)]
-            placed = True
-    if not placed:
-        flash(str(error), "error")
+        else:
+            flash(str(message), "error")
 
 
 # --- members ---------------------------------------------------------------------------------------------------
@@ -94,9 +91,10 @@ def submit_answer(year: int):
             answering.submit(survey, current_user, form)
     except SurveyError as error:
         db.session.rollback()
-        if not error.errors:
+        fields = {k: str(v) for k, v in error.errors.items() if k}
+        if not fields:
             flash(str(error), "error")
-        return _answer_page(survey, form, {k: str(v) for k, v in error.errors.items()}, 422)
+        return _answer_page(survey, form, fields, 422)
     db.session.commit()
     if saving_draft:
         flash(_("Your answers are saved as a draft. You can come back and submit them before the survey closes."),
@@ -291,7 +289,7 @@ def report(year: int):
 def export_report(year: int, fmt: str):
     if fmt == "pdf":
         html = render_template("surveys/report.html", printing=True, **report_rules.report_context(year))
-        return report_rules.pdf_response(html, year, request.url_root)
+        return report_rules.pdf_response(html, year)
     if fmt not in ("xlsx", "csv"):
         abort(404)
     return report_rules.spreadsheet(year, fmt, request.args.get("part"))

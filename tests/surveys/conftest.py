@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from secrets import token_hex
 
 import pytest
 
 from network.extensions import db
 from network.surveys import builder
+from network.surveys.models import SurveyAnswer, SurveyAnswerChoice, SurveyResponse
 from network.timeutil import helsinki_today
 
 from ..factories import make_org, make_user
@@ -56,3 +58,21 @@ def people(app):
         "bertil": make_user("bertil@vantaa.fi", "Bertil Vanda", organisation=vantaa, language="sv"),
         "celia": make_user("celia@seura.fi", "Celia Seura", organisation=society),
     }
+
+
+def add_response(survey, kind: str | None = "municipality", region: str | None = "uusimaa", **answers) -> None:
+    """Store one anonymous response directly (for result tests): key=number, key=text, key=[option values]."""
+    response = SurveyResponse(id=token_hex(16), survey_id=survey.id, org_kind=kind, region=region)
+    db.session.add(response)
+    questions = {q.key: q for q in survey.questions}
+    for key, value in answers.items():
+        q = questions[key]
+        if q.kind in ("single", "multiple"):
+            for v in value if isinstance(value, list) else [value]:
+                option = next(o for o in q.options if o.value == v)
+                db.session.add(SurveyAnswerChoice(response_id=response.id, question_id=q.id, option_id=option.id))
+        elif q.kind == "text":
+            db.session.add(SurveyAnswer(response_id=response.id, question_id=q.id, text=value))
+        else:
+            db.session.add(SurveyAnswer(response_id=response.id, question_id=q.id, number=value))
+    db.session.flush()
