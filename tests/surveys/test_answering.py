@@ -1,4 +1,6 @@
-"""Answering: drafts, the single anonymous submission, and every refusal of bad input (plain functions)."""
+"""Answering: drafts, the single anonymous submission, and every refusal of bad input (plain functions).
+
+Messages are checked in Finnish, the default language outside a request."""
 
 from __future__ import annotations
 
@@ -69,7 +71,7 @@ def test_draft_is_kept_and_comes_back(survey, people):
 def test_a_person_answers_once(survey, people):
     answering.submit(survey, people["aino"], full_answers(survey))
     db.session.commit()
-    with pytest.raises(SurveyError, match="already answered"):
+    with pytest.raises(SurveyError, match="jo vastannut"):
         answering.submit(survey, people["aino"], full_answers(survey))
     db.session.rollback()
     with pytest.raises(SurveyError):
@@ -83,10 +85,10 @@ def test_answering_outside_the_dates_is_refused(survey, people, when):
     today = helsinki_today()
     if when == "before":
         survey.opens_on, survey.closes_on = today + timedelta(days=1), today + timedelta(days=5)
-        message = "not open yet"
+        message = "ei ole vielä avoinna"
     else:
         survey.opens_on, survey.closes_on = today - timedelta(days=9), today - timedelta(days=1)
-        message = "has closed"
+        message = "sulkeutunut"
     db.session.commit()
     for action in (answering.submit, answering.save_draft):
         with pytest.raises(SurveyError, match=message):
@@ -96,16 +98,16 @@ def test_answering_outside_the_dates_is_refused(survey, people, when):
 
 
 @pytest.mark.parametrize(("key", "value", "message"), [
-    ("benefit_faster", "6", "from 1 to 5"),
-    ("benefit_faster", "0", "from 1 to 5"),
-    ("benefit_faster", "x", "from 1 to 5"),
-    ("recommend", "11", "from 0 to 10"),
-    ("recommend", "-1", "from 0 to 10"),
-    ("meetings_attended", "9", "one of the options"),
-    ("meetings_attended", ["1", "2"], "one of the options"),
-    ("channels_used", ["web_page", "telegraph"], "only among the options"),
-    ("benefit_faster", "", "needs an answer"),
-    ("ideas_development", "x" * 5001, "at most 5000"),
+    ("benefit_faster", "6", "väliltä 1–5"),
+    ("benefit_faster", "0", "väliltä 1–5"),
+    ("benefit_faster", "x", "väliltä 1–5"),
+    ("recommend", "11", "väliltä 0–10"),
+    ("recommend", "-1", "väliltä 0–10"),
+    ("meetings_attended", "9", "yksi annetuista"),
+    ("meetings_attended", ["1", "2"], "yksi annetuista"),
+    ("channels_used", ["web_page", "telegraph"], "vain annetuista"),
+    ("benefit_faster", "", "on vastattava"),
+    ("ideas_development", "x" * 5001, "enintään 5000"),
 ])
 def test_bad_answers_are_refused_with_the_field(survey, people, key, value, message):
     question = next(q for q in survey.questions if q.key == key)
