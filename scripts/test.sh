@@ -13,6 +13,9 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
+# node runs ical.js for the calendar cross-parser check (tests/support/icalcheck.py).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing from Debian: ${missing[*]}"
@@ -23,6 +26,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "Not installed and cannot install (not root): ${missing[*]}"
     if $IN_CI; then exit 1; fi
   fi
+fi
+
+# ical.js from the npm registry, pinned by tests/support/icaljs/package-lock.json.
+if command -v npm >/dev/null && [ ! -d tests/support/icaljs/node_modules/ical.js ]; then
+  echo "Installing ical.js (npm ci)"
+  npm ci --prefix tests/support/icaljs --no-audit --no-fund --loglevel=error || { $IN_CI && exit 1; true; }
 fi
 
 if [ "${SKIP_RUFF:-}" != "1" ]; then
