@@ -25,3 +25,5 @@ def still_subscribed(ids: list[int]) -> set[tuple[str, int]]:
 
 active_subscriptions_check(still_subscribed)
 before_each_batch(queue_due_posts)
+
+from . import figures  # noqa: E402,F401  (the yearly figures of the self-assessment report)
