@@ -186,6 +186,9 @@ def submit(survey: Survey, user: Any, form: FormData) -> None:
     kind, region = _organisation_facts(user)
     response = SurveyResponse(id=secrets.token_hex(16), survey_id=survey.id, org_kind=kind, region=region)
     db.session.add(response)
+    # No relationship ties answers to their response (on purpose, nothing to navigate), so the response row is
+    # written first for the foreign keys.
+    db.session.flush()
     questions = {q.id: q for q in survey.questions}
     options = {q.id: {o.value: o.id for o in q.options} for q in survey.questions}
     for question_id, value in answers.items():

@@ -64,6 +64,7 @@ def add_response(survey, kind: str | None = "municipality", region: str | None =
     """Store one anonymous response directly (for result tests): key=number, key=text, key=[option values]."""
     response = SurveyResponse(id=token_hex(16), survey_id=survey.id, org_kind=kind, region=region)
     db.session.add(response)
+    db.session.flush()
     questions = {q.key: q for q in survey.questions}
     for key, value in answers.items():
         q = questions[key]
