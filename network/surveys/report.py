@@ -226,7 +226,7 @@ def pdf_bytes(html: str) -> bytes:
     first use: it needs the pango libraries, which the rest of the application does not)."""
     weasyprint = importlib.import_module("weasyprint")
     css = Path(current_app.static_folder or "static") / "css"
-    stylesheets = [weasyprint.CSS(filename=str(css / name)) for name in ("site.css", "surveys-print.css")]
+    stylesheets = [weasyprint.CSS(filename=str(css / name)) for name in ("site.css", "surveys.css")]
     # The page's own <link> stylesheets are given from the disk instead: nothing is fetched by URL.
     html = STYLESHEET_LINK.sub("", html)
     return weasyprint.HTML(string=html, base_url=str(css)).write_pdf(stylesheets=stylesheets)

@@ -216,7 +216,7 @@ def test_public_summary_only_once_published_and_without_free_text(survey, coordi
 def test_report_exports_xlsx_csv_and_pdf(survey, coordinator_client):
     _fill(survey)
     page = coordinator_client.get(f"/admin/reports/{survey.year}")
-    assert page.status_code == 200 and "surveys-print.css" in page.text
+    assert page.status_code == 200 and "surveys.css" in page.text
     xlsx = coordinator_client.get(f"/admin/reports/{survey.year}/export.xlsx")
     assert xlsx.status_code == 200
     workbook = load_workbook(io.BytesIO(xlsx.data))
