@@ -89,7 +89,7 @@ def upgrade():
     sqlite_with_rowid=False
     )
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_survey_answers_question_id'), ['question_id'], unique=False)
+        batch_op.create_index('ix_survey_answers_question_number', ['question_id', 'number'], unique=False)
 
     op.create_table('survey_drafts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -143,13 +143,25 @@ def upgrade():
     sqlite_with_rowid=False
     )
     with op.batch_alter_table('survey_answer_choices', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_survey_answer_choices_question_id'), ['question_id'], unique=False)
+        batch_op.create_index('ix_survey_answer_choices_question_option', ['question_id', 'option_id', 'response_id'], unique=False)
 
+
+
+    op.create_table('survey_question_summaries',
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.Column('texts', sa.Integer(), nullable=False),
+    sa.Column('mean', sa.Float(), nullable=True),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.ForeignKeyConstraint(['question_id'], ['survey_questions.id'], name=op.f('fk_survey_question_summaries_question_id_survey_questions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('question_id', name=op.f('pk_survey_question_summaries'))
+    )
 
 
 def downgrade():
+    op.drop_table('survey_question_summaries')
     with op.batch_alter_table('survey_answer_choices', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_survey_answer_choices_question_id'))
+        batch_op.drop_index('ix_survey_answer_choices_question_option')
 
     op.drop_table('survey_answer_choices')
     with op.batch_alter_table('survey_receipts', schema=None) as batch_op:
@@ -166,7 +178,7 @@ def downgrade():
 
     op.drop_table('survey_drafts')
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_survey_answers_question_id'))
+        batch_op.drop_index('ix_survey_answers_question_number')
 
     op.drop_table('survey_answers')
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:

@@ -34,6 +34,7 @@ from .models import (
     SurveyReceipt,
     SurveyResponse,
 )
+from .summaries import forget
 
 MAX_TEXT = 5000
 FormData = Mapping[str, Sequence[str]]
@@ -205,4 +206,6 @@ def submit(survey: Survey, user: Any, form: FormData) -> None:
                                                   option_id=options[question_id][choice]))
     db.session.execute(delete(SurveyDraft).where(SurveyDraft.survey_id == survey.id,
                                                  SurveyDraft.user_id == user.id))
+    # An answer that arrives as the survey closes must not be missing from a summary made a moment earlier.
+    forget(survey.id)
     db.session.flush()

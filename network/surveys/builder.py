@@ -18,6 +18,7 @@ from ..text import single_line
 from .errors import SurveyError
 from .goals import GOALS
 from .models import CHOICE_KINDS, KINDS, Question, QuestionOption, Survey, SurveyResponse
+from .summaries import forget
 from .template import DEFAULT_INTRO, DEFAULT_TITLE, QUESTIONS
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -132,6 +133,7 @@ def update_survey(survey: Survey, *, title_fi: str, title_sv: str | None, title_
     survey.intro_sv = (intro_sv or "").strip() or None
     survey.intro_en = (intro_en or "").strip() or None
     survey.opens_on, survey.closes_on = opens_on, closes_on
+    forget(survey.id)
     db.session.flush()
     return survey
 
@@ -211,6 +213,7 @@ def add_question(survey: Survey, data: QuestionInput) -> Question:
     question = Question(survey=survey, position=last + 1)
     _apply(question, data)
     db.session.add(question)
+    forget(survey.id)
     db.session.flush()
     return question
 
@@ -220,6 +223,7 @@ def edit_question(question: Question, data: QuestionInput) -> Question:
     check_editable(question.survey)
     _validate(question.survey, data, question)
     _apply(question, data)
+    forget(question.survey_id)
     db.session.flush()
     return question
 
@@ -228,6 +232,7 @@ def delete_question(question: Question) -> None:
     """Remove a question (and renumber the rest). Raises SurveyError when answers exist."""
     survey = question.survey
     check_editable(survey)
+    forget(survey.id)
     survey.questions.remove(question)
     db.session.flush()
     _renumber(survey)

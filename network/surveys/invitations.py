@@ -17,6 +17,7 @@ from ..orgs.models import Organisation
 from ..timeutil import helsinki_today, utcnow
 from .errors import SurveyError
 from .models import CLOSED, OPEN, Survey, SurveyPopulation, SurveyReceipt
+from .summaries import forget
 
 DEFAULT_OPEN_DAYS = 28
 
@@ -95,6 +96,7 @@ def open_now(survey: Survey, today: date | None = None) -> int:
         survey.opens_on = today
     if survey.closes_on is None or survey.closes_on < today:
         survey.closes_on = today + timedelta(days=DEFAULT_OPEN_DAYS)
+    forget(survey.id)
     db.session.flush()
     return send_invitations(survey)
 

@@ -13,7 +13,9 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -215,13 +217,15 @@ class SurveyAnswer(db.Model):
     """A number (1-5 or 0-10) or a free text answer to one question."""
 
     __tablename__ = "survey_answers"
-    __table_args__ = {"sqlite_with_rowid": False}
+    # (question, number) covers the aggregates: n, mean and distribution are read from the index alone.
+    __table_args__ = (Index("ix_survey_answers_question_number", "question_id", "number"),
+                      {"sqlite_with_rowid": False})
 
     response_id: Mapped[str] = mapped_column(
         ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True
     )
     question_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_questions.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("survey_questions.id", ondelete="CASCADE"), primary_key=True
     )
     number: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Text)
@@ -231,13 +235,14 @@ class SurveyAnswerChoice(db.Model):
     """An option chosen in a single or multiple choice question (one row per chosen option)."""
 
     __tablename__ = "survey_answer_choices"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (Index("ix_survey_answer_choices_question_option", "question_id", "option_id", "response_id"),
+                      {"sqlite_with_rowid": False})
 
     response_id: Mapped[str] = mapped_column(
         ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True
     )
     question_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_questions.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("survey_questions.id", ondelete="CASCADE"), primary_key=True
     )
     option_id: Mapped[int] = mapped_column(
         ForeignKey("survey_question_options.id", ondelete="CASCADE"), primary_key=True
@@ -255,3 +260,20 @@ class SurveyPopulation(db.Model):
     # "" for people with no organisation.
     org_kind: Mapped[str] = mapped_column(String(40), default="")
     invited: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuestionSummary(db.Model):
+    """A closed survey's aggregates per question, computed once in SQL from its answers (see summaries.py), so
+    that trends over many years do not aggregate every past answer again. Derived data: deleted whenever the
+    survey's dates or questions change, recomputed on the next read."""
+
+    __tablename__ = "survey_question_summaries"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    # Answers with a number, and answers with a text.
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    texts: Mapped[int] = mapped_column(Integer, default=0)
+    mean: Mapped[float | None] = mapped_column(Float)
+    # The mean on a 0-100 scale (1-5 as (x-1)*25, 0-10 as x*10), for goal scores.
+    score: Mapped[float | None] = mapped_column(Float)

@@ -40,7 +40,8 @@ def results_context(survey: Survey, *, public: bool) -> dict[str, Any]:
     """Everything the results page (and the report's survey part) shows for `survey`; `public` leaves out the
     free-text answers and the response rate by kind."""
     question_results = results.question_results(survey)
-    years, trend_list = results.trends(until_year=survey.year)
+    past = results.history(until_year=survey.year)
+    years, trend_list = past.years, past.trends
     labels = [str(y) for y in years]
     trend_charts = []
     for trend in trend_list:
@@ -50,7 +51,7 @@ def results_context(survey: Survey, *, public: bool) -> dict[str, Any]:
         values = [trend.points.get(y, (0, None))[1] for y in years]
         trend_charts.append((trend, charts.line_chart(labels, values, low, high),
                              [(y, *trend.points[y]) if y in trend.points else (y, None, None) for y in years]))
-    goal_years, goal_map = results.goal_scores(until_year=survey.year)
+    goal_years, goal_map = past.years, past.goals
     goal_charts = []
     for goal in GOALS:
         if goal not in goal_map:

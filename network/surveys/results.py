@@ -10,25 +10,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy import Float, cast, func, literal, select, union_all
 
 from ..extensions import db
 from ..i18n import current_language
 from ..orgs.regions import kind_label, region_name
 from .models import (
-    AGREE5,
     CHOICE_KINDS,
     NUMERIC_KINDS,
     SCALES,
     TEXT,
     Question,
     QuestionOption,
+    QuestionSummary,
     Survey,
     SurveyAnswer,
     SurveyAnswerChoice,
     SurveyPopulation,
     SurveyResponse,
 )
+from .summaries import per_question, summarised_surveys
 from .suppression import THRESHOLD, is_hidden, suppressed_cells
 
 
@@ -77,17 +78,17 @@ def question_results(survey: Survey) -> list[QuestionResult]:
     if not ids:
         return []
     stats = db.session.execute(
-        select(SurveyAnswer.question_id, func.count(SurveyAnswer.number), func.count(SurveyAnswer.text),
-               func.avg(cast(SurveyAnswer.number, Float)), SurveyAnswer.number)
+        # An answer holds a number or a text: rows without a number are texts. Read from the (question, number)
+        # index alone.
+        select(SurveyAnswer.question_id, SurveyAnswer.number, func.count(SurveyAnswer.response_id))
         .where(SurveyAnswer.question_id.in_(ids))
         .group_by(SurveyAnswer.question_id, SurveyAnswer.number)
     ).all()
     counts: dict[int, dict[int, int]] = {}
-    for question_id, numbers, texts, _mean, number in stats:
-        result = results[question_id]
+    for question_id, number, answers in stats:
         if number is not None:
-            counts.setdefault(question_id, {})[number] = numbers
-        result.n += numbers + texts
+            counts.setdefault(question_id, {})[number] = answers
+        results[question_id].n += answers
     for question_id, by_value in counts.items():
         total = sum(by_value.values())
         results[question_id].mean = sum(v * c for v, c in by_value.items()) / total if total else None
@@ -130,26 +131,67 @@ def free_texts(survey: Survey) -> dict[int, list[str]]:
     return {qid: values for qid, values in texts.items() if not is_hidden(len(values))}
 
 
-def _normalised():
-    """An answer on a 0-100 scale: 1-5 agreement as (x-1)*25, 0-10 as x*10, so goals can average both kinds."""
-    return case((Question.kind == AGREE5, (SurveyAnswer.number - 1) * 25.0), else_=SurveyAnswer.number * 10.0)
+@dataclass
+class History:
+    """Every survey year up to a year: the years, each question key's trend, each goal's scores."""
+
+    years: list[int]
+    trends: list[Trend]
+    # goal -> year -> (questions counted, score 0-100)
+    goals: dict[str, dict[int, tuple[int, float | None]]]
 
 
-def trends(until_year: int | None = None) -> tuple[list[int], list[Trend]]:
-    """Every question key's n and mean per survey year (one grouped query): years ascending, trends in the order
-    of the latest survey that has the key. A year without the key is a gap; a mean with n < 5 is None."""
-    statement = (
-        select(Survey.year, Question.key, Question.kind, func.count(SurveyAnswer.number),
-               func.avg(cast(SurveyAnswer.number, Float)), func.count(SurveyAnswer.text))
+def history(until_year: int | None = None) -> History:
+    """Trends by question key and goal scores for every survey up to `until_year`.
+
+    One statement: each question's n, mean and mean on a 0-100 scale (a CTE: closed surveys from their stored
+    summaries, the others grouped from their answers) gives the trends, and a grouped query over the same CTE gives
+    each goal's score, the mean of its questions' means (questions with fewer than 5 answers left out). Plus the
+    closed surveys' summary check, one grouped query for choice questions' respondents and one for the labels.
+    Trends come in the order of the latest survey that has the key; a year without the key is a gap; a mean with
+    n < 5 is None.
+    """
+    closed = summarised_surveys(until_year)
+    from_summaries = (
+        select(Survey.year.label("year"), Question.key.label("key"), Question.kind.label("kind"),
+               Question.goal.label("goal"), QuestionSummary.n.label("n"), QuestionSummary.mean.label("mean"),
+               QuestionSummary.texts.label("texts"), QuestionSummary.score.label("score"))
         .join(Question, Question.survey_id == Survey.id)
-        .outerjoin(SurveyAnswer, SurveyAnswer.question_id == Question.id)
-        .group_by(Survey.year, Question.key, Question.kind)
+        .join(QuestionSummary, QuestionSummary.question_id == Question.id)
+        .where(Survey.id.in_(closed))
     )
+    # Surveys still open (or not yet closed) are aggregated from their answers.
+    live = per_question(exclude_ids=closed).subquery()
+    from_answers = (
+        select(Survey.year, Question.key, Question.kind, Question.goal, live.c[2], live.c[4], live.c[3], live.c[5])
+        .select_from(live)
+        .join(Question, Question.id == live.c.id)
+        .join(Survey, Survey.id == Question.survey_id)
+        .where(Survey.id.not_in(closed))
+    )
+    if until_year is not None:
+        from_answers = from_answers.where(Survey.year <= until_year)
     labels = select(Survey.year, Question.key, Question.kind, Question.goal, Question.text_fi, Question.text_sv,
                     Question.text_en, Question.position).join(Question, Question.survey_id == Survey.id)
+    choice_counts = (
+        select(Survey.year, Question.key, func.count(func.distinct(SurveyAnswerChoice.response_id)))
+        .join(Question, Question.survey_id == Survey.id)
+        .join(SurveyAnswerChoice, SurveyAnswerChoice.question_id == Question.id)
+        .where(Question.kind.in_(CHOICE_KINDS)).group_by(Survey.year, Question.key)
+    )
     if until_year is not None:
-        statement = statement.where(Survey.year <= until_year)
         labels = labels.where(Survey.year <= until_year)
+        choice_counts = choice_counts.where(Survey.year <= until_year)
+    cte = union_all(from_summaries, from_answers).cte("per_question")
+    question_rows = select(literal("q").label("part"), cte.c.year, cte.c.key, cte.c.kind, cte.c.n,
+                           cast(cte.c.mean, Float).label("value"), cte.c.texts)
+    goal_rows = (
+        select(literal("g").label("part"), cte.c.year, cte.c.goal, literal("").label("kind"), func.count(),
+               cast(func.avg(cte.c.score), Float), literal(0))
+        .where(cte.c.goal.is_not(None), cte.c.kind.in_(NUMERIC_KINDS), cte.c.n >= THRESHOLD)
+        .group_by(cte.c.year, cte.c.goal)
+    )
+
     language = current_language()
     found: dict[str, Trend] = {}
     order: dict[str, tuple[int, int]] = {}
@@ -159,48 +201,30 @@ def trends(until_year: int | None = None) -> tuple[list[int], list[Trend]]:
         text = (sv if language == "sv" and sv else en if language == "en" and en else fi)
         found[key] = Trend(key, text, kind, goal, found[key].points if key in found else {})
         order[key] = (-year, position)
-    for year, key, kind, numbers, mean, texts in db.session.execute(statement).all():
-        n = numbers + texts
-        shown = mean if kind in NUMERIC_KINDS and not is_hidden(numbers) else None
-        found[key].points[year] = (n, shown)
-    choice_counts = select(Survey.year, Question.key, func.count(func.distinct(SurveyAnswerChoice.response_id))) \
-        .join(Question, Question.survey_id == Survey.id) \
-        .join(SurveyAnswerChoice, SurveyAnswerChoice.question_id == Question.id) \
-        .where(Question.kind.in_(CHOICE_KINDS)).group_by(Survey.year, Question.key)
-    if until_year is not None:
-        choice_counts = choice_counts.where(Survey.year <= until_year)
+    goals: dict[str, dict[int, tuple[int, float | None]]] = {}
+    for part, year, name, kind, n, value, texts in db.session.execute(union_all(question_rows, goal_rows)).all():
+        if part == "g":
+            goals.setdefault(name, {})[year] = (n, float(value) if value is not None else None)
+            continue
+        shown = float(value) if value is not None and kind in NUMERIC_KINDS and not is_hidden(n) else None
+        found[name].points[year] = (n + texts, shown)
     for year, key, n in db.session.execute(choice_counts).all():
         found[key].points[year] = (n, None)
     ordered = sorted(found.values(), key=lambda t: order[t.key])
-    return sorted(years), ordered
+    return History(sorted(years), ordered, goals)
+
+
+def trends(until_year: int | None = None) -> tuple[list[int], list[Trend]]:
+    """Every question key's n and mean per survey year: (years ascending, trends). See `history`."""
+    past = history(until_year)
+    return past.years, past.trends
 
 
 def goal_scores(until_year: int | None = None) -> tuple[list[int], dict[str, dict[int, tuple[int, float | None]]]]:
-    """Each goal's score per year on 0-100: the mean of its questions' means (answers normalised to 0-100), with
-    the number of questions. One grouped query over a grouped subquery; questions with n < 5 are left out."""
-    per_question = (
-        select(Survey.year.label("year"), Question.goal.label("goal"), Question.id.label("question_id"),
-               func.avg(_normalised()).label("score"), func.count(SurveyAnswer.number).label("n"))
-        .join(Question, Question.survey_id == Survey.id)
-        .join(SurveyAnswer, SurveyAnswer.question_id == Question.id)
-        .where(Question.goal.is_not(None), Question.kind.in_(NUMERIC_KINDS))
-        .group_by(Survey.year, Question.goal, Question.id)
-        .having(func.count(SurveyAnswer.number) >= THRESHOLD)
-    )
-    if until_year is not None:
-        per_question = per_question.where(Survey.year <= until_year)
-    sub = per_question.subquery()
-    rows = db.session.execute(
-        select(sub.c.year, sub.c.goal, func.count(), func.avg(sub.c.score)).group_by(sub.c.year, sub.c.goal)
-    ).all()
-    years_statement = select(Survey.year)
-    if until_year is not None:
-        years_statement = years_statement.where(Survey.year <= until_year)
-    years = sorted(db.session.scalars(years_statement))
-    scores: dict[str, dict[int, tuple[int, float | None]]] = {}
-    for year, goal, questions, score in rows:
-        scores.setdefault(goal, {})[year] = (questions, float(score) if score is not None else None)
-    return years, scores
+    """Each goal's score per year on 0-100, the mean of its questions' means: (years, goal -> year -> (questions,
+    score)). See `history`."""
+    past = history(until_year)
+    return past.years, past.goals
 
 
 def _label(dimension: str, key: str | None) -> str:

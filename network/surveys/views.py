@@ -16,6 +16,7 @@ from .errors import SurveyError
 from .forms import NewSurveyForm, QuestionForm, SurveyForm
 from .goals import goal_label
 from .models import CHOICE_KINDS, CLOSED, DRAFT, OPEN, SCHEDULED, Question, Survey
+from .summaries import summarised_surveys
 
 bp = Blueprint("surveys", __name__)
 
@@ -109,6 +110,7 @@ def public_results(year: int):
     survey = _survey_or_404(year)
     if not survey.is_published:
         abort(404)
+    _summarise(year)
     return render_template("surveys/public_results.html", **report_rules.results_context(survey, public=True))
 
 
@@ -210,6 +212,13 @@ def edit_question(year: int, question_id: int):
                            locked=builder.has_responses(survey)), status
 
 
+def _summarise(year: int) -> None:
+    """Store the summaries of closed surveys up to `year` that have none yet, before reading results (committed
+    first, so that the page's own objects are not expired by a commit while it renders)."""
+    summarised_surveys(year)
+    db.session.commit()
+
+
 def _run(action, success: str, year: int):
     try:
         result = action()
@@ -275,18 +284,21 @@ def publish(year: int):
 @coordinator_required
 def results(year: int):
     survey = _survey_or_404(year)
+    _summarise(year)
     return render_template("surveys/results.html", **report_rules.results_context(survey, public=False))
 
 
 @bp.get("/admin/reports/<int:year>")
 @coordinator_required
 def report(year: int):
+    _summarise(year)
     return render_template("surveys/report.html", **report_rules.report_context(year))
 
 
 @bp.get("/admin/reports/<int:year>/export.<fmt>")
 @coordinator_required
 def export_report(year: int, fmt: str):
+    _summarise(year)
     if fmt == "pdf":
         html = render_template("surveys/report.html", printing=True, **report_rules.report_context(year))
         return report_rules.pdf_response(html, year)

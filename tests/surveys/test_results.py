@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from network.extensions import db
 from network.surveys import builder, results
+from network.surveys.models import QuestionSummary
 from network.surveys.suppression import suppressed_cells
 
 from .conftest import add_response
@@ -127,3 +128,26 @@ def test_queries_do_not_grow_with_years_or_respondents(app):
     for year in (2021, 2022, 2023):
         make_year(year, [{"benefit_faster": 1 + i % 5, "channels_used": ["web_page"]} for i in range(40)])
     assert measure(2023) == small
+
+
+def test_closed_surveys_are_summarised_once_and_forgotten_when_they_change(app):
+    closed = make_year(2022, [{"benefit_faster": v} for v in (1, 2, 3, 4, 5, 5)])
+    live_years, live_trends = results.trends()
+    summaries = db.session.scalars(select(QuestionSummary)).all()
+    assert len(summaries) == len(closed.questions)
+    faster = next(q for q in closed.questions if q.key == "benefit_faster")
+    stored = db.session.get(QuestionSummary, faster.id)
+    assert (stored.n, stored.texts) == (6, 0) and stored.mean == pytest.approx(20 / 6)
+    assert stored.score == pytest.approx((20 / 6 - 1) * 25)
+    # Read again: the same figures, from the summaries.
+    assert results.trends() == (live_years, live_trends)
+
+    # Opening it again (new dates) forgets the summaries; the new answer is then counted.
+    builder.update_survey(closed, title_fi=closed.title_fi, title_sv=None, title_en=None, intro_fi=None,
+                          intro_sv=None, intro_en=None, opens_on=date(2022, 11, 1), closes_on=date(2099, 1, 1))
+    assert db.session.scalar(select(func.count()).select_from(QuestionSummary)) == 0
+    add_response(closed, benefit_faster=5)
+    db.session.commit()
+    _years, trends = results.trends()
+    assert next(t for t in trends if t.key == "benefit_faster").points[2022][0] == 7
+    assert db.session.scalar(select(func.count()).select_from(QuestionSummary)) == 0, "open: not summarised"
