@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
+from ..audit.trail import record_change, snapshot
 from ..extensions import db
 from ..text import single_line
+from ..timeutil import utcnow
 from .errors import SurveyError
 from .goals import GOALS
 from .models import CHOICE_KINDS, KINDS, Question, QuestionOption, Survey, SurveyResponse
@@ -74,8 +77,12 @@ def check_dates(opens_on: date | None, closes_on: date | None, year: int) -> Non
         raise SurveyError(_l("The survey cannot close before it opens."), "closes_on")
 
 
+SURVEY_FIELDS = ("title_fi", "title_sv", "title_en", "intro_fi", "intro_sv", "intro_en", "opens_on", "closes_on")
+QUESTION_FIELDS = ("key", "kind", "text_fi", "text_sv", "text_en", "required", "goal")
+
+
 def create_survey(year: int, *, source: str = TEMPLATE, opens_on: date | None = None,
-                  closes_on: date | None = None) -> Survey:
+                  closes_on: date | None = None, actor: Any = None) -> Survey:
     """Create the survey of `year` from the charter template (`source="template"`) or by copying the latest
     earlier year's questions (`source="copy"`). Returns the new survey (flushed).
 
@@ -112,12 +119,14 @@ def create_survey(year: int, *, source: str = TEMPLATE, opens_on: date | None = 
         raise SurveyError(_l("Choose where the questions come from."), "source")
     db.session.add(survey)
     db.session.flush()
+    record_change(actor, "survey.create", "survey", survey.id,
+                  after={"year": year, "source": source, "opens_on": opens_on, "closes_on": closes_on})
     return survey
 
 
 def update_survey(survey: Survey, *, title_fi: str, title_sv: str | None, title_en: str | None,
                   intro_fi: str | None, intro_sv: str | None, intro_en: str | None,
-                  opens_on: date | None, closes_on: date | None) -> Survey:
+                  opens_on: date | None, closes_on: date | None, actor: Any = None) -> Survey:
     """Change the survey's titles, introduction and dates. Dates can change even after opening (to extend it).
 
     Raises SurveyError: empty Finnish title, bad dates.
@@ -126,6 +135,7 @@ def update_survey(survey: Survey, *, title_fi: str, title_sv: str | None, title_
     if not title_fi:
         raise SurveyError(_l("This field is required."), "title_fi")
     check_dates(opens_on, closes_on, survey.year)
+    before = snapshot(survey, SURVEY_FIELDS)
     survey.title_fi = title_fi[:200]
     survey.title_sv = single_line(title_sv)[:200] or None
     survey.title_en = single_line(title_en)[:200] or None
@@ -134,6 +144,16 @@ def update_survey(survey: Survey, *, title_fi: str, title_sv: str | None, title_
     survey.intro_en = (intro_en or "").strip() or None
     survey.opens_on, survey.closes_on = opens_on, closes_on
     forget(survey.id)
+    db.session.flush()
+    record_change(actor, "survey.update", "survey", survey.id, before=before, after=snapshot(survey, SURVEY_FIELDS))
+    return survey
+
+
+def set_published(survey: Survey, published: bool, actor: Any = None) -> Survey:
+    """Publish the survey's summary at /surveys/<year>/results for everyone, or withdraw it."""
+    if published != survey.is_published:
+        survey.published_at = utcnow() if published else None
+        record_change(actor, "survey.publish" if published else "survey.unpublish", "survey", survey.id)
     db.session.flush()
     return survey
 
@@ -205,7 +225,7 @@ def _apply(question: Question, data: QuestionInput) -> None:
     question.options = kept
 
 
-def add_question(survey: Survey, data: QuestionInput) -> Question:
+def add_question(survey: Survey, data: QuestionInput, actor: Any = None) -> Question:
     """Append a question to the survey. Raises SurveyError (frozen survey, bad key/kind/text/goal/options)."""
     check_editable(survey)
     _validate(survey, data, None)
@@ -215,30 +235,35 @@ def add_question(survey: Survey, data: QuestionInput) -> Question:
     db.session.add(question)
     forget(survey.id)
     db.session.flush()
+    record_change(actor, "survey.question.add", "survey", survey.id, after=snapshot(question, QUESTION_FIELDS))
     return question
 
 
-def edit_question(question: Question, data: QuestionInput) -> Question:
+def edit_question(question: Question, data: QuestionInput, actor: Any = None) -> Question:
     """Change a question. Raises SurveyError when answers exist or the input is bad; nothing is changed then."""
     check_editable(question.survey)
     _validate(question.survey, data, question)
+    before = {**snapshot(question, QUESTION_FIELDS), "options": options_text(question)}
     _apply(question, data)
     forget(question.survey_id)
     db.session.flush()
+    record_change(actor, "survey.question.update", "survey", question.survey_id, before=before,
+                  after={**snapshot(question, QUESTION_FIELDS), "options": options_text(question)})
     return question
 
 
-def delete_question(question: Question) -> None:
+def delete_question(question: Question, actor: Any = None) -> None:
     """Remove a question (and renumber the rest). Raises SurveyError when answers exist."""
     survey = question.survey
     check_editable(survey)
     forget(survey.id)
+    record_change(actor, "survey.question.delete", "survey", survey.id, before=snapshot(question, QUESTION_FIELDS))
     survey.questions.remove(question)
     db.session.flush()
     _renumber(survey)
 
 
-def move_question(question: Question, direction: int) -> None:
+def move_question(question: Question, direction: int, actor: Any = None) -> None:
     """Move a question one place up (-1) or down (+1). Raises SurveyError when answers exist."""
     survey = question.survey
     check_editable(survey)
@@ -247,9 +272,14 @@ def move_question(question: Question, direction: int) -> None:
     target = index + (-1 if direction < 0 else 1)
     if 0 <= target < len(questions):
         questions[index], questions[target] = questions[target], questions[index]
+    before = question.position
     for position, q in enumerate(questions, start=1):
         q.position = position
     db.session.flush()
+    if question.position != before:
+        record_change(actor, "survey.question.move", "survey", survey.id,
+                      before={"key": question.key, "position": before},
+                      after={"key": question.key, "position": question.position})
     db.session.expire(survey, ["questions"])
 
 

@@ -10,9 +10,26 @@ from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..privacy import personal_data_anonymiser, personal_data_exporter
-from ..registries import Figure, admin_entry, home_section, personal_section, yearly_figures
+from ..registries import Figure, admin_entry, audit_labels, home_section, personal_section, yearly_figures
 from .answering import has_answered, has_draft
 from .models import Survey, SurveyDraft, SurveyPopulation, SurveyReceipt, SurveyResponse
+
+# Coordinators' changes to surveys are audited; answers never are.
+audit_labels(
+    entities={"survey": _l("Member survey")},
+    actions={
+        "survey.create": _l("Survey created"),
+        "survey.update": _l("Survey changed"),
+        "survey.open": _l("Survey opened and invitations sent"),
+        "survey.remind": _l("Survey reminders sent"),
+        "survey.publish": _l("Survey summary published"),
+        "survey.unpublish": _l("Survey summary withdrawn"),
+        "survey.question.add": _l("Survey question added"),
+        "survey.question.update": _l("Survey question changed"),
+        "survey.question.delete": _l("Survey question removed"),
+        "survey.question.move": _l("Survey questions reordered"),
+    },
+)
 
 admin_entry(60, "surveys.admin", _l("Member survey and self-assessment"),
             _l("Build and open the annual survey, send reminders, read results and the yearly report."))

@@ -4,10 +4,12 @@ language). Plain functions: they flush and never commit."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, select
 
+from ..audit.trail import record_change
 from ..auth.models import User
 from ..extensions import db
 from ..links import absolute_url
@@ -82,7 +84,7 @@ def send_invitations(survey: Survey) -> int:
     return count
 
 
-def open_now(survey: Survey, today: date | None = None) -> int:
+def open_now(survey: Survey, today: date | None = None, actor: Any = None) -> int:
     """Open the survey today (its closing date kept, or four weeks from today) and send the invitations.
 
     Returns how many invitations were queued. Raises SurveyError when the survey has no questions or is closed.
@@ -98,7 +100,10 @@ def open_now(survey: Survey, today: date | None = None) -> int:
         survey.closes_on = today + timedelta(days=DEFAULT_OPEN_DAYS)
     forget(survey.id)
     db.session.flush()
-    return send_invitations(survey)
+    count = send_invitations(survey)
+    record_change(actor, "survey.open", "survey", survey.id,
+                  after={"opens_on": survey.opens_on, "closes_on": survey.closes_on, "invitations": count})
+    return count
 
 
 def invite_due() -> list[tuple[int, int]]:
@@ -113,7 +118,7 @@ def invite_due() -> list[tuple[int, int]]:
     return done
 
 
-def send_reminders(survey: Survey, today: date | None = None) -> int:
+def send_reminders(survey: Survey, today: date | None = None, actor: Any = None) -> int:
     """Remind everyone who has not answered the open survey (at most once a day).
 
     Returns how many mails were queued. Raises SurveyError when the survey is not open.
@@ -121,8 +126,10 @@ def send_reminders(survey: Survey, today: date | None = None) -> int:
     today = today or helsinki_today()
     if survey.state(today) != OPEN:
         raise SurveyError(_l("Reminders can only be sent while the survey is open."))
-    return _queue(list(db.session.scalars(_not_answered(survey))), survey, "reminder",
-                  f"survey-reminder:{survey.year}:{today.isoformat()}")
+    count = _queue(list(db.session.scalars(_not_answered(survey))), survey, "reminder",
+                   f"survey-reminder:{survey.year}:{today.isoformat()}")
+    record_change(actor, "survey.remind", "survey", survey.id, after={"reminders": count})
+    return count
 
 
 def answered_count(survey: Survey) -> int:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..orgs.regions import kind_label, region_name
+from ..orgs.regions import kind_label
 from ..registries import figures_for_year
 from ..spreadsheets import Sheet, export_filename, spreadsheet_response
 from . import builder, charts, results
@@ -23,7 +23,6 @@ from .models import (
     CHOICE_KINDS,
     NUMERIC_KINDS,
     SCALES,
-    Question,
     QuestionOption,
     Survey,
     SurveyAnswer,
@@ -239,12 +238,3 @@ def pdf_response(html: str, year: int) -> Response:
     response.headers["Content-Disposition"] = \
         f'attachment; filename="{export_filename(f"self-assessment-{year}", "pdf")}"'
     return response
-
-
-def region_label(code: str | None) -> str:
-    return region_name(code, "fi")
-
-
-def question_keys(survey: Survey) -> list[str]:
-    return [q.key for q in db.session.scalars(select(Question).where(Question.survey_id == survey.id)
-                                              .order_by(Question.position))]

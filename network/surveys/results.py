@@ -21,7 +21,6 @@ from .models import (
     SCALES,
     TEXT,
     Question,
-    QuestionOption,
     QuestionSummary,
     Survey,
     SurveyAnswer,
@@ -305,13 +304,3 @@ def response_rates(survey: Survey) -> tuple[Rate, list[Rate]]:
         rows.append(Rate(key or None, _label("org_kind", key), people, None if is_hidden_ else n,
                          None if is_hidden_ or not people else 100 * n / people))
     return overall, rows
-
-
-def question_label(question: Question) -> str:
-    return question.text
-
-
-def option_labels(survey_ids: list[int]) -> dict[int, QuestionOption]:
-    """Options by id for the given surveys (one query)."""
-    return {o.id: o for o in db.session.scalars(
-        select(QuestionOption).join(Question).where(Question.survey_id.in_(survey_ids)))}

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..permissions import coordinator_required
-from ..timeutil import utcnow
 from . import answering, builder, invitations
 from . import report as report_rules
 from .errors import SurveyError
@@ -123,7 +122,7 @@ def admin():
     if form.validate_on_submit():
         try:
             survey = builder.create_survey(form.year.data, source=form.source.data, opens_on=form.opens_on.data,
-                                           closes_on=form.closes_on.data)
+                                           closes_on=form.closes_on.data, actor=current_user)
         except SurveyError as error:
             db.session.rollback()
             _apply_error(form, error)
@@ -146,7 +145,7 @@ def edit(year: int):
             builder.update_survey(survey, title_fi=form.title_fi.data, title_sv=form.title_sv.data,
                                   title_en=form.title_en.data, intro_fi=form.intro_fi.data,
                                   intro_sv=form.intro_sv.data, intro_en=form.intro_en.data,
-                                  opens_on=form.opens_on.data, closes_on=form.closes_on.data)
+                                  opens_on=form.opens_on.data, closes_on=form.closes_on.data, actor=current_user)
         except SurveyError as error:
             db.session.rollback()
             _apply_error(form, error)
@@ -175,7 +174,7 @@ def new_question(year: int):
     form = QuestionForm()
     if form.validate_on_submit():
         try:
-            builder.add_question(survey, _question_input(form))
+            builder.add_question(survey, _question_input(form), actor=current_user)
         except SurveyError as error:
             db.session.rollback()
             _apply_error(form, error)
@@ -199,7 +198,7 @@ def edit_question(year: int, question_id: int):
         form.goal.data = question.goal or ""
     if form.validate_on_submit():
         try:
-            builder.edit_question(question, _question_input(form))
+            builder.edit_question(question, _question_input(form), actor=current_user)
         except SurveyError as error:
             db.session.rollback()
             _apply_error(form, error)
@@ -237,7 +236,7 @@ def move_question(year: int, question_id: int):
     survey = _survey_or_404(year)
     question = _question_or_404(survey, question_id)
     direction = -1 if request.form.get("direction") == "up" else 1
-    return _run(lambda: builder.move_question(question, direction), _("The order was changed."), year)
+    return _run(lambda: builder.move_question(question, direction, actor=current_user), _("The order was changed."), year)
 
 
 @bp.post("/admin/surveys/<int:year>/questions/<int:question_id>/delete")
@@ -245,14 +244,14 @@ def move_question(year: int, question_id: int):
 def delete_question(year: int, question_id: int):
     survey = _survey_or_404(year)
     question = _question_or_404(survey, question_id)
-    return _run(lambda: builder.delete_question(question), _("The question was removed."), year)
+    return _run(lambda: builder.delete_question(question, actor=current_user), _("The question was removed."), year)
 
 
 @bp.post("/admin/surveys/<int:year>/open")
 @coordinator_required
 def open_survey(year: int):
     survey = _survey_or_404(year)
-    return _run(lambda: invitations.open_now(survey),
+    return _run(lambda: invitations.open_now(survey, actor=current_user),
                 _("The survey is open. Invitations queued: {count}."), year)
 
 
@@ -260,19 +259,16 @@ def open_survey(year: int):
 @coordinator_required
 def remind(year: int):
     survey = _survey_or_404(year)
-    return _run(lambda: invitations.send_reminders(survey), _("Reminders queued: {count}."), year)
+    return _run(lambda: invitations.send_reminders(survey, actor=current_user), _("Reminders queued: {count}."), year)
 
 
 @bp.post("/admin/surveys/<int:year>/publish")
 @coordinator_required
 def publish(year: int):
     survey = _survey_or_404(year)
-    if request.form.get("publish") == "0":
-        survey.published_at = None
-        message = _("The summary is no longer public.")
-    else:
-        survey.published_at = survey.published_at or utcnow()
-        message = _("The summary is public.")
+    published = request.form.get("publish") != "0"
+    builder.set_published(survey, published, actor=current_user)
+    message = _("The summary is public.") if published else _("The summary is no longer public.")
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("surveys.results", year=year))

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from network.audit.models import AuditEntry
 from network.extensions import db
 from network.mail.models import OutboxMessage
 from network.surveys import answering, builder
@@ -141,6 +142,9 @@ def test_coordinator_builds_from_the_template_then_copies_it(coordinator_client)
     assert coordinator_client.post("/admin/surveys", data={"year": "2026", "source": "copy"}).status_code == 302
     copy = builder.survey_for_year(2026)
     assert [q.key for q in copy.questions] == [q.key for q in builder.survey_for_year(2025).questions]
+    # The coordinator's changes are in the audit trail (answers never are).
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["survey.create", "survey.question.move", "survey.question.update", "survey.create"]
 
 
 def test_questions_with_answers_are_frozen(app, survey, people, coordinator_client):
