@@ -3,6 +3,7 @@ reminders through the outbox, results, the report and its exports."""
 
 from __future__ import annotations
 
+import importlib
 import io
 from datetime import date, timedelta
 
@@ -17,7 +18,7 @@ from network.surveys import answering, builder
 from network.surveys.models import Question, SurveyDraft, SurveyReceipt, SurveyResponse
 from network.timeutil import helsinki_today
 
-from ..conftest import choose_language, csrf_token_in, log_in
+from ..conftest import choose_language, csrf_token_in, log_in, missing_component
 from .conftest import add_response, full_answers
 
 
@@ -236,5 +237,16 @@ def test_report_exports_xlsx_csv_and_pdf(survey, coordinator_client):
     assert csv.status_code == 200 and csv.headers["Content-Type"].startswith("text/csv")
     assert "benefit_faster" in csv.data.decode("utf-8-sig")
     assert coordinator_client.get(f"/admin/reports/{survey.year}/export.csv?part=nope").status_code == 404
+
+
+def test_report_as_pdf(survey, coordinator_client):
+    try:
+        importlib.import_module("weasyprint")
+    except OSError as error:  # Pango missing: apt-get install libpango-1.0-0 libpangoft2-1.0-0
+        missing_component(f"WeasyPrint cannot load Pango: {error}")
+    _fill(survey)
     pdf = coordinator_client.get(f"/admin/reports/{survey.year}/export.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert f"self-assessment-{survey.year}-" in pdf.headers["Content-Disposition"]
+    assert len(pdf.data) > 20_000, "the charts and tables are in it"
