@@ -264,16 +264,6 @@ def breakdown(survey: Survey, dimension: str) -> tuple[list[tuple[str | None, st
     return columns, cells
 
 
-def respondents_by(survey: Survey, dimension: str) -> list[Cell]:
-    """How many responses came from each organisation kind or region, small cells suppressed (n shown as None)."""
-    column = SurveyResponse.org_kind if dimension == "org_kind" else SurveyResponse.region
-    rows = dict(db.session.execute(select(column, func.count()).where(SurveyResponse.survey_id == survey.id)
-                                   .group_by(column)).all())
-    hidden = suppressed_cells(rows)
-    cells = [Cell(k, _label(dimension, k), n, None, k in hidden) for k, n in rows.items()]
-    return sorted(cells, key=lambda c: (c.key is None, c.label))
-
-
 @dataclass
 class Rate:
     key: str | None

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..permissions import coordinator_required
+from ..permissions import coordinator_required, is_coordinator
 from . import answering, builder, invitations
 from . import report as report_rules
 from .errors import SurveyError
@@ -60,7 +60,8 @@ def index():
     surveys = db.session.scalars(db.select(Survey).order_by(Survey.year.desc())).all()
     open_surveys = [s for s in surveys if s.is_open]
     published = [s for s in surveys if s.is_published]
-    return render_template("surveys/index.html", open_surveys=open_surveys, published=published)
+    return render_template("surveys/index.html", open_surveys=open_surveys, published=published,
+                           can_manage=is_coordinator(current_user))
 
 
 def _answer_page(survey: Survey, values: dict, errors: dict, status: int = 200):

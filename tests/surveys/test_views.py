@@ -250,3 +250,17 @@ def test_report_as_pdf(survey, coordinator_client):
     assert pdf.headers["Content-Type"] == "application/pdf"
     assert f"self-assessment-{survey.year}-" in pdf.headers["Content-Disposition"]
     assert len(pdf.data) > 20_000, "the charts and tables are in it"
+
+
+def test_report_of_a_year_without_a_survey_has_the_activity_figures(coordinator_client, member_client):
+    page = coordinator_client.get("/admin/reports/2019")
+    assert page.status_code == 200
+    assert "Tälle vuodelle ei ole jäsenkyselyä." in page.text
+    assert "Verkostotapaamisia pidetty" in page.text
+    workbook = load_workbook(io.BytesIO(coordinator_client.get("/admin/reports/2019/export.xlsx").data))
+    assert workbook.sheetnames == ["Toiminta"]
+    assert coordinator_client.get("/admin/reports/2019/export.csv").status_code == 200
+    assert coordinator_client.get("/admin/reports/2019/export.doc").status_code == 404
+    # Only coordinators find the way to the survey administration from the survey page.
+    assert 'href="/admin/surveys"' in coordinator_client.get("/surveys").text
+    assert 'href="/admin/surveys"' not in member_client.get("/surveys").text
