@@ -102,6 +102,12 @@ def test_member_answers_with_a_draft_and_the_coordinator_sees_it_counted(page, b
         coordinator.goto(f"/admin/reports/{survey.year}")
         assert coordinator.locator("#activity-heading").count() == 1
         assert serious_axe_violations(coordinator) == []
+        # The builder pages too: the list with the new-survey form, and the survey with its frozen questions.
+        coordinator.goto("/admin/surveys")
+        assert serious_axe_violations(coordinator) == []
+        coordinator.goto(f"/admin/surveys/{survey.year}")
+        assert "Kyselyyn on vastattu: sen kysymykset on lukittu." in coordinator.locator("main").inner_text()
+        assert serious_axe_violations(coordinator) == []
     finally:
         staff.close()
 
