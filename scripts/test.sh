@@ -13,9 +13,11 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
-# WeasyPrint (the self-assessment report's PDF) needs Pango.
-ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
+# WeasyPrint (the self-assessment report's PDF) needs Pango. (The library list is read whole first: with pipefail,
+# `ldconfig -p | grep -q` fails when grep stops reading early.)
+shared_libs="$(ldconfig -p 2>/dev/null || true)"
+grep -q 'libpangoft2-1.0.so.0' <<<"$shared_libs" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+grep -q 'libharfbuzz-subset.so.0' <<<"$shared_libs" || missing+=(libharfbuzz-subset0)
 # node runs ical.js for the calendar cross-parser check (tests/support/icalcheck.py).
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
