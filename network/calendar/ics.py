@@ -27,6 +27,7 @@ CANCEL = "CANCEL"
 
 
 def meeting_url(meeting: Meeting) -> str:
+    """The meeting's public page as an absolute link."""
     return absolute_url("meetings.detail", meeting_id=meeting.id)
 
 
@@ -177,6 +178,7 @@ def invite_calendar(meeting: Meeting, method: str, attendee_email: str, attendee
 
 
 def latest_change(meetings: Iterable[Meeting]) -> datetime | None:
+    """When any of the meetings last changed (for Last-Modified), or None for none."""
     stamps = [as_utc(m.updated_at or m.created_at) for m in meetings if (m.updated_at or m.created_at)]
     return max(stamps) if stamps else None
 

@@ -1,7 +1,8 @@
 """Calendar feeds: /calendar.ics (every public meeting) and /meetings/<id>.ics (one meeting).
 
 Answers carry ETag and Last-Modified and answer a conditional request with 304 Not Modified.
-`calendar_response(meetings, name, filename)` is ready for other feeds (e.g. /groups/<id>/calendar.ics).
+`scope_feed(scope, name, filename)` serves any scope's meetings (e.g. a working group's feed with
+`GroupScope(group_id)`); `calendar_response(meetings, name, filename)` any list of meetings.
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from flask import Blueprint, abort, current_app, request
-from sqlalchemy import select
+from flask import Blueprint, Response, abort, current_app, request
 
 from ..extensions import db
 from ..meetings.models import Meeting
+from ..meetings.queries import NETWORK, MeetingScope, meetings_for_feed
 from .ics import event_calendar, feed_calendar, latest_change
 
 bp = Blueprint("calendar", __name__)
@@ -38,16 +39,21 @@ def _respond(body: bytes, meetings: list[Meeting], filename: str):
 
 
 def calendar_response(meetings: Iterable[Meeting], name: str, filename: str = "calendar.ics",
-                      description: str | None = None):
-    """A feed response for any set of meetings (used by /calendar.ics; ready for a working group's feed)."""
+                      description: str | None = None) -> Response:
+    """A feed response (text/calendar, ETag, Last-Modified, 304 when unchanged) for any set of meetings."""
     meetings = list(meetings)
     return _respond(feed_calendar(meetings, name, description), meetings, filename)
 
 
+def scope_feed(scope: MeetingScope, name: str, filename: str, description: str | None = None) -> Response:
+    """The calendar feed of a scope's meetings: `scope_feed(NETWORK, ...)` is /calendar.ics; a working group's
+    feed route answers `scope_feed(GroupScope(group.id), group_name, f"group-{group.id}.ics")`."""
+    return calendar_response(meetings_for_feed(scope), name, filename, description)
+
+
 @bp.get("/calendar.ics")
 def feed():
-    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at, Meeting.id)).all()
-    return calendar_response(meetings, FEED_NAME, "kuntademokratiaverkosto.ics", FEED_DESCRIPTION)
+    return scope_feed(NETWORK, FEED_NAME, "kuntademokratiaverkosto.ics", FEED_DESCRIPTION)
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")

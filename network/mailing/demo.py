@@ -13,8 +13,8 @@ from ..auth.models import User
 from ..extensions import db
 from ..text import search_key
 from ..timeutil import utcnow
+from .lists import main_list
 from .models import QUEUED, Post, Subscriber, Subscription
-from .subscriptions import main_list
 
 OUTSIDERS = (
     ("Tuula Toimittaja", "tuula.toimittaja@lehti.example", "fi"),

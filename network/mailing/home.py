@@ -7,13 +7,11 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
-from ..registries import home_section
 from .models import MAIN_LIST, QUEUED, MailingList, Post
 
 HOME_COUNT = 3
 
 
-@home_section(20, "mailing/_home.html")
 def latest_posts() -> dict[str, Any]:
     statement = (
         select(Post)

@@ -1,4 +1,6 @@
-"""What the mailing-list domain contributes elsewhere: the delivery worker's list checks, scheduled posts."""
+"""What the mailing-list domain contributes elsewhere (loaded by network.domains): the delivery worker's list
+checks and scheduled posts, updated invites when a meeting changes, the front-page section, personal data and
+the yearly figures."""
 
 from __future__ import annotations
 
@@ -7,6 +9,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..mail.delivery import active_subscriptions_check, before_each_batch
 from ..mail.models import OutboxMessage
+from ..meetings.signals import meeting_changed
+from ..privacy import personal_data_anonymiser, personal_data_exporter
+from ..registries import home_section, yearly_figures
+from . import figures, home, invites, privacy
 from .models import Subscriber, Subscription
 from .posts import queue_due_posts
 
@@ -26,4 +32,11 @@ def still_subscribed(ids: list[int]) -> set[tuple[str, int]]:
 active_subscriptions_check(still_subscribed)
 before_each_batch(queue_due_posts)
 
-from . import figures  # noqa: E402,F401  (the yearly figures of the self-assessment report)
+meeting_changed.connect(invites.on_meeting_changed)
+
+home_section(20, "mailing/_home.html")(home.latest_posts)
+
+personal_data_exporter("mailing")(privacy.export_mailing)
+personal_data_anonymiser("mailing")(privacy.anonymise_mailing)
+
+yearly_figures(30)(figures.mailing_figures)

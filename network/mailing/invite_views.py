@@ -1,33 +1,33 @@
-"""Routes for sending meeting invitations to a list, their progress, and RSVP links from the invites."""
+"""Routes for sending meeting invitations to a list, their progress, and RSVP links from the invites.
+
+They live on the mailing blueprint (endpoints "mailing.invite", "mailing.invite_status", "mailing.invite_progress",
+"mailing.rsvp"): views.py calls `attach(bp)` where it creates the blueprint.
+"""
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..audit.trail import record_change
 from ..extensions import db
 from ..i18n import localized
 from ..permissions import coordinator_required
+from ..rules import RuleError
 from ..timeutil import utc_to_helsinki
 from ..tokens import TokenError
+from ..web import attempt
 from . import invites
 from .forms import ConfirmForm, InviteForm
+from .lists import main_list
 from .models import MailingList
-from .subscriptions import main_list
-from .views import _token_error, bp
+from .pages import token_error
 
 
-def _require_invites() -> None:
-    if not invites.available():
-        abort(404)
-
-
-@bp.route("/mailing/invite", methods=["GET", "POST"])
 @coordinator_required
 def invite():
-    _require_invites()
     main_list()
     form = InviteForm()
     meetings = invites.invitable_meetings()
@@ -42,27 +42,23 @@ def invite():
     if form.validate_on_submit():
         meeting = invites.get_meeting(form.meeting.data)
         mailing_list = db.session.get(MailingList, form.mailing_list.data)
-        try:
-            count = invites.send_invites(meeting, mailing_list)
-        except invites.InviteError as error:
-            db.session.rollback()
-            form.meeting.errors.append(error.message)
-        else:
-            from ..audit.trail import record_change
 
+        def send() -> int:
+            count = invites.send_invites(meeting, mailing_list)
             record_change(current_user, "meeting.invite", "meeting", meeting.id,
                           summary=f"{mailing_list.slug}: {count}")
-            db.session.commit()
-            flash(_("The invitation is on its way to %(count)d recipients.", count=count), "success")
+            return count
+
+        done, _count = attempt(send, form=form, success=lambda count: _(
+            "The invitation is on its way to %(count)d recipients.", count=count))
+        if done:
             return redirect(url_for("mailing.invite_status", meeting_id=meeting.id))
     status = 200 if request.method == "GET" else 422
     return render_template("mailing/invite.html", form=form, meetings=meetings), status
 
 
-@bp.get("/mailing/invites/<int:meeting_id>")
 @coordinator_required
 def invite_status(meeting_id: int):
-    _require_invites()
     meeting = invites.get_meeting(meeting_id) or abort(404)
     return render_template(
         "mailing/invite_status.html", meeting=meeting, progress=invites.invite_progress(meeting_id),
@@ -70,36 +66,39 @@ def invite_status(meeting_id: int):
     )
 
 
-@bp.get("/mailing/invites/<int:meeting_id>/progress.json")
 @coordinator_required
 def invite_progress(meeting_id: int):
-    _require_invites()
     invites.get_meeting(meeting_id) or abort(404)
     return jsonify(**invites.invite_progress(meeting_id).as_dict())
 
 
-@bp.route("/rsvp/<token>/<answer>", methods=["GET", "POST"])
 def rsvp(token: str, answer: str):
     """GET asks for confirmation (mail scanners fetch links); the POST records the answer."""
-    _require_invites()
     if answer not in invites.ANSWERS:
         abort(404)
     try:
         meeting, email, _name = invites.read_rsvp_token(token)
     except TokenError as error:
-        return _token_error(error, "rsvp")
+        return token_error(error, "rsvp")
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        from ..meetings.errors import MeetingError
-
         try:
             registration = invites.respond(token, answer)
-        except MeetingError as error:
+        except RuleError as error:
+            # The refusal is the page itself (409), not a flash on another page.
             db.session.rollback()
             return render_template("mailing/rsvp.html", meeting=meeting, answer=answer, email=email, form=form,
                                    error=str(error.message)), 409
         db.session.commit()
         return render_template("mailing/rsvp_done.html", meeting=meeting, answer=answer, registration=registration)
     return render_template("mailing/rsvp.html", meeting=meeting, answer=answer, email=email, form=form, error=None)
+
+
+def attach(bp: Blueprint) -> None:
+    """Add the invitation and RSVP routes to the mailing blueprint `bp`."""
+    bp.add_url_rule("/mailing/invite", view_func=invite, methods=["GET", "POST"])
+    bp.add_url_rule("/mailing/invites/<int:meeting_id>", view_func=invite_status, methods=["GET"])
+    bp.add_url_rule("/mailing/invites/<int:meeting_id>/progress.json", view_func=invite_progress, methods=["GET"])
+    bp.add_url_rule("/rsvp/<token>/<answer>", view_func=rsvp, methods=["GET", "POST"])

@@ -1,8 +1,8 @@
 """Meeting invitations to a list as iMIP messages (RFC 6047), their updates and cancellations, and RSVP links.
 
 Calendar text comes from network/calendar/ics.py (the icalendar package); this module decides who gets what.
-Updates: meetings send `meeting_changed` inside their transaction after raising SEQUENCE; the receiver below queues
-an outbox row per invited address in that same transaction (same UID, the new SEQUENCE; METHOD:CANCEL when the
+Updates: meetings send `meeting_changed` inside their transaction after raising SEQUENCE; `on_meeting_changed`
+(connected in hooks.py) queues an outbox row per invited address in that same transaction (same UID, the new SEQUENCE; METHOD:CANCEL when the
 meeting was cancelled).
 """
 
@@ -12,21 +12,25 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template
-from flask_babel import force_locale, format_datetime
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from ..calendar.ics import invite_calendar
 from ..extensions import db
+from ..i18n import localized
+from ..links import absolute_url
 from ..mail.models import OutboxMessage
+from ..mail.outbox import queue_mail
+from ..mail.templates import render_mail
+from ..meetings import queries
+from ..meetings.models import ONLINE, Meeting, MeetingRegistration
+from ..meetings.registration import find_registration, respond_by_email
 from ..rules import RuleError
-from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
-from .links import absolute_url
+from .lists import list_name
 from .models import MailingList, MeetingInvitation, Subscriber
 from .posts import PLACEHOLDER_MANAGE, PLACEHOLDER_UNSUBSCRIBE, Progress, progress, queue_list_message
-from .subscriptions import find_subscriber, is_active_subscriber, is_failing, list_name, recipients_statement
+from .subscriptions import find_subscriber, is_active_subscriber, is_failing, recipients_statement
 
 log = logging.getLogger(__name__)
 
@@ -41,45 +45,23 @@ class InviteError(RuleError):
     """A refusal by a mailing rule."""
 
 
-def available() -> bool:
-    """True when the meetings and calendar domains are installed."""
-    try:
-        from ..calendar import ics  # noqa: F401
-        from ..meetings import models  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
+def get_meeting(meeting_id: int | None) -> Meeting | None:
+    """The meeting with this id, or None."""
+    return queries.get_meeting(meeting_id)
 
 
-def _meeting_model():
-    from ..meetings.models import Meeting
-
-    return Meeting
-
-
-def get_meeting(meeting_id: int) -> Any:
-    return db.session.get(_meeting_model(), meeting_id)
+def invitable_meetings() -> list[Meeting]:
+    """Meetings one can still invite a list to: scheduled and not over, soonest first."""
+    return queries.invitable(queries.NETWORK)
 
 
-def invitable_meetings() -> list[Any]:
-    Meeting = _meeting_model()
-    from ..meetings.models import SCHEDULED
-
-    return list(
-        db.session.scalars(
-            select(Meeting).where(Meeting.status == SCHEDULED, Meeting.ends_at > utcnow()).order_by(Meeting.starts_at)
-        )
-    )
-
-
-def invite_key(meeting: Any, method: str) -> str:
+def invite_key(meeting: Meeting, method: str) -> str:
+    """The outbox key of one version (SEQUENCE) and method of a meeting's invite."""
     return f"invite:{meeting.id}:{meeting.sequence or 0}:{method}"
 
 
-def answers_for(meeting: Any) -> tuple[str, ...]:
+def answers_for(meeting: Meeting) -> tuple[str, ...]:
     """Yes / Remote / No as far as the meeting allows: 'remote' only when it can be followed online."""
-    from ..meetings.models import ONLINE
-
     if meeting.mode == ONLINE:
         return ("remote", "no")
     if getattr(meeting, "is_online", False):
@@ -87,11 +69,13 @@ def answers_for(meeting: Any) -> tuple[str, ...]:
     return ("yes", "no")
 
 
-def rsvp_token(meeting: Any, email: str, name: str | None) -> str:
+def rsvp_token(meeting: Meeting, email: str, name: str | None) -> str:
+    """The signed token of the answer links in an invite to `email`."""
     return make_token(RSVP_PURPOSE, {"m": meeting.id, "e": email, "n": name or ""})
 
 
-def read_rsvp_token(token: str) -> tuple[Any, str, str]:
+def read_rsvp_token(token: str) -> tuple[Meeting, str, str]:
+    """The meeting, address and name of an answer link's token; raises TokenError (expired or invalid)."""
     payload = read_token(RSVP_PURPOSE, token, RSVP_MAX_AGE)
     if not isinstance(payload, dict):
         raise TokenError("invalid")
@@ -99,10 +83,6 @@ def read_rsvp_token(token: str) -> tuple[Any, str, str]:
     if meeting is None or not payload.get("e"):
         raise TokenError("invalid")
     return meeting, payload["e"], payload.get("n") or ""
-
-
-def _title(meeting: Any, language: str) -> str:
-    return meeting.title_sv if language == "sv" and meeting.title_sv else meeting.title_fi
 
 
 @dataclass
@@ -113,59 +93,25 @@ class _Content:
     calendar: str
 
 
-def _content(meeting: Any, method: str, change: str, email: str, name: str, language: str,
+def _content(meeting: Meeting, method: str, change: str, email: str, name: str, language: str,
              mailing_list: MailingList | None) -> _Content:
-    from ..calendar.ics import invite_calendar
-
     calendar = invite_calendar(meeting, method, email, name or None).decode("utf-8")
     token = rsvp_token(meeting, email, name)
-    links = [(answer, absolute_url("mailing.rsvp", token=token, answer=answer)) for answer in answers_for(meeting)]
-    with force_locale(language):
-        title = _title(meeting, language)
-        when = format_datetime(meeting.starts_at, "full")
-        labels = {"yes": _("Yes, I will attend"), "remote": _("I will attend remotely"), "no": _("No, I cannot attend")}
-        if change == "cancelled":
-            subject = _("Cancelled: %(title)s", title=title)
-            intro = _("The meeting %(title)s on %(when)s has been cancelled.", title=title, when=when)
-            if meeting.cancel_reason:
-                intro += "\n" + _("Reason: %(reason)s", reason=meeting.cancel_reason)
-            links = []
-        elif change == "updated":
-            subject = _("Updated: %(title)s", title=title)
-            intro = _("The time or place of the meeting %(title)s has changed. It is now on %(when)s.",
-                      title=title, when=when)
-        else:
-            subject = _("Invitation: %(title)s", title=title)
-            intro = _("You are invited to %(title)s on %(when)s.", title=title, when=when)
-        place = meeting.location_text
-        meeting_url = absolute_url("meetings.detail", meeting_id=meeting.id)
-        lines = [intro, ""]
-        if place:
-            lines += [_("Place: %(place)s", place=place), ""]
-        if links:
-            lines.append(_("Will you attend? Answer with one of these links (no login needed):"))
-            lines += [f"- {labels[answer]}: {url}" for answer, url in links]
-            lines.append("")
-        lines.append(_("More about the meeting: %(url)s", url=meeting_url))
-        if mailing_list is not None:
-            lines += [
-                "",
-                "-- ",
-                _("You receive this message because you subscribed to %(list)s.", list=list_name(mailing_list, language)),
-                _("Choose your lists and language: %(manage)s", manage=PLACEHOLDER_MANAGE),
-                _("Unsubscribe: %(unsubscribe)s", unsubscribe=PLACEHOLDER_UNSUBSCRIBE),
-            ]
-        text = "\n".join(lines) + "\n"
-        html = render_template(
-            "mailing/mail/invite.html", subject=subject, intro=intro, place=place, meeting_url=meeting_url,
-            links=[(labels[answer], url) for answer, url in links], language=language,
-            list_name=list_name(mailing_list, language) if mailing_list is not None else None,
-            manage_url=PLACEHOLDER_MANAGE, unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE,
-        )
-    return _Content(subject, text, html, calendar)
+    cancelled = change == "cancelled"
+    links = [] if cancelled else [
+        (answer, absolute_url("mailing.rsvp", token=token, answer=answer)) for answer in answers_for(meeting)
+    ]
+    mail = render_mail(
+        "mailing/emails/invite", language, meeting=meeting, cancelled=cancelled, updated=change == "updated",
+        title=localized(meeting.title_fi, meeting.title_sv, language=language), place=meeting.location_text,
+        links=links, meeting_url=absolute_url("meetings.detail", meeting_id=meeting.id),
+        list_name=list_name(mailing_list, language) if mailing_list is not None else None,
+        manage_url=PLACEHOLDER_MANAGE, unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE,
+    )
+    return _Content(mail.subject, mail.text, mail.html or "", calendar)
 
 
-def _queue(meeting: Any, method: str, change: str, invitation: MeetingInvitation,
+def _queue(meeting: Meeting, method: str, change: str, invitation: MeetingInvitation,
            mailing_list: MailingList | None, subscriber: Subscriber | None) -> OutboxMessage:
     content = _content(meeting, method, change, invitation.email, invitation.name, invitation.language, mailing_list)
     key = invite_key(meeting, method)
@@ -175,8 +121,6 @@ def _queue(meeting: Any, method: str, change: str, invitation: MeetingInvitation
             calendar=content.calendar, calendar_method=method,
         )
     else:
-        from ..mail.outbox import queue_mail
-
         strip = {PLACEHOLDER_MANAGE: "", PLACEHOLDER_UNSUBSCRIBE: ""}
         text, html = content.text, content.html
         for placeholder, value in strip.items():
@@ -188,14 +132,12 @@ def _queue(meeting: Any, method: str, change: str, invitation: MeetingInvitation
     return message
 
 
-def send_invites(meeting: Any, mailing_list: MailingList) -> int:
+def send_invites(meeting: Meeting, mailing_list: MailingList) -> int:
     """Queue the meeting's invite (METHOD:REQUEST) to every recipient of the list (caller commits).
 
     Addresses already invited to this version of the meeting are not invited twice. Returns how many were queued.
     """
-    from ..meetings.models import CANCELLED
-
-    if meeting.status == CANCELLED:
+    if meeting.is_cancelled:
         raise InviteError(str(_l("A cancelled meeting cannot be sent as an invitation.")), "meeting")
     if meeting.is_past:
         raise InviteError(str(_l("The meeting is already over.")), "meeting")
@@ -224,7 +166,7 @@ def send_invites(meeting: Any, mailing_list: MailingList) -> int:
     return count
 
 
-def on_meeting_changed(meeting: Any, change: str = "updated", **_: Any) -> None:
+def on_meeting_changed(meeting: Meeting, change: str = "updated", **_: Any) -> None:
     """Receiver of meetings' `meeting_changed`: an update (REQUEST, new SEQUENCE) or a CANCEL to everyone invited."""
     method = CANCEL if change == "cancelled" else REQUEST
     invitations = list(
@@ -251,45 +193,30 @@ def on_meeting_changed(meeting: Any, change: str = "updated", **_: Any) -> None:
         _queue(meeting, method, change, invitation, mailing_list, subscriber)
 
 
-def _still_wants_updates(meeting: Any, invitation: MeetingInvitation) -> bool:
+def _still_wants_updates(meeting: Meeting, invitation: MeetingInvitation) -> bool:
     """Still subscribed to the list the invite came through, or registered for the meeting (then the calendar
     entry must follow the meeting even after unsubscribing from the list)."""
     if invitation.list_id and is_active_subscriber(invitation.email, invitation.list_id):
         return True
-    from ..meetings.registration import find_registration
-
     registration = find_registration(meeting, invitation.email)
     return bool(registration is not None and registration.is_active)
 
 
 def invite_progress(meeting_id: int) -> Progress:
+    """Delivery counts of every invite, update and cancellation of the meeting."""
     return progress(OutboxMessage.message_key.like(f"invite:{meeting_id}:%"))
 
 
 def invited_count(meeting_id: int) -> int:
-    from sqlalchemy import func
-
+    """How many addresses were sent this meeting's invite."""
     return db.session.scalar(
         select(func.count(MeetingInvitation.id)).where(MeetingInvitation.meeting_id == meeting_id)
     ) or 0
 
 
-def respond(token: str, answer: str) -> Any:
+def respond(token: str, answer: str) -> MeetingRegistration:
     """Register the answer from an invite link; raises TokenError, InviteError or the meetings' RegistrationError."""
     if answer not in ANSWERS:
         raise InviteError(str(_l("Not a valid choice.")))
     meeting, email, name = read_rsvp_token(token)
-    from ..meetings.registration import respond_by_email
-
     return respond_by_email(meeting, email, name, answer)
-
-
-def connect_signals() -> None:
-    if not available():
-        return
-    from ..meetings.signals import meeting_changed
-
-    meeting_changed.connect(on_meeting_changed)
-
-
-connect_signals()

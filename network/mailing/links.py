@@ -1,13 +1,13 @@
-"""Absolute links for mail, built without a request (the worker queues scheduled posts outside any request)."""
+"""The list mail's addresses: the mail domain (List-Id) and the unsubscribe mailbox. Absolute links are
+network.links.absolute_url."""
 
 from __future__ import annotations
 
 from flask import current_app
 
-from ..links import absolute_url  # noqa: F401  (the mailing domain's links are built with it)
-
 
 def mail_domain() -> str:
+    """The domain of the sender address (MAIL_DEFAULT_SENDER)."""
     return current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].rstrip(">").strip()
 
 

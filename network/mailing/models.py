@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -17,15 +18,31 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import utcnow
 
-# Mailing list kinds.
-MAIN_LIST = "main"
-GROUP_LIST = "group"
 
-# Post states.
-DRAFT = "draft"
-SCHEDULED = "scheduled"
-QUEUED = "queued"
-CANCELLED = "cancelled"
+class ListKind(StrEnum):
+    """The network's main list, or a list owned by a working group."""
+
+    MAIN = "main"
+    GROUP = "group"
+
+
+class PostStatus(StrEnum):
+    """A post is a draft, scheduled for later, queued (sent: its messages are in the outbox) or cancelled."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    QUEUED = "queued"
+    CANCELLED = "cancelled"
+
+
+# The module-level names the code reads (enum members, equal to the stored text).
+MAIN_LIST = ListKind.MAIN
+GROUP_LIST = ListKind.GROUP
+
+DRAFT = PostStatus.DRAFT
+SCHEDULED = PostStatus.SCHEDULED
+QUEUED = PostStatus.QUEUED
+CANCELLED = PostStatus.CANCELLED
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -132,6 +149,19 @@ class Post(db.Model):
     @property
     def published_at(self) -> datetime | None:
         return self.queued_at
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == SCHEDULED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == CANCELLED
+
+    @property
+    def is_sent(self) -> bool:
+        """Queued for delivery (the archive shows it)."""
+        return self.status == QUEUED
 
 
 class MeetingInvitation(db.Model):

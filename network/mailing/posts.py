@@ -7,23 +7,24 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from flask import render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from ..extensions import db
+from ..i18n import localized
+from ..links import absolute_url
 from ..mail.models import FAILED, PENDING, SENT, SKIPPED, OutboxMessage
 from ..mail.outbox import queue_mail
+from ..mail.templates import render_mail
 from ..markup import markdown_to_text, render_markdown
 from ..rules import RuleError
 from ..text import has_line_break, search_key, single_line
 from ..timeutil import as_utc, utcnow
-from .links import absolute_url, mail_domain, unsubscribe_mailbox
+from .links import mail_domain, unsubscribe_mailbox
+from .lists import list_name
 from .models import CANCELLED, QUEUED, SCHEDULED, MailingList, Post, Subscriber
-from .subscriptions import list_name, manage_token, recipients_statement, unsubscribe_token
+from .subscriptions import manage_token, recipients_statement, unsubscribe_token
 
 MAX_SUBJECT = 200
 MAX_BODY = 100_000  # characters: a long newsletter fits; a 2 MB paste does not
@@ -116,6 +117,7 @@ def create_post(mailing_list: MailingList, author: Any, data: PostInput) -> Post
 
 
 def cancel_post(post: Post) -> None:
+    """Cancel a scheduled post (nothing is sent); raises PostError for a post that is not scheduled."""
     if post.status != SCHEDULED:
         raise PostError(str(_l("Only a scheduled post can be cancelled.")))
     post.status = CANCELLED
@@ -136,11 +138,13 @@ def queue_due_posts(now: datetime | None = None) -> int:
 
 
 def post_subject(post: Post, language: str) -> str:
-    return post.subject_sv if language == "sv" and post.subject_sv and post.body_sv else post.subject_fi
+    """The subject in `language`: the Swedish one only when the post has a Swedish text too."""
+    return localized(post.subject_fi, post.subject_sv if post.body_sv else None, language=language)
 
 
 def post_body(post: Post, language: str) -> str:
-    return post.body_sv if language == "sv" and post.body_sv else post.body_fi
+    """The post's text (Markdown) in `language`, Finnish when there is no Swedish text."""
+    return localized(post.body_fi, post.body_sv, language=language)
 
 
 def list_headers(mailing_list: MailingList, unsubscribe_url: str, unsubscribe_token_value: str) -> dict[str, str]:
@@ -169,34 +173,18 @@ class _Rendered:
 
 
 def _render_for(post: Post, language: str) -> _Rendered:
-    mailing_list = post.mailing_list
-    with force_locale(language):
-        subject = post_subject(post, language)
-        body = post_body(post, language)
-        name = list_name(mailing_list, language)
-        archive_url = absolute_url("mailing.post", post_id=post.id)
-        footer = _(
-            "You receive this message because you subscribed to %(list)s.\n"
-            "Read it on the web: %(archive)s\n"
-            "Choose your lists and language: %(manage)s\n"
-            "Unsubscribe: %(unsubscribe)s\n",
-            list=name,
-            archive=archive_url,
-            manage=PLACEHOLDER_MANAGE,
-            unsubscribe=PLACEHOLDER_UNSUBSCRIBE,
-        )
-        text = f"{markdown_to_text(body)}\n-- \n{footer}"
-        html = render_template(
-            "mailing/mail/post.html",
-            subject=subject,
-            content=render_markdown(body),
-            list_name=name,
-            archive_url=archive_url,
-            manage_url=PLACEHOLDER_MANAGE,
-            unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE,
-            language=language,
-        )
-    return _Rendered(subject, text, html)
+    body = post_body(post, language)
+    mail = render_mail(
+        "mailing/emails/post", language,
+        subject=post_subject(post, language),
+        text=markdown_to_text(body),
+        content=render_markdown(body),
+        list_name=list_name(post.mailing_list, language),
+        archive_url=absolute_url("mailing.post", post_id=post.id),
+        manage_url=PLACEHOLDER_MANAGE,
+        unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE,
+    )
+    return _Rendered(mail.subject, mail.text, mail.html or "")
 
 
 def queue_post(post: Post) -> int:
@@ -313,4 +301,5 @@ def progress(key_filter: Any, failure_limit: int = 50) -> Progress:
 
 
 def post_progress(post: Post) -> Progress:
+    """Delivery counts of a post's messages."""
     return progress(OutboxMessage.message_key == post.message_key)

@@ -8,7 +8,6 @@ from sqlalchemy import delete, or_, select
 
 from ..extensions import db
 from ..mail.models import PENDING, AddressHealth, OutboxMessage
-from ..privacy import personal_data_anonymiser, personal_data_exporter
 from .models import MeetingInvitation, Subscriber
 
 
@@ -20,7 +19,6 @@ def _subscribers(user: Any) -> list[Subscriber]:
     )
 
 
-@personal_data_exporter("mailing")
 def export_mailing(user: Any) -> dict[str, Any]:
     subscribers = _subscribers(user)
     return {
@@ -55,7 +53,6 @@ def export_mailing(user: Any) -> dict[str, Any]:
     }
 
 
-@personal_data_anonymiser("mailing")
 def anonymise_mailing(user: Any) -> None:
     """Remove the person's subscriptions and invitations; mail rows keep their counts but lose the address.
 

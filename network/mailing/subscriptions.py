@@ -1,4 +1,5 @@
-"""Subscribers and lists as plain functions: double opt-in, unsubscribe, preferences, group-list membership."""
+"""Subscribers as plain functions: double opt-in, unsubscribe, preferences, group-list membership, the tokens
+in every list message, recipients and failing addresses. The lists themselves are in lists.py."""
 
 from __future__ import annotations
 
@@ -6,30 +7,27 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, select
 
+from ..emails import InvalidAddress, normalize_email
 from ..extensions import db
+from ..links import absolute_url
 from ..mail.models import AddressHealth
-from ..mail.outbox import queue_mail
-from ..permissions import is_coordinator
+from ..mail.templates import queue_template_mail
 from ..rules import RuleError
 from ..text import has_line_break, single_line
 from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
-from .links import absolute_url
-from .models import GROUP_LIST, LANGUAGES, MAIN_LIST, MailingList, Subscriber, Subscription
+from .lists import main_list
+from .models import LANGUAGES, MailingList, Subscriber, Subscription
 
 CONFIRM_PURPOSE = "mailing-confirm"
 UNSUBSCRIBE_PURPOSE = "mailing-unsubscribe"
 MANAGE_PURPOSE = "mailing-manage"
 # Unsubscribe and manage links live in every message; they must keep working for a long time (RFC 8058).
 LINK_MAX_AGE = 400 * 24 * 3600
-MAIN_SLUG = "main"
 
 
 class SubscriptionError(RuleError):
@@ -37,48 +35,11 @@ class SubscriptionError(RuleError):
 
 
 def confirm_max_age() -> int:
+    """How long a confirmation link is valid, in seconds (TOKEN_MAX_AGE_CONFIRM, default three days)."""
     return int(current_app.config.get("TOKEN_MAX_AGE_CONFIRM", 3 * 24 * 3600))
 
 
-# --- lists ---------------------------------------------------------------------------------------------------
-
-
-def main_list() -> MailingList:
-    """The network's main list, created on first use."""
-    mailing_list = db.session.scalar(select(MailingList).where(MailingList.slug == MAIN_SLUG))
-    if mailing_list is None:
-        mailing_list = MailingList(
-            slug=MAIN_SLUG,
-            kind=MAIN_LIST,
-            name_fi="Kuntademokratiaverkoston postituslista",
-            name_sv="Kommunala demokratinätverkets e-postlista",
-            description_fi="Verkoston tiedotuskanava: kokoukset, ajankohtaiset asiat ja kutsut.",
-            description_sv="Nätverkets informationskanal: möten, aktuella frågor och inbjudningar.",
-        )
-        db.session.add(mailing_list)
-        db.session.flush()
-    return mailing_list
-
-
-def ensure_group_list(
-    owner_id: int, name_fi: str, name_sv: str | None = None, *, owner_type: str = "group", chair_id: int | None = None
-) -> MailingList:
-    """The list of a working group (or another owner), created when missing; name and chair kept up to date."""
-    mailing_list = db.session.scalar(
-        select(MailingList).where(MailingList.owner_type == owner_type, MailingList.owner_id == owner_id)
-    )
-    if mailing_list is None:
-        mailing_list = MailingList(
-            slug=f"{owner_type}-{owner_id}", kind=GROUP_LIST, owner_type=owner_type, owner_id=owner_id,
-            name_fi=single_line(name_fi), name_sv=single_line(name_sv) or None,
-        )
-        db.session.add(mailing_list)
-    else:
-        mailing_list.name_fi = single_line(name_fi)
-        mailing_list.name_sv = single_line(name_sv) or None
-    mailing_list.chair_id = chair_id
-    db.session.flush()
-    return mailing_list
+# --- group-list membership ---------------------------------------------------------------------------------
 
 
 def sync_list_members(mailing_list: MailingList, users: Iterable[Any]) -> None:
@@ -112,64 +73,18 @@ def sync_list_members(mailing_list: MailingList, users: Iterable[Any]) -> None:
     db.session.flush()
 
 
-def list_name(mailing_list: MailingList, language: str) -> str:
-    if language == "sv" and mailing_list.name_sv:
-        return mailing_list.name_sv
-    return mailing_list.name_fi
-
-
-def can_post(user: Any, mailing_list: MailingList) -> bool:
-    if is_coordinator(user):
-        return True
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and mailing_list.kind == GROUP_LIST
-        and mailing_list.chair_id == user.id
-    )
-
-
-def can_read_archive(user: Any, mailing_list: MailingList) -> bool:
-    """Main list: everyone. A group list: the group's members, its chair and coordinators."""
-    if mailing_list.is_main or can_post(user, mailing_list):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return (
-        db.session.scalar(
-            select(Subscription.id)
-            .join(Subscriber)
-            .where(Subscription.list_id == mailing_list.id, Subscription.is_member.is_(True),
-                   Subscriber.user_id == user.id)
-        )
-        is not None
-    )
-
-
-def postable_lists(user: Any) -> list[MailingList]:
-    lists = db.session.scalars(
-        select(MailingList).where(MailingList.archived.is_(False)).order_by(MailingList.kind.desc(), MailingList.id)
-    )
-    return [mailing_list for mailing_list in lists if can_post(user, mailing_list)]
-
-
 # --- subscribers ---------------------------------------------------------------------------------------------
 
 
-def normalize_email(value: str) -> str:
-    try:
-        result = validate_email((value or "").strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise SubscriptionError(str(_l("Enter a valid e-mail address, for example name@example.fi.")), "email") from exc
-    return result.normalized.lower()
-
-
 def check_name(name: str | None) -> str:
+    """The name cut to one line of at most 120 characters; raises SubscriptionError ("name") on a line break."""
     if has_line_break(name):
         raise SubscriptionError(str(_l("The name must be on one line.")), "name")
     return single_line(name)[:120]
 
 
 def find_subscriber(email: str) -> Subscriber | None:
+    """The subscriber with this address (trimmed, any case), or None."""
     return db.session.scalar(select(Subscriber).where(Subscriber.email == email.strip().lower()))
 
 
@@ -202,7 +117,7 @@ def _subscription(subscriber: Subscriber, mailing_list: MailingList) -> Subscrip
 def request_subscription(email: str, name: str, language: str, list_ids: list[int] | None = None) -> str:
     """Queue a confirmation mail (double opt-in); nothing is stored about the address until it is confirmed.
 
-    Returns the normalised address. Raises SubscriptionError for bad input.
+    Returns the normalised address. Raises InvalidAddress (field "email") or SubscriptionError ("name").
     """
     address = normalize_email(email)
     clean_name = check_name(name)
@@ -210,19 +125,9 @@ def request_subscription(email: str, name: str, language: str, list_ids: list[in
     lists = list_ids or [main_list().id]
     token = make_token(CONFIRM_PURPOSE, {"e": address, "n": clean_name, "l": language, "lists": lists})
     link = absolute_url("mailing.confirm", token=token)
-    with force_locale(language):
-        subject = _("Confirm your subscription to the mailing list")
-        body = _(
-            "Hello %(name)s,\n\nsomeone (hopefully you) asked to subscribe this address to the mailing list of the "
-            "Municipal Democracy Network. Confirm the subscription by opening this link:\n\n%(link)s\n\n"
-            "The link is valid for %(hours)d hours. If you did not ask for this, ignore this message: "
-            "nothing will be sent to you.\n",
-            name=clean_name or address,
-            link=link,
-            hours=confirm_max_age() // 3600,
-        )
     digest = hashlib.sha256(token.encode()).hexdigest()[:24]
-    queue_mail(address, subject, body, key=f"subscribe-confirm:{digest}")
+    queue_template_mail(address, "mailing/emails/confirm_subscription", language, key=f"subscribe-confirm:{digest}",
+                        name=clean_name or address, link=link, hours=confirm_max_age() // 3600)
     return address
 
 
@@ -276,6 +181,7 @@ def available_lists(subscriber: Subscriber | None) -> list[MailingList]:
 
 
 def active_list_ids(subscriber: Subscriber | None) -> set[int]:
+    """Ids of the lists the subscriber receives (empty for None)."""
     if subscriber is None:
         return set()
     return {s.list_id for s in subscriber.subscriptions if s.active}
@@ -304,11 +210,13 @@ def update_preferences(subscriber: Subscriber, language: str, list_ids: Iterable
 def unsubscribe_token(subscriber: Subscriber, mailing_list: MailingList) -> str:
     # Bound to the address too: once a subscriber is deleted its id may be given to someone else, whose
     # subscription an old link must not end.
+    """The signed token of a list message's unsubscribe link (subscriber, list and a tag of the address)."""
     return make_token(UNSUBSCRIBE_PURPOSE, {"s": subscriber.id, "l": mailing_list.id,
                                             "e": _email_tag(subscriber.email)})
 
 
 def manage_token(subscriber: Subscriber) -> str:
+    """The signed token of the link to choose one's lists and language."""
     return make_token(MANAGE_PURPOSE, {"s": subscriber.id, "e": _email_tag(subscriber.email)})
 
 
@@ -318,6 +226,7 @@ def _email_tag(email: str) -> str:
 
 
 def read_unsubscribe_token(token: str) -> tuple[Subscriber, MailingList]:
+    """The subscriber and list of an unsubscribe token; raises TokenError (expired or invalid)."""
     payload = read_token(UNSUBSCRIBE_PURPOSE, token, LINK_MAX_AGE)
     subscriber = db.session.get(Subscriber, payload.get("s")) if isinstance(payload, dict) else None
     mailing_list = db.session.get(MailingList, payload.get("l")) if isinstance(payload, dict) else None
@@ -330,6 +239,7 @@ def read_unsubscribe_token(token: str) -> tuple[Subscriber, MailingList]:
 
 
 def read_manage_token(token: str) -> Subscriber:
+    """The subscriber of a manage token; raises TokenError (expired, invalid, or the address changed)."""
     payload = read_token(MANAGE_PURPOSE, token, LINK_MAX_AGE)
     subscriber = db.session.get(Subscriber, payload.get("s")) if isinstance(payload, dict) else None
     if subscriber is None or _email_tag(subscriber.email) != payload.get("e"):
@@ -341,21 +251,15 @@ def queue_manage_link(email: str) -> None:
     """Send a fresh manage link to a confirmed subscriber; says nothing either way (no address probing)."""
     try:
         address = normalize_email(email)
-    except SubscriptionError:
+    except InvalidAddress:
         return
     subscriber = find_subscriber(address)
     if subscriber is None or not subscriber.confirmed:
         return
     token = manage_token(subscriber)
-    with force_locale(subscriber.language):
-        subject = _("Manage your mailing list subscription")
-        body = _(
-            "Hello %(name)s,\n\nchoose your lists and language here:\n\n%(link)s\n\n"
-            "If you did not ask for this link, ignore this message.\n",
-            name=subscriber.name or subscriber.email,
-            link=absolute_url("mailing.manage", token=token),
-        )
-    queue_mail(subscriber.email, subject, body, key=f"manage-link:{hashlib.sha256(token.encode()).hexdigest()[:24]}")
+    queue_template_mail(subscriber.email, "mailing/emails/manage_link", subscriber.language,
+                        key=f"manage-link:{hashlib.sha256(token.encode()).hexdigest()[:24]}",
+                        name=subscriber.name or subscriber.email, link=absolute_url("mailing.manage", token=token))
 
 
 # --- recipients and failing addresses ------------------------------------------------------------------------
@@ -377,11 +281,13 @@ def recipients_statement(mailing_list: MailingList) -> Select:
 
 
 def is_failing(email: str) -> bool:
+    """True when deliveries to the address keep failing (it is left out of list mail)."""
     health = db.session.scalar(select(AddressHealth).where(AddressHealth.email == email.lower()))
     return bool(health and health.failing_since)
 
 
 def clear_failing(email: str) -> None:
+    """Forget the address's delivery failures (it proved to receive mail again)."""
     health = db.session.scalar(select(AddressHealth).where(AddressHealth.email == email.lower()))
     if health is not None:
         health.failing_since = None
@@ -389,6 +295,7 @@ def clear_failing(email: str) -> None:
 
 
 def is_active_subscriber(email: str, list_id: int) -> bool:
+    """True when the address is a confirmed, active subscriber of the list `list_id`."""
     return (
         db.session.scalar(
             select(Subscription.id)

@@ -7,30 +7,28 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..extensions import csrf, db, limiter
+from ..audit.trail import record_change
+from ..extensions import csrf, db, limiter, login_manager
 from ..i18n import current_language, localized
 from ..mail.models import AddressHealth
 from ..markup import render_markdown
 from ..pagination import paginate
-from ..permissions import coordinator_required, is_coordinator
+from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..text import search_key
 from ..timeutil import helsinki_to_utc
 from ..tokens import TokenError, read_token
-from . import home, privacy  # noqa: F401  (register the front-page section and the personal-data hooks)
+from ..web import apply_rule_error, attempt
+from . import invite_views
+from . import lists as list_rules
 from . import posts as post_rules
 from . import subscriptions as rules
 from .forms import ConfirmForm, ManageForm, ManageLinkForm, PostForm, SubscribeForm
 from .models import CANCELLED, DRAFT, GROUP_LIST, QUEUED, SCHEDULED, MailingList, Post, Subscriber, Subscription
+from .pages import token_error
 
 bp = Blueprint("mailing", __name__)
-
-
-def _token_error(error: TokenError, what: str):
-    if error.reason == "expired":
-        message = _("The link has expired.")
-    else:
-        message = _("The link is not valid. Check that you copied the whole link.")
-    return render_template("mailing/token_error.html", message=message, what=what), 400
+# Meeting invitations and the answers to them (invite_views.py) are pages of this blueprint too.
+invite_views.attach(bp)
 
 
 # --- subscribing ---------------------------------------------------------------------------------------------
@@ -46,16 +44,13 @@ def subscribe():
             form.email.data = current_user.email
             form.name.data = current_user.name
     if form.validate_on_submit():
-        try:
-            address = rules.request_subscription(form.email.data, form.name.data or "", form.language.data)
-        except rules.SubscriptionError as error:
-            db.session.rollback()
-            getattr(form, error.field or "email").errors.append(error.message)
-        else:
-            db.session.commit()
+        done, address = attempt(
+            lambda: rules.request_subscription(form.email.data, form.name.data or "", form.language.data), form=form
+        )
+        if done:
             return render_template("mailing/subscribe_sent.html", address=address)
     status = 200 if request.method == "GET" else 422
-    return render_template("mailing/subscribe.html", form=form, mailing_list=rules.main_list()), status
+    return render_template("mailing/subscribe.html", form=form, mailing_list=list_rules.main_list()), status
 
 
 @bp.route("/subscribe/confirm/<token>", methods=["GET", "POST"])
@@ -65,7 +60,7 @@ def confirm(token: str):
     try:
         payload = read_token(rules.CONFIRM_PURPOSE, token, rules.confirm_max_age())
     except TokenError as error:
-        return _token_error(error, "confirm")
+        return token_error(error, "confirm")
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -82,8 +77,8 @@ def unsubscribe(token: str):
     try:
         subscriber, mailing_list = rules.read_unsubscribe_token(token)
     except TokenError as error:
-        return _token_error(error, "unsubscribe")
-    name = rules.list_name(mailing_list, subscriber.language)
+        return token_error(error, "unsubscribe")
+    name = list_rules.list_name(mailing_list, subscriber.language)
     if request.method == "POST":
         rules.unsubscribe(subscriber, mailing_list)
         db.session.commit()
@@ -95,16 +90,15 @@ def unsubscribe(token: str):
 def _manage(subscriber: Subscriber | None, action: str, template_args: dict):
     form = ManageForm()
     lists = rules.available_lists(subscriber)
-    form.lists.choices = [(m.id, rules.list_name(m, subscriber.language if subscriber else "fi")) for m in lists]
+    form.lists.choices = [(m.id, list_rules.list_name(m, subscriber.language if subscriber else "fi")) for m in lists]
     if request.method == "GET":
         form.lists.data = sorted(rules.active_list_ids(subscriber))
         form.language.data = subscriber.language if subscriber else template_args.get("language", "fi")
     if form.validate_on_submit():
         if subscriber is None:
             subscriber = rules.subscriber_for_user(current_user, create=True)
-        rules.update_preferences(subscriber, form.language.data, form.lists.data or [])
-        db.session.commit()
-        flash(_("Your choices have been saved."), "success")
+        attempt(lambda: rules.update_preferences(subscriber, form.language.data, form.lists.data or []),
+                success=_("Your choices have been saved."))
         return redirect(action)
     return render_template("mailing/manage.html", form=form, subscriber=subscriber, action=action, **template_args)
 
@@ -114,7 +108,7 @@ def manage(token: str):
     try:
         subscriber = rules.read_manage_token(token)
     except TokenError as error:
-        return _token_error(error, "manage")
+        return token_error(error, "manage")
     return _manage(subscriber, url_for("mailing.manage", token=token), {"address": subscriber.email})
 
 
@@ -159,14 +153,14 @@ def _archive_statement(mailing_list: MailingList, query: str):
 
 @bp.get("/posts")
 def archive():
-    mailing_list = rules.main_list()
+    mailing_list = list_rules.main_list()
     db.session.commit()
     query = (request.args.get("q") or "").strip()[:200]
     page = paginate(_archive_statement(mailing_list, query))
     return render_template(
         "mailing/archive.html", page=page, query=query, mailing_list=mailing_list,
-        can_post=bool(current_user.is_authenticated and rules.postable_lists(current_user)),
-        endpoint="mailing.archive", endpoint_args={},
+        can_post=bool(current_user.is_authenticated and list_rules.postable_lists(current_user)),
+        can_manage=may_manage(current_user, mailing_list), endpoint="mailing.archive", endpoint_args={},
     )
 
 
@@ -176,26 +170,24 @@ def list_archive(slug: str):
     if mailing_list.is_main:
         return redirect(url_for("mailing.archive"))
     if not current_user.is_authenticated:
-        from ..extensions import login_manager
-
         return login_manager.unauthorized()
-    if not rules.can_read_archive(current_user, mailing_list):
+    if not list_rules.can_read_archive(current_user, mailing_list):
         abort(403)
     query = (request.args.get("q") or "").strip()[:200]
     page = paginate(_archive_statement(mailing_list, query))
     return render_template(
         "mailing/archive.html", page=page, query=query, mailing_list=mailing_list,
-        can_post=rules.can_post(current_user, mailing_list),
-        endpoint="mailing.list_archive", endpoint_args={"slug": slug},
+        can_post=list_rules.can_post(current_user, mailing_list),
+        can_manage=may_manage(current_user, mailing_list), endpoint="mailing.list_archive", endpoint_args={"slug": slug},
     )
 
 
 def _post_or_404(post_id: int) -> Post:
     post = db.session.get(Post, post_id) or abort(404)
-    manager = rules.can_post(current_user, post.mailing_list)
+    manager = list_rules.can_post(current_user, post.mailing_list)
     if post.status != QUEUED and not manager:
         abort(404)
-    if not post.mailing_list.is_main and not rules.can_read_archive(current_user, post.mailing_list):
+    if not post.mailing_list.is_main and not list_rules.can_read_archive(current_user, post.mailing_list):
         if not current_user.is_authenticated:
             abort(404)
         abort(403)
@@ -205,7 +197,7 @@ def _post_or_404(post_id: int) -> Post:
 @bp.get("/posts/<int:post_id>")
 def post(post_id: int):
     post = _post_or_404(post_id)
-    manager = rules.can_post(current_user, post.mailing_list)
+    manager = list_rules.can_post(current_user, post.mailing_list)
     return render_template(
         "mailing/post.html", post=post, manager=manager,
         body_html=render_markdown(localized(post.body_fi, post.body_sv)),
@@ -217,7 +209,7 @@ def post(post_id: int):
 @login_required
 def post_progress(post_id: int):
     post = db.session.get(Post, post_id) or abort(404)
-    if not rules.can_post(current_user, post.mailing_list):
+    if not list_rules.can_post(current_user, post.mailing_list):
         abort(403)
     return jsonify(status=post.status, **post_rules.post_progress(post).as_dict())
 
@@ -228,11 +220,11 @@ def post_progress(post_id: int):
 @bp.route("/posts/new", methods=["GET", "POST"])
 @login_required
 def new_post():
-    lists = rules.postable_lists(current_user)
+    lists = list_rules.postable_lists(current_user)
     if not lists:
         abort(403)
     if not any(m.is_main for m in lists) and current_user.is_authenticated and is_coordinator(current_user):
-        lists.insert(0, rules.main_list())
+        lists.insert(0, list_rules.main_list())
     form = PostForm()
     form.mailing_list.choices = [(m.id, m.name_fi) for m in lists]
     if request.method == "GET":
@@ -257,7 +249,7 @@ def new_post():
         try:
             post_rules.check_post(data)
         except post_rules.PostError as error:
-            getattr(form, error.field or "body_fi").errors.append(error.message)
+            apply_rule_error(form, error)
             return _render_new_post(form, preview, mailing_list), 422
         if form.preview.data:
             preview = {
@@ -265,21 +257,17 @@ def new_post():
                 "subject_fi": data.subject_fi, "subject_sv": data.subject_sv,
             }
             return _render_new_post(form, preview, mailing_list)
-        try:
+        def send() -> Post:
             post_rules.check_not_a_resend(mailing_list, current_user, data)
-        except post_rules.PostError as error:
-            getattr(form, error.field or "body_fi").errors.append(error.message)
-            return _render_new_post(form, preview, mailing_list), 422
-        post = post_rules.create_post(mailing_list, current_user, data)
-        from ..audit.trail import record_change
+            post = post_rules.create_post(mailing_list, current_user, data)
+            record_change(current_user, "post.schedule" if send_at else "post.send", "mailing_post", post.id,
+                          summary=post.subject_fi)
+            return post
 
-        record_change(current_user, "post.schedule" if send_at else "post.send", "mailing_post", post.id,
-                      summary=post.subject_fi)
-        db.session.commit()
-        if send_at:
-            flash(_("The post is scheduled."), "success")
-        else:
-            flash(_("The post is on its way to %(count)d subscribers.", count=post.recipient_count), "success")
+        done, post = attempt(send, form=form, success=lambda post: _("The post is scheduled.") if send_at else _(
+            "The post is on its way to %(count)d subscribers.", count=post.recipient_count))
+        if not done:
+            return _render_new_post(form, preview, mailing_list), 422
         return redirect(url_for("mailing.post", post_id=post.id))
     status = 200 if request.method == "GET" else 422
     return _render_new_post(form, preview, None), status
@@ -293,19 +281,18 @@ def _render_new_post(form, preview, mailing_list):
 @login_required
 def cancel_post(post_id: int):
     post = db.session.get(Post, post_id) or abort(404)
-    if not rules.can_post(current_user, post.mailing_list):
+    if not list_rules.can_post(current_user, post.mailing_list):
         abort(403)
     form = ConfirmForm()
     if post.status != SCHEDULED:
         flash(_("Only a scheduled post can be cancelled."), "error")
         return redirect(url_for("mailing.post", post_id=post.id))
     if form.validate_on_submit():
-        post_rules.cancel_post(post)
-        from ..audit.trail import record_change
+        def cancel() -> None:
+            post_rules.cancel_post(post)
+            record_change(current_user, "post.cancel", "mailing_post", post.id, summary=post.subject_fi)
 
-        record_change(current_user, "post.cancel", "mailing_post", post.id, summary=post.subject_fi)
-        db.session.commit()
-        flash(_("The scheduled post was cancelled; nothing was sent."), "success")
+        attempt(cancel, success=_("The scheduled post was cancelled; nothing was sent."))
         return redirect(url_for("mailing.post", post_id=post.id))
     return render_template("mailing/cancel_post.html", post=post, form=form)
 
@@ -316,7 +303,7 @@ def cancel_post(post_id: int):
 @bp.get("/mailing")
 @coordinator_required
 def admin():
-    rules.main_list()
+    list_rules.main_list()
     db.session.commit()
     lists = list(db.session.scalars(select(MailingList).order_by(MailingList.kind.desc(), MailingList.id)))
     counts = dict(
@@ -337,14 +324,4 @@ def admin():
     )
     return render_template(
         "mailing/admin.html", lists=lists, counts=counts, page=page, failing=failing, group_kind=GROUP_LIST,
-        invites_enabled=_invites_enabled(),
     )
-
-
-def _invites_enabled() -> bool:
-    from . import invites
-
-    return invites.available()
-
-
-from . import invite_views  # noqa: E402,F401  (invitation and RSVP routes on the same blueprint)

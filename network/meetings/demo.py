@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..demo import DEMO_LOGINS
 from ..extensions import db
 from ..orgs.models import Organisation
 from ..timeutil import helsinki_to_utc, utc_to_helsinki, utcnow
 from .models import DEMOCRACY_DAY, Meeting, MeetingRegistration
-from .planner import propose_year
+from .planner import host_history, member_hosts, propose_year
 
 # Themes drawn from the network's charter and the KANE and SOSTE election goals (seeds/).
 THEMES = {
@@ -62,8 +63,6 @@ MINUTES = (
 
 
 def _organisation_hosts() -> dict:
-    from .planner import member_hosts
-
     return member_hosts()
 
 
@@ -131,14 +130,10 @@ def _register_people(meeting: Meeting, people: list[User], offset: int) -> None:
 
 
 def _history(before: int) -> dict[int, list[str]]:
-    from .planner import host_history
-
     return host_history(before)
 
 
 def _demo_logins() -> set[str]:
-    from ..demo import DEMO_LOGINS
-
     return {email for _role, email in DEMO_LOGINS}
 
 

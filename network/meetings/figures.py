@@ -1,70 +1,83 @@
-"""The meetings' figures for the yearly self-assessment report: meetings held and participants by organisation
-kind (grouped SQL over the Helsinki calendar year)."""
+"""The meetings' yearly activity figures for the self-assessment report, computed in SQL for a Helsinki year.
+
+Counted: the network's meetings (network meetings and Democracy Day; working groups report their own) that were
+held, i.e. not cancelled and already over, starting in the year. Participants are the registrations with a
+place (status registered) to those meetings, in total and by the kind of the person's organisation (people
+without an account or organisation under "none").
+"""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, select
 
 from ..auth.models import User
 from ..extensions import db
 from ..orgs.models import Organisation
-from ..orgs.regions import KINDS, kind_label
-from ..registries import Figure, yearly_figures
-from ..timeutil import helsinki_year_bounds
-from .models import (
-    DEMOCRACY_DAY,
-    NETWORK,
-    NETWORK_KINDS,
-    REGISTERED,
-    SCHEDULED,
-    WORKING_GROUP,
-    Meeting,
-    MeetingRegistration,
-)
+from ..orgs.regions import KINDS
+from ..registries import Figure
+from ..timeutil import utcnow
+from .models import DEMOCRACY_DAY, NETWORK_KINDS, REGISTERED, SCHEDULED, Meeting, MeetingRegistration
+from .queries import in_year_condition
+
+NO_ORGANISATION = "none"
 
 
-@yearly_figures(10)
-def meeting_figures(year: int) -> list[Figure]:
-    """Meetings held in `year` (network meetings, Democracy Day, working-group meetings) and their participants:
-    registered people not marked absent, network meetings by the kind of the person's organisation. Two queries."""
-    start, end = helsinki_year_bounds(year)
-    in_year = (Meeting.status == SCHEDULED, Meeting.starts_at >= start, Meeting.starts_at < end)
-    held = dict(db.session.execute(select(Meeting.kind, func.count()).where(*in_year).group_by(Meeting.kind)).all())
-    rows = db.session.execute(
-        select(Meeting.kind, Organisation.kind, func.count())
+def _held(year: int) -> ColumnElement[bool]:
+    return (
+        in_year_condition(year) & Meeting.kind.in_(NETWORK_KINDS) & (Meeting.status == SCHEDULED)
+        & (Meeting.ends_at <= utcnow())
+    )
+
+
+def _participants(condition: ColumnElement[bool]) -> int:
+    statement = (
+        select(func.count(MeetingRegistration.id)).join(Meeting, MeetingRegistration.meeting_id == Meeting.id)
+        .where(condition, MeetingRegistration.status == REGISTERED)
+    )
+    return db.session.scalar(statement) or 0
+
+
+def participants_by_organisation_kind(year: int) -> dict[str, int]:
+    """Registered participants of the year's held network meetings by organisation kind ("none": no organisation).
+
+    Takes a Helsinki year; returns {kind code: count} with only the kinds that occur.
+    """
+    kind = func.coalesce(Organisation.kind, NO_ORGANISATION)
+    statement = (
+        select(kind, func.count(MeetingRegistration.id))
         .select_from(MeetingRegistration)
-        .join(Meeting, Meeting.id == MeetingRegistration.meeting_id)
-        .outerjoin(User, User.id == MeetingRegistration.user_id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(*in_year, MeetingRegistration.status == REGISTERED,
-               or_(MeetingRegistration.attended.is_(None), MeetingRegistration.attended.is_(True)))
-        .group_by(Meeting.kind, Organisation.kind)
-    ).all()
-    participants: dict[str, int] = {}
-    by_org_kind: dict[str | None, int] = {}
-    for meeting_kind, org_kind, count in rows:
-        participants[meeting_kind] = participants.get(meeting_kind, 0) + count
-        if meeting_kind in NETWORK_KINDS:
-            by_org_kind[org_kind] = by_org_kind.get(org_kind, 0) + count
-    people = _l("people")
+        .join(Meeting, MeetingRegistration.meeting_id == Meeting.id)
+        .outerjoin(User, MeetingRegistration.user_id == User.id)
+        .outerjoin(Organisation, User.organisation_id == Organisation.id)
+        .where(_held(year), MeetingRegistration.status == REGISTERED)
+        .group_by(kind)
+    )
+    return {code: count for code, count in db.session.execute(statement)}
+
+
+def meeting_figures(year: int) -> list[Figure]:
+    """The year's figures: meetings held, registered participants (in total and by organisation kind), whether
+    Democracy Day was held and its participants.
+
+    Takes a Helsinki calendar year; returns Figures with keys "meetings.held", "meetings.participants",
+    "meetings.participants.<kind>", "meetings.democracy_day_held" (1 or 0), "meetings.democracy_day_participants".
+    """
+    held = db.session.scalar(select(func.count(Meeting.id)).where(_held(year))) or 0
+    democracy_day = _held(year) & (Meeting.kind == DEMOCRACY_DAY)
+    days = db.session.scalar(select(func.count(Meeting.id)).where(democracy_day)) or 0
     figures = [
-        Figure("meetings_network", _l("Network meetings held (Democracy Day included)"),
-               held.get(NETWORK, 0) + held.get(DEMOCRACY_DAY, 0), _l("meetings")),
-        Figure("meetings_democracy_day", _l("Democracy Day held"), held.get(DEMOCRACY_DAY, 0), _l("meetings")),
-        Figure("meetings_working_group", _l("Working-group meetings held"), held.get(WORKING_GROUP, 0),
-               _l("meetings")),
-        Figure("participants_network", _l("Participants in network meetings"),
-               participants.get(NETWORK, 0) + participants.get(DEMOCRACY_DAY, 0), people),
-        Figure("participants_democracy_day", _l("Participants in Democracy Day"),
-               participants.get(DEMOCRACY_DAY, 0), people),
+        Figure("meetings.held", _l("Network meetings held"), held, _l("meetings")),
+        Figure("meetings.participants", _l("Participants registered for the network meetings"),
+               _participants(_held(year)), _l("people")),
     ]
-    for kind in [*KINDS, None]:
-        if kind is None and not by_org_kind.get(None):
-            continue
-        label = kind_label(kind) if kind else _("No organisation")
-        figures.append(Figure(f"participants_network_{kind or 'none'}",
-                              _("Participants in network meetings: %(kind)s", kind=label),
-                              by_org_kind.get(kind, 0), people))
+    for code, count in sorted(participants_by_organisation_kind(year).items()):
+        label = KINDS.get(code, _l("No organisation"))
+        figures.append(Figure(f"meetings.participants.{code}", _l("Participants: %(kind)s", kind=label), count,
+                              _l("people")))
+    figures += [
+        Figure("meetings.democracy_day_held", _l("Democracy Day held"), 1 if days else 0),
+        Figure("meetings.democracy_day_participants", _l("Participants registered for Democracy Day"),
+               _participants(democracy_day), _l("people")),
+    ]
     return figures

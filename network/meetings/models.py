@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from uuid import uuid4
 
 from sqlalchemy import (
@@ -22,32 +23,64 @@ from ..i18n import localized
 from ..orgs.models import Organisation
 from ..timeutil import as_utc, utcnow
 
-# Kinds of meeting. The network holds four meetings a year; Democracy Day is one of them.
-NETWORK = "network"
-DEMOCRACY_DAY = "democracy_day"
-WORKING_GROUP = "working_group"
-KINDS = (NETWORK, DEMOCRACY_DAY, WORKING_GROUP)
+
+class MeetingKind(StrEnum):
+    """Kinds of meeting. The network holds four meetings a year; Democracy Day is one of them."""
+
+    NETWORK = "network"
+    DEMOCRACY_DAY = "democracy_day"
+    WORKING_GROUP = "working_group"
+
+
+class MeetingMode(StrEnum):
+    """How a meeting is held."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+class MeetingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class AttendanceMode(StrEnum):
+    """How a person takes part (the same value as MeetingMode.IN_PERSON for in person)."""
+
+    IN_PERSON = "in_person"
+    REMOTE = "remote"
+
+
+class RegistrationStatus(StrEnum):
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+# The module-level names the code reads (members of the enums above, so they compare equal to the stored text).
+NETWORK = MeetingKind.NETWORK
+DEMOCRACY_DAY = MeetingKind.DEMOCRACY_DAY
+WORKING_GROUP = MeetingKind.WORKING_GROUP
+KINDS = tuple(MeetingKind)
 NETWORK_KINDS = (NETWORK, DEMOCRACY_DAY)
 
-# How a meeting is held.
-IN_PERSON = "in_person"
-ONLINE = "online"
-HYBRID = "hybrid"
-MODES = (IN_PERSON, ONLINE, HYBRID)
+IN_PERSON = MeetingMode.IN_PERSON
+ONLINE = MeetingMode.ONLINE
+HYBRID = MeetingMode.HYBRID
+MODES = tuple(MeetingMode)
 
-# Meeting status.
-SCHEDULED = "scheduled"
-CANCELLED = "cancelled"
+SCHEDULED = MeetingStatus.SCHEDULED
+CANCELLED = MeetingStatus.CANCELLED
 
-# How a person takes part.
-REMOTE = "remote"
-ATTENDANCE_MODES = (IN_PERSON, REMOTE)
+REMOTE = AttendanceMode.REMOTE
+ATTENDANCE_MODES = (AttendanceMode.IN_PERSON, REMOTE)
 
-# Registration status.
-REGISTERED = "registered"
-WAITLISTED = "waitlisted"
-DECLINED = "declined"
-REGISTRATION_CANCELLED = "cancelled"
+REGISTERED = RegistrationStatus.REGISTERED
+WAITLISTED = RegistrationStatus.WAITLISTED
+DECLINED = RegistrationStatus.DECLINED
+REGISTRATION_CANCELLED = RegistrationStatus.CANCELLED
 ACTIVE_STATUSES = (REGISTERED, WAITLISTED)
 
 
@@ -62,7 +95,7 @@ class Meeting(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(200), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    status: Mapped[str] = mapped_column(String(20), default=SCHEDULED, server_default=SCHEDULED)
+    status: Mapped[str] = mapped_column(String(20), default=SCHEDULED, server_default=SCHEDULED.value)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20), default=NETWORK)
     title_fi: Mapped[str] = mapped_column(String(200))
@@ -185,6 +218,15 @@ class MeetingRegistration(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_registered(self) -> bool:
+        """Has a place (not on the waiting list)."""
+        return self.status == REGISTERED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == WAITLISTED
 
     def __repr__(self) -> str:
         return f"<MeetingRegistration {self.id} meeting={self.meeting_id} {self.status}>"

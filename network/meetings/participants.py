@@ -1,18 +1,15 @@
-"""The coordinator's participant list and its CSV/XLSX export (cells that could be formulas are neutralised)."""
+"""The coordinator's participant list, its export table and attendance (plain functions; the caller commits)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 
+from ..audit.trail import record_change
 from ..extensions import db
-from ..timeutil import utc_to_helsinki
+from ..spreadsheets import Sheet
 from .models import (
     DECLINED,
     IN_PERSON,
@@ -23,17 +20,9 @@ from .models import (
     MeetingRegistration,
 )
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def neutralise(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 def status_label(status: str) -> str:
+    """A registration status in the interface language."""
     return {
         REGISTERED: _("Registered"),
         WAITLISTED: _("On the waiting list"),
@@ -43,6 +32,7 @@ def status_label(status: str) -> str:
 
 
 def mode_label(mode: str) -> str:
+    """How a participant takes part (in person or remotely), in the interface language."""
     return _("In person") if mode == IN_PERSON else _("Remotely")
 
 
@@ -54,6 +44,9 @@ class Participant:
 
 
 def participants(meeting: Meeting, active_only: bool = False) -> list[Participant]:
+    """The meeting's registrations with each person's organisation and its kind, by status and name.
+
+    `active_only` leaves out declined and cancelled ones."""
     statement = select(MeetingRegistration).where(MeetingRegistration.meeting_id == meeting.id)
     if active_only:
         statement = statement.where(MeetingRegistration.status.in_((REGISTERED, WAITLISTED)))
@@ -72,46 +65,27 @@ def participants(meeting: Meeting, active_only: bool = False) -> list[Participan
     return result
 
 
-def _rows(meeting: Meeting) -> list[list[object]]:
+def participant_sheet(meeting: Meeting) -> Sheet:
+    """The meeting's participants as one table for the CSV/XLSX export (network.spreadsheets neutralises it).
+
+    Takes the meeting; returns a Sheet with a header row in the interface language and one row per registration.
+    """
     header = [_("Name"), _("E-mail"), _("Organisation"), _("Kind of organisation"), _("Taking part"),
               _("Status"), _("Attended"), _("Registered at")]
-    rows: list[list[object]] = [header]
-    for p in participants(meeting):
-        r = p.registration
-        rows.append([
-            r.name or "", r.email or "", p.organisation, p.organisation_kind, mode_label(r.mode),
-            status_label(r.status),
-            "" if r.attended is None else (_("Yes") if r.attended else _("No")),
-            utc_to_helsinki(r.created_at).strftime("%Y-%m-%d %H:%M") if r.created_at else "",
-        ])
-    return [[neutralise(v) for v in row] for row in rows]
-
-
-def export_csv(meeting: Meeting) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerows(_rows(meeting))
-    # A BOM so that Excel opens the UTF-8 file with ä and ö intact.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def export_xlsx(meeting: Meeting) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Participants")[:31]
-    for row in _rows(meeting):
-        sheet.append([str(v) for v in row])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = [
+        [
+            p.registration.name or "", p.registration.email or "", p.organisation, p.organisation_kind,
+            mode_label(p.registration.mode), status_label(p.registration.status),
+            "" if p.registration.attended is None else (_("Yes") if p.registration.attended else _("No")),
+            p.registration.created_at,
+        ]
+        for p in participants(meeting)
+    ]
+    return Sheet(_("Participants"), header, rows)
 
 
 def mark_attendance(meeting: Meeting, attended_ids: set[int], actor: object = None) -> int:
     """Record who attended (registered participants); returns how many are marked present."""
-    from ..audit.trail import record_change
-
     count = 0
     for registration in meeting.registrations:
         if registration.status != REGISTERED:

@@ -14,6 +14,7 @@ import holidays as holiday_calendars
 from sqlalchemy import select
 
 from ..extensions import db
+from ..orgs.models import Organisation
 from ..orgs.regions import REGIONS, region_name
 from .models import DEMOCRACY_DAY, NETWORK, NETWORK_KINDS, SCHEDULED, Meeting
 from .scheduling import DEMOCRACY_DAY_WEEK, helsinki_year
@@ -70,6 +71,7 @@ class ProposedMeeting:
 
 
 def finnish_holidays(years: Iterable[int]) -> set[date]:
+    """Finland's public holidays in `years` (the planner avoids them)."""
     return set(holiday_calendars.Finland(years=list(years)).keys())
 
 
@@ -161,8 +163,6 @@ def host_history(before_year: int) -> dict[int, list[str]]:
 
 def member_hosts() -> dict[str, list[HostOption]]:
     """Member organisations (not left) by region, in name order."""
-    from ..orgs.models import Organisation
-
     hosts: dict[str, list[HostOption]] = {}
     statement = select(Organisation).where(Organisation.left_on.is_(None)).order_by(Organisation.search_name)
     for organisation in db.session.scalars(statement):
@@ -174,6 +174,8 @@ def member_hosts() -> dict[str, list[HostOption]]:
 
 
 def proposal_for_year(year: int) -> list[ProposedMeeting]:
+    """The four network meetings proposed for `year`, from earlier years' host regions and the member
+    organisations (see propose_year)."""
     return propose_year(year, host_history(year), member_hosts())
 
 

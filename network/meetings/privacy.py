@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..timeutil import as_utc
 from .models import SCHEDULED, MeetingRegistration
 from .registration import cancel_registration
@@ -21,7 +20,6 @@ def _registrations_of(user: Any) -> list[MeetingRegistration]:
                                    .order_by(MeetingRegistration.created_at)))
 
 
-@personal_data_exporter("meetings")
 def export_registrations(user: Any) -> dict[str, Any]:
     return {
         "registrations": [
@@ -40,7 +38,6 @@ def export_registrations(user: Any) -> dict[str, Any]:
     }
 
 
-@personal_data_anonymiser("meetings")
 def anonymise_registrations(user: Any) -> None:
     """Keep the rows (mode, status, attendance) for statistics; remove the name, address and account link.
 

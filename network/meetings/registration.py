@@ -6,13 +6,15 @@ Usable without login: `respond_by_email` is what an accept/decline link in an in
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..auth.models import User
+from ..emails import InvalidAddress, normalize_email
 from ..extensions import db
-from ..mail.outbox import queue_mail
+from ..i18n import localized
+from ..links import absolute_url
+from ..mail.templates import queue_template_mail
 from ..text import single_line
 from ..timeutil import utcnow
 from .errors import RegistrationError
@@ -54,6 +56,7 @@ def lock(meeting: Meeting) -> None:
 
 
 def places_taken(meeting: Meeting, exclude_id: int | None = None) -> int:
+    """Places in use at `meeting` (registered, counted against the capacity), leaving out registration `exclude_id`."""
     registrations = db.session.scalars(
         select(MeetingRegistration).where(
             MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == REGISTERED
@@ -65,27 +68,40 @@ def places_taken(meeting: Meeting, exclude_id: int | None = None) -> int:
 
 
 def places_left(meeting: Meeting) -> int | None:
+    """Free places at `meeting`, or None when it has no capacity limit."""
     if meeting.capacity is None:
         return None
     return max(meeting.capacity - places_taken(meeting), 0)
 
 
 def has_room(meeting: Meeting, mode: str, exclude_id: int | None = None) -> bool:
+    """True when one more participant taking part by `mode` fits (registration `exclude_id` not counted)."""
     if meeting.capacity is None or not counts_against_capacity(meeting, mode):
         return True
     return places_taken(meeting, exclude_id) < meeting.capacity
 
 
 def find_registration(meeting: Meeting, email: str) -> MeetingRegistration | None:
+    """The meeting's registration row for this address (in any status), or None (also for a non-address)."""
+    try:
+        address = normalize_email(email)
+    except InvalidAddress:
+        return None
     return db.session.scalar(
         select(MeetingRegistration).where(
-            MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.email == normalise_email(email)
+            MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.email == address
         )
     )
 
 
-def normalise_email(email: str | None) -> str:
-    return single_line(email).lower()
+def registrant_address(email: str | None) -> str:
+    """The canonical address of someone registering or answering.
+
+    Raises RegistrationError (field "email") when it is empty and InvalidAddress when it is not an address.
+    """
+    if not single_line(email):
+        raise RegistrationError(_l("This field is required."), "email")
+    return normalize_email(email)
 
 
 def _check_open(meeting: Meeting) -> None:
@@ -116,10 +132,13 @@ def _place(registration: MeetingRegistration, meeting: Meeting, mode: str) -> No
 
 
 def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object = None) -> MeetingRegistration:
-    """Register someone (a member or an invited address). Registering twice is refused."""
-    email = normalise_email(email)
-    if not email:
-        raise RegistrationError(_l("This field is required."), "email")
+    """Register someone (a member or an invited address): a place when there is room, else the waiting list.
+
+    Takes the meeting, the address, the name, the mode (in_person / remote) and optionally the account; flushes and
+    returns the registration. Raises RegistrationError when the meeting is cancelled or closed, the mode is not
+    offered or the person is already registered; InvalidAddress for an address that is not one.
+    """
+    email = registrant_address(email)
     _check_open(meeting)
     _check_mode(meeting, mode)
     lock(meeting)
@@ -140,7 +159,11 @@ def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object
 
 
 def change_mode(registration: MeetingRegistration, mode: str) -> MeetingRegistration:
-    """Switch between in person and remote; moving to a full venue puts one on the waiting list."""
+    """Switch between in person and remote; moving to a full venue puts one on the waiting list.
+
+    Returns the registration; raises RegistrationError when it is not active, registration has closed or the mode
+    is not offered.
+    """
     meeting = registration.meeting
     if not registration.is_active:
         raise RegistrationError(_l("You are not registered for this meeting."))
@@ -156,7 +179,10 @@ def change_mode(registration: MeetingRegistration, mode: str) -> MeetingRegistra
 
 
 def cancel_registration(registration: MeetingRegistration, status: str = REGISTRATION_CANCELLED) -> list:
-    """Cancel (or decline); the waiting list moves up. Returns the registrations promoted from the list."""
+    """Cancel (or, with `status` declined, decline); the waiting list moves up and those promoted are told.
+
+    Returns the registrations promoted from the waiting list; raises RegistrationError when the meeting is over.
+    """
     meeting = registration.meeting
     if meeting.is_past:
         raise RegistrationError(_l("The meeting is already over."))
@@ -195,25 +221,15 @@ def _tell_promoted(registration: MeetingRegistration) -> None:
         return
     meeting = registration.meeting
     language = getattr(registration.user, "language", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    from ..i18n import format_when
-
-    with force_locale(language):
-        title = meeting.title_sv if language == "sv" and meeting.title_sv else meeting.title_fi
-        subject = _("You have a place at %(title)s", title=title)
-        url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/meetings/{meeting.id}"
-        body = "\n\n".join([
-            _("Hello %(name)s,", name=registration.name or registration.email),
-            _("A place became free and you have moved from the waiting list to the participants of "
-              "\"%(title)s\" (%(when)s).", title=title, when=format_when(meeting.starts_utc, "short")),
-            _("If you can no longer attend, please cancel your registration so that the next person gets the "
-              "place: %(url)s", url=url),
-            _("Municipal Democracy Network"),
-        ])
-    queue_mail(
+    queue_template_mail(
         registration.email,
-        subject,
-        body,
+        "meetings/emails/promoted",
+        language,
         key=f"meeting-{meeting.id}-promoted-{registration.id}-{int(utcnow().timestamp())}",
+        meeting=meeting,
+        title=localized(meeting.title_fi, meeting.title_sv, language=language),
+        name=registration.name or registration.email,
+        url=absolute_url("meetings.detail", meeting_id=meeting.id),
     )
 
 
@@ -222,12 +238,11 @@ def respond_by_email(meeting: Meeting, email: str, name: str | None, answer: str
 
     "yes" to an online-only meeting means taking part remotely. Capacity (waiting list) and the deadline apply to
     registering; a "no" is always recorded and frees the place. Answering again changes the earlier answer.
+    Returns the registration (flushed); raises RegistrationError (see register) or InvalidAddress.
     """
     if answer not in ANSWERS:
         raise RegistrationError(_l("Not a valid choice."), "answer")
-    email = normalise_email(email)
-    if not email:
-        raise RegistrationError(_l("This field is required."), "email")
+    email = registrant_address(email)
     lock(meeting)
     registration = find_registration(meeting, email)
     if answer == "no":
@@ -247,8 +262,6 @@ def respond_by_email(meeting: Meeting, email: str, name: str | None, answer: str
     mode = ANSWERS[answer]
     if mode not in allowed_modes(meeting):
         mode = allowed_modes(meeting)[0]
-    from ..auth.models import User
-
     user = db.session.scalar(select(User).where(User.email == email))
     if registration is not None and registration.is_active:
         return change_mode(registration, mode)

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, select
+from sqlalchemy import select
 
 from ..audit.trail import record_change, snapshot
 from ..extensions import db
+from ..orgs.models import Organisation
 from ..timeutil import as_utc, utc_to_helsinki, utcnow
 from .errors import MeetingError
 from .models import (
@@ -25,6 +26,8 @@ from .models import (
     SCHEDULED,
     Meeting,
 )
+from .queries import in_year_condition
+from .registration import fill_from_waiting_list
 from .signals import meeting_changed
 
 DEMOCRACY_DAY_WEEK = 42
@@ -47,6 +50,7 @@ def is_democracy_day_week(day: date | datetime) -> bool:
 
 
 def helsinki_year(value: datetime) -> int:
+    """The year of a UTC datetime in Finland."""
     return utc_to_helsinki(value).year
 
 
@@ -74,6 +78,8 @@ class MeetingData:
 
 
 def check_times(starts_at: datetime, ends_at: datetime, deadline: datetime | None = None) -> None:
+    """Raises MeetingError ("ends_at" or "registration_deadline") unless the meeting ends after it starts
+    and registration closes before it starts."""
     if as_utc(ends_at) <= as_utc(starts_at):
         raise MeetingError(_l("The meeting must end after it starts."), "ends_at")
     if deadline is not None and as_utc(deadline) > as_utc(starts_at):
@@ -81,22 +87,17 @@ def check_times(starts_at: datetime, ends_at: datetime, deadline: datetime | Non
 
 
 def check_capacity(capacity: int | None) -> None:
+    """Raises MeetingError ("capacity") for a negative capacity; None means no limit."""
     if capacity is not None and capacity < 0:
         raise MeetingError(_l("The capacity cannot be negative."), "capacity")
 
 
 def other_democracy_days(year: int, exclude_id: int | None = None) -> list[Meeting]:
     """Scheduled Democracy Days whose date (in Helsinki) falls in `year`, other than `exclude_id`."""
-    # Helsinki is UTC+2/+3, so a meeting's UTC year equals its Helsinki year except around New Year;
-    # Democracy Day is in October, so filtering the candidates by UTC year +-1 and checking in Python is exact.
     statement = select(Meeting).where(
-        Meeting.kind == DEMOCRACY_DAY,
-        Meeting.status == SCHEDULED,
-        extract("year", Meeting.starts_at).between(year - 1, year + 1),
+        Meeting.kind == DEMOCRACY_DAY, Meeting.status == SCHEDULED, in_year_condition(year)
     )
-    return [
-        m for m in db.session.scalars(statement) if helsinki_year(m.starts_at) == year and m.id != exclude_id
-    ]
+    return [m for m in db.session.scalars(statement) if m.id != exclude_id]
 
 
 def check_democracy_day(kind: str, starts_at: datetime, meeting_id: int | None = None, planned: int = 0) -> None:
@@ -110,6 +111,10 @@ def check_democracy_day(kind: str, starts_at: datetime, meeting_id: int | None =
 
 
 def validate(data: MeetingData, meeting_id: int | None = None) -> None:
+    """Check what a coordinator entered (title, kind, mode, times, capacity, place, online link, Democracy Day).
+
+    `meeting_id` is the meeting being edited (None when creating). Returns nothing; raises MeetingError with the
+    field at the first problem."""
     if not (data.title_fi or "").strip():
         raise MeetingError(_l("This field is required."), "title_fi")
     if data.kind not in KINDS:
@@ -136,13 +141,14 @@ def _apply(meeting: Meeting, data: MeetingData) -> None:
             value = value or ""
         setattr(meeting, f.name, value)
     if meeting.host_organisation_id and not meeting.region:
-        from ..orgs.models import Organisation
-
         host = db.session.get(Organisation, meeting.host_organisation_id)
         meeting.region = host.region if host else None
 
 
 def create_meeting(data: MeetingData, actor: object = None) -> Meeting:
+    """Create a meeting (SEQUENCE 0, scheduled) from `data` and record it in the audit trail; flushes.
+
+    Returns the meeting; raises MeetingError (with the field) when `data` is not valid."""
     validate(data)
     meeting = Meeting(sequence=0, status=SCHEDULED)
     _apply(meeting, data)
@@ -161,7 +167,11 @@ def _significant(meeting: Meeting) -> dict:
 
 
 def update_meeting(meeting: Meeting, data: MeetingData, actor: object = None) -> bool:
-    """Edit a meeting. Returns True when the change was significant (SEQUENCE raised, invitees told)."""
+    """Edit a meeting from `data` (audited); a larger capacity lets people off the waiting list.
+
+    Returns True when the change was significant: SEQUENCE raised and `meeting_changed` sent (invitees are told).
+    Raises MeetingError (with the field) when `data` is not valid.
+    """
     validate(data, meeting_id=meeting.id)
     before = snapshot(meeting, AUDIT_FIELDS)
     significant_before = _significant(meeting)
@@ -176,14 +186,16 @@ def update_meeting(meeting: Meeting, data: MeetingData, actor: object = None) ->
     if significant:
         meeting_changed.send(meeting, change="updated")
     # A larger capacity lets people off the waiting list.
-    from .registration import fill_from_waiting_list
-
     fill_from_waiting_list(meeting)
     return significant
 
 
 def cancel_meeting(meeting: Meeting, reason: str, actor: object = None) -> None:
-    """Cancel with a reason: the meeting stays visible (and in feeds with STATUS:CANCELLED)."""
+    """Cancel with a reason: the meeting stays visible (and in feeds with STATUS:CANCELLED); SEQUENCE is raised,
+    `meeting_changed` sent and the change audited.
+
+    Raises MeetingError ("reason") without a reason or when the meeting is already cancelled.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise MeetingError(_l("Give a reason for the cancellation."), "reason")
@@ -201,6 +213,9 @@ def cancel_meeting(meeting: Meeting, reason: str, actor: object = None) -> None:
 
 
 def publish_minutes(meeting: Meeting, minutes: str, actor: object = None) -> None:
+    """Publish (or correct) the meeting's minutes (Markdown); the first publication time is kept.
+
+    Raises MeetingError ("minutes") when the text is empty; the change is audited."""
     minutes = (minutes or "").strip()
     if not minutes:
         raise MeetingError(_l("This field is required."), "minutes")
@@ -210,12 +225,6 @@ def publish_minutes(meeting: Meeting, minutes: str, actor: object = None) -> Non
     meeting.updated_at = utcnow()
     record_change(actor, "meeting.minutes", "meeting", meeting.id, before=before, after={"minutes": minutes},
                   summary=meeting.title_fi)
-
-
-def meetings_in_year(year: int) -> list[Meeting]:
-    statement = select(Meeting).where(extract("year", Meeting.starts_at).between(year - 1, year + 1))
-    meetings = [m for m in db.session.scalars(statement.order_by(Meeting.starts_at)) if helsinki_year(m.starts_at) == year]
-    return meetings
 
 
 def year_warnings(meetings: list[Meeting]) -> list[str]:

@@ -14,8 +14,9 @@ from .models import Organisation
 
 @yearly_figures(30)
 def organisation_figures(year: int) -> list[Figure]:
-    """Organisations that joined and left in `year`, and members at the year's end (one query; merged duplicates
-    are not counted)."""
+    """Organisations that joined and left in Helsinki year `year`, and member organisations at its end (one query;
+    merged duplicates are not counted). Returns Figures with keys "orgs.joined", "orgs.left", "orgs.members_at_end".
+    """
     first, last = date(year, 1, 1), date(year, 12, 31)
     joined, left, members = db.session.execute(
         select(
@@ -27,7 +28,7 @@ def organisation_figures(year: int) -> list[Figure]:
         ).where(Organisation.merged_into_id.is_(None))
     ).one()
     unit = _l("organisations")
-    return [Figure("organisations_joined", _l("Organisations joined"), int(joined), unit),
-            Figure("organisations_left", _l("Organisations left"), int(left), unit),
-            Figure("organisations_members_end", _l("Member organisations at the end of the year"), int(members),
+    return [Figure("orgs.joined", _l("Organisations joined"), int(joined), unit),
+            Figure("orgs.left", _l("Organisations left"), int(left), unit),
+            Figure("orgs.members_at_end", _l("Member organisations at the end of the year"), int(members),
                    unit)]

@@ -81,6 +81,6 @@ def survey_figures(year: int) -> list[Figure]:
     invited = db.session.scalar(select(func.sum(SurveyPopulation.invited))
                                 .where(SurveyPopulation.survey_id == survey_id)) or 0
     rate = round(100 * responses / invited, 1) if invited else None
-    return [Figure("survey_responses", _l("Member survey responses"), responses, _l("responses")),
-            Figure("survey_invited", _l("People invited to the member survey"), invited, _l("people")),
-            Figure("survey_response_rate", _l("Member survey response rate"), rate, "%")]
+    return [Figure("surveys.responses", _l("Member survey responses"), responses, _l("responses")),
+            Figure("surveys.invited", _l("People invited to the member survey"), invited, _l("people")),
+            Figure("surveys.response_rate", _l("Member survey response rate"), rate, "%")]

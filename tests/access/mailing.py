@@ -8,15 +8,15 @@ BAD_TOKEN = 400  # a forged link: a page that says so
 
 
 def setup(world: World) -> None:
-    from network.mailing import posts, subscriptions
+    from network.mailing import lists, posts
 
-    main = subscriptions.main_list()
+    main = lists.main_list()
     sent = posts.create_post(main, None, posts.PostInput(subject_fi="Julkinen", body_fi="Teksti"))
     scheduled = posts.create_post(
         main, None,
         posts.PostInput(subject_fi="Ajastettu", body_fi="Teksti", send_at=datetime.now(UTC) + timedelta(days=1)),
     )
-    group = subscriptions.ensure_group_list(1, "Työryhmä")
+    group = lists.ensure_group_list(1, "Työryhmä")
     world.ids.update(post=sent.id, scheduled=scheduled.id, group_slug=group.slug)
     try:
         from network.meetings.scheduling import MeetingData, create_meeting

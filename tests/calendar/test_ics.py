@@ -14,7 +14,8 @@ from network.calendar.ics import event_calendar, feed_calendar, invite_calendar,
 from network.calendar.views import calendar_response
 from network.meetings import scheduling
 from network.timeutil import as_utc
-from tests.meetings.conftest import helsinki, make_meeting
+from tests.factories import make_meeting
+from tests.meetings.conftest import helsinki
 
 from .strict import parse_strict
 

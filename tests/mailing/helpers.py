@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from network.extensions import db
+from network.mailing import lists
 from network.mailing import posts as post_rules
-from network.mailing import subscriptions
 from network.mailing.models import Subscriber, Subscription
 from network.timeutil import utcnow
 
 
 def add_subscribers(count: int, *, language: str = "fi", prefix: str = "sub", mailing_list=None,
                     confirmed: bool = True, active: bool = True) -> list[Subscriber]:
-    mailing_list = mailing_list or subscriptions.main_list()
+    mailing_list = mailing_list or lists.main_list()
     now = utcnow()
     subscribers = [
         Subscriber(email=f"{prefix}{i:05d}@example.fi", name=f"Subscriber {i}", language=language,
@@ -29,7 +29,7 @@ def add_subscribers(count: int, *, language: str = "fi", prefix: str = "sub", ma
 
 def send_post(author=None, mailing_list=None, subject="Tervehdys verkostolle", body="Hei kaikki!\n\n- yksi\n- kaksi",
               **fields):
-    mailing_list = mailing_list or subscriptions.main_list()
+    mailing_list = mailing_list or lists.main_list()
     post = post_rules.create_post(
         mailing_list, author, post_rules.PostInput(subject_fi=subject, body_fi=body, **fields)
     )

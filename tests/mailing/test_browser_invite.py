@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from network.extensions import db
 from network.mail.delivery import deliver_all
-from network.mailing import subscriptions
+from network.mailing import lists, subscriptions
 from network.meetings import scheduling
 from network.meetings.models import HYBRID, REGISTERED, REMOTE
 from network.meetings.registration import find_registration
@@ -38,7 +38,7 @@ def _confirmed_subscriber(smtp_server):
     subscriber = subscriptions.confirm_subscription(link.rstrip("/").rsplit("/", 1)[1])
     db.session.commit()
     assert subscriber.confirmed
-    assert subscriptions.main_list().id in subscriptions.active_list_ids(subscriber)
+    assert lists.main_list().id in subscriptions.active_list_ids(subscriber)
     return subscriber
 
 
@@ -91,7 +91,7 @@ def test_subscriber_receives_a_calendar_invite_and_answers_it(page, browser, liv
     page.get_by_role("link", name="Send the invitation to a mailing list").click()
     page.get_by_role("heading", name="Send a meeting invitation").wait_for()
     assert page.get_by_label("Meeting").input_value() == str(meeting_id)
-    page.get_by_label("List").select_option(label=subscriptions.main_list().name_fi)
+    page.get_by_label("List").select_option(label=lists.main_list().name_fi)
     page.get_by_role("button", name="Send the invitation").click()
     page.get_by_role("heading", name=f"Invitation: {TITLE}").wait_for()
     page.get_by_text("on its way to 1 recipients").wait_for()

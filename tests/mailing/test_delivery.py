@@ -19,7 +19,7 @@ from network.extensions import db
 from network.mail.delivery import BOUNCE_LIMIT, deliver_all, deliver_batch
 from network.mail.models import FAILED, PENDING, SENT, SKIPPED, AddressHealth, OutboxMessage
 from network.mail.outbox import queue_mail
-from network.mailing import subscriptions
+from network.mailing import lists, subscriptions
 from network.timeutil import as_utc, utcnow
 from tests.support.mail import text_body
 
@@ -69,7 +69,7 @@ def test_post_to_500_subscribers_arrives_exactly_once_each_with_list_headers(app
 
 
 def test_list_post_header_when_replies_are_allowed(app, smtp_server):
-    mailing_list = subscriptions.main_list()
+    mailing_list = lists.main_list()
     mailing_list.post_address = "verkosto-lista@kuntademokratia.example"
     add_subscribers(1)
     send_post()
@@ -146,7 +146,7 @@ def test_rows_queued_before_an_address_failed_or_unsubscribed_are_not_sent(app, 
     send_post()
     failing = AddressHealth(email=subscribers[0].email, bounce_count=3, failing_since=utcnow())
     db.session.add(failing)
-    subscriptions.unsubscribe(subscribers[1], subscriptions.main_list())
+    subscriptions.unsubscribe(subscribers[1], lists.main_list())
     db.session.commit()
     report = deliver_all()
     assert report.sent == 1 and report.skipped == 2

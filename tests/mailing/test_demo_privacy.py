@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from network.extensions import db
 from network.mail.delivery import deliver_all
 from network.mail.models import OutboxMessage
-from network.mailing import subscriptions
+from network.mailing import lists, subscriptions
 from network.mailing.models import Post, Subscriber
 from network.privacy import anonymise_personal_data, export_personal_data
 
@@ -28,7 +28,7 @@ def test_demo_load_is_idempotent_and_sends_nothing(app, client):
 
 def test_export_and_anonymise_subscriptions(app, member, smtp_server):
     subscriber = subscriptions.subscriber_for_user(member, create=True)
-    subscriptions.update_preferences(subscriber, "fi", [subscriptions.main_list().id])
+    subscriptions.update_preferences(subscriber, "fi", [lists.main_list().id])
     db.session.commit()
     send_post()
     deliver_all()

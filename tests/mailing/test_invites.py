@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from network.extensions import db
 from network.mail.delivery import deliver_all
-from network.mailing import invites, subscriptions
+from network.mailing import invites, lists, subscriptions
 from network.tokens import make_token
 from tests.support.mail import links_in, path_of
 
@@ -53,7 +53,7 @@ def _event(message):
 def test_invite_is_an_imip_request_with_rsvp_links(app, smtp_server, meeting):
     add_subscribers(3)
     add_subscribers(1, prefix="sv", language="sv")
-    count = invites.send_invites(meeting, subscriptions.main_list())
+    count = invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     assert count == 4
     assert deliver_all().sent == 4
@@ -83,7 +83,7 @@ def test_rsvp_link_registers_the_answer_without_login(app, smtp_server, meeting,
     from network.meetings.registration import find_registration
 
     add_subscribers(1)
-    invites.send_invites(meeting, subscriptions.main_list())
+    invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     deliver_all()
     links = {u.rsplit("/", 1)[1]: u for u in links_in(smtp_server.received[0].message) if "/rsvp/" in u}
@@ -110,7 +110,7 @@ def test_forged_and_expired_rsvp_tokens(client, meeting, monkeypatch):
 
 def test_change_of_time_sends_an_update_and_cancel_sends_cancel(app, smtp_server, meeting):
     add_subscribers(2)
-    invites.send_invites(meeting, subscriptions.main_list())
+    invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     deliver_all()
     assert len(smtp_server.received) == 2
@@ -147,7 +147,7 @@ def test_change_of_time_sends_an_update_and_cancel_sends_cancel(app, smtp_server
 
 def test_change_that_is_not_significant_sends_nothing(app, smtp_server, meeting):
     add_subscribers(1)
-    invites.send_invites(meeting, subscriptions.main_list())
+    invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     deliver_all()
     meetings.update_meeting(meeting, _data(description_fi="Lisätietoja"))
@@ -158,9 +158,9 @@ def test_change_that_is_not_significant_sends_nothing(app, smtp_server, meeting)
 
 def test_inviting_twice_does_not_send_twice(app, smtp_server, meeting):
     add_subscribers(2)
-    assert invites.send_invites(meeting, subscriptions.main_list()) == 2
+    assert invites.send_invites(meeting, lists.main_list()) == 2
     db.session.commit()
-    assert invites.send_invites(meeting, subscriptions.main_list()) == 0
+    assert invites.send_invites(meeting, lists.main_list()) == 0
     db.session.commit()
     deliver_all()
     assert len(smtp_server.received) == 2
@@ -168,7 +168,7 @@ def test_inviting_twice_does_not_send_twice(app, smtp_server, meeting):
 
 def test_coordinator_sends_invite_from_the_page(coordinator_client, smtp_server, meeting):
     add_subscribers(2)
-    main = subscriptions.main_list()
+    main = lists.main_list()
     db.session.commit()
     response = coordinator_client.post("/mailing/invite", data={"meeting": meeting.id, "mailing_list": main.id})
     assert response.status_code == 302
@@ -198,7 +198,7 @@ def test_cancelled_meeting_cannot_be_invited_to(app, meeting):
     meetings.cancel_meeting(meeting, "Peruttu")
     db.session.commit()
     with pytest.raises(invites.InviteError):
-        invites.send_invites(meeting, subscriptions.main_list())
+        invites.send_invites(meeting, lists.main_list())
 
 
 def test_failing_address_gets_no_invite(app, smtp_server, meeting):
@@ -208,7 +208,7 @@ def test_failing_address_gets_no_invite(app, smtp_server, meeting):
     subscribers = add_subscribers(2)
     db.session.add(AddressHealth(email=subscribers[0].email, bounce_count=3, failing_since=utcnow()))
     db.session.commit()
-    assert invites.send_invites(meeting, subscriptions.main_list()) == 1
+    assert invites.send_invites(meeting, lists.main_list()) == 1
     db.session.commit()
     deliver_all()
     assert [r.rcpt_tos for r in smtp_server.received] == [[subscribers[1].email]]
@@ -219,10 +219,10 @@ def test_updates_skip_those_who_unsubscribed_unless_registered(app, smtp_server,
     from network.meetings.registration import respond_by_email
 
     subscribers = add_subscribers(3)
-    invites.send_invites(meeting, subscriptions.main_list())
+    invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     deliver_all()
-    main = subscriptions.main_list()
+    main = lists.main_list()
     subscriptions.unsubscribe(subscribers[0], main)  # gone, not registered: no update
     subscriptions.unsubscribe(subscribers[1], main)  # gone, but registered: the calendar entry must follow
     respond_by_email(meeting, subscribers[1].email, subscribers[1].name, "yes")

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from network.extensions import db
 from network.mail.delivery import deliver_all
 from network.mail.models import OutboxMessage
+from network.mailing import lists, subscriptions
 from network.mailing import posts as post_rules
-from network.mailing import subscriptions
 from network.mailing.models import Post
 from network.timeutil import utc_to_helsinki, utcnow
 from tests.conftest import create_user, log_in
@@ -21,7 +21,7 @@ from .helpers import add_subscribers, english, send_post
 
 def _form(**changes):
     data = {
-        "mailing_list": subscriptions.main_list().id,
+        "mailing_list": lists.main_list().id,
         "subject_fi": "Syyskuun uutiset",
         "body_fi": "Tervetuloa **demokratiapäivään**!",
         "subject_sv": "",
@@ -112,7 +112,7 @@ def test_member_cannot_post_and_chair_posts_to_own_group_list(app, member, coord
     log_in(client, member)
     assert client.get("/posts/new").status_code == 403
     chair = create_user("chair@example.fi", "Chair")
-    group_list = subscriptions.ensure_group_list(3, "Työryhmä", chair_id=chair.id)
+    group_list = lists.ensure_group_list(3, "Työryhmä", chair_id=chair.id)
     subscriptions.sync_list_members(group_list, [member, chair])
     db.session.commit()
     chair_client = app.test_client()

@@ -6,7 +6,7 @@ import re
 
 from network.extensions import db
 from network.mail.delivery import deliver_all
-from network.mailing import subscriptions
+from network.mailing import lists, subscriptions
 from network.mailing.models import Subscriber
 from network.tokens import make_token
 from tests.support.mail import links_in, path_of, text_body
@@ -39,7 +39,7 @@ def test_subscribe_sends_confirmation_and_nothing_else_until_confirmed(client, s
     assert done.status_code == 200
     subscriber = subscriptions.find_subscriber("liisa@example.fi")
     assert subscriber.confirmed and subscriber.name == "Liisa Lukija"
-    assert subscriptions.main_list().id in subscriptions.active_list_ids(subscriber)
+    assert lists.main_list().id in subscriptions.active_list_ids(subscriber)
 
     send_post(subject="Toinen viesti")
     deliver_all()
@@ -86,7 +86,7 @@ def test_a_token_for_another_purpose_is_refused(client, app):
     subscriber = add_subscribers(1)[0]
     manage = subscriptions.manage_token(subscriber)
     assert client.post(f"/unsubscribe/{manage}").status_code == 400
-    assert subscriptions.main_list().id in subscriptions.active_list_ids(subscriber)
+    assert lists.main_list().id in subscriptions.active_list_ids(subscriber)
 
 
 def test_every_list_message_has_one_click_unsubscribe_that_works_without_login_or_csrf(csrf_app, smtp_server):
@@ -122,7 +122,7 @@ def test_forged_and_expired_unsubscribe_token(client, monkeypatch):
     english(client)
     assert "not valid" in client.post("/unsubscribe/forged-token").get_data(as_text=True)
     subscriber = add_subscribers(1)[0]
-    token = subscriptions.unsubscribe_token(subscriber, subscriptions.main_list())
+    token = subscriptions.unsubscribe_token(subscriber, lists.main_list())
     monkeypatch.setattr(subscriptions, "LINK_MAX_AGE", -1)
     response = client.post(f"/unsubscribe/{token}")
     assert response.status_code == 400
@@ -133,7 +133,7 @@ def test_forged_and_expired_unsubscribe_token(client, monkeypatch):
 def test_unsubscribe_link_of_a_deleted_subscriber_does_not_touch_whoever_gets_its_id(client):
     english(client)
     subscriber = add_subscribers(1)[0]
-    token = subscriptions.unsubscribe_token(subscriber, subscriptions.main_list())
+    token = subscriptions.unsubscribe_token(subscriber, lists.main_list())
     old_id = subscriber.id
     db.session.delete(subscriber)
     db.session.commit()
@@ -141,7 +141,7 @@ def test_unsubscribe_link_of_a_deleted_subscriber_does_not_touch_whoever_gets_it
     newcomer = Subscriber(id=old_id, email="newcomer@example.fi", name="Uusi", language="fi")
     db.session.add(newcomer)
     db.session.flush()
-    subscription = subscriptions._subscription(newcomer, subscriptions.main_list())
+    subscription = subscriptions._subscription(newcomer, lists.main_list())
     subscription.active = True
     newcomer.confirmed_at = subscriptions.utcnow()
     db.session.commit()
@@ -159,7 +159,7 @@ def test_manage_page_from_the_mail_changes_language_and_lists(client, smtp_serve
     manage = next(u for u in links_in(message) if "/subscriptions/" in u)
     page = client.get(path_of(manage))
     assert page.status_code == 200
-    main_id = subscriptions.main_list().id
+    main_id = lists.main_list().id
     response = client.post(path_of(manage), data={"language": "sv", "lists": [str(main_id)]})
     assert response.status_code == 302
     subscriber = subscriptions.find_subscriber("sub00000@example.fi")
@@ -184,7 +184,7 @@ def test_manage_link_request_does_not_reveal_addresses(client, smtp_server):
 def test_member_manages_own_subscriptions(member_client, member):
     page = member_client.get("/me/subscriptions")
     assert page.status_code == 200
-    main_id = subscriptions.main_list().id
+    main_id = lists.main_list().id
     response = member_client.post("/me/subscriptions", data={"language": "fi", "lists": [str(main_id)]})
     assert response.status_code == 302
     subscriber = subscriptions.subscriber_for_user(member)
@@ -199,15 +199,15 @@ def test_group_list_membership_sync(app, member, coordinator):
     from tests.conftest import create_user
 
     other = create_user("other@example.fi", "Other")
-    group_list = subscriptions.ensure_group_list(7, "Osallisuustyöryhmä", "Arbetsgrupp", chair_id=coordinator.id)
+    group_list = lists.ensure_group_list(7, "Osallisuustyöryhmä", "Arbetsgrupp", chair_id=coordinator.id)
     subscriptions.sync_list_members(group_list, [member, other])
     db.session.commit()
     assert {s.email for s in db.session.scalars(subscriptions.recipients_statement(group_list))} == {
         "member@example.fi", "other@example.fi"}
-    assert subscriptions.can_read_archive(member, group_list)
+    assert lists.can_read_archive(member, group_list)
     subscriptions.sync_list_members(group_list, [member])
     db.session.commit()
     assert {s.email for s in db.session.scalars(subscriptions.recipients_statement(group_list))} == {
         "member@example.fi"}
-    assert not subscriptions.can_read_archive(other, group_list)
-    assert subscriptions.ensure_group_list(7, "Uusi nimi").id == group_list.id
+    assert not lists.can_read_archive(other, group_list)
+    assert lists.ensure_group_list(7, "Uusi nimi").id == group_list.id

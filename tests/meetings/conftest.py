@@ -1,42 +1,15 @@
-"""Fixtures of the meetings tests: organisations in a few regions, meetings, an upload folder."""
+"""Fixtures of the meetings tests: organisations in a few regions, an upload folder (meetings and organisations
+come from tests/factories.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
-from network.extensions import db
-from network.meetings.models import Meeting
-from network.orgs.models import Organisation
-from network.text import search_key
-from network.timeutil import helsinki_to_utc, utcnow
+from network.timeutil import helsinki_to_utc
 
-
-def make_org(name: str, region: str, kind: str = "municipality") -> Organisation:
-    org = Organisation(name_fi=name, search_name=search_key(name), kind=kind, region=region)
-    db.session.add(org)
-    db.session.commit()
-    return org
-
-
-def make_meeting(**fields) -> Meeting:
-    start = fields.pop("starts_at", None) or (utcnow() + timedelta(days=30)).replace(microsecond=0)
-    values = {
-        "kind": "network",
-        "title_fi": "Verkostotapaaminen",
-        "starts_at": start,
-        "ends_at": start + timedelta(hours=3),
-        "mode": "hybrid",
-        "venue": "Kuntatalo",
-        "address": "Toinen linja 14, Helsinki",
-        "online_url": "https://meet.example/verkosto",
-    }
-    values.update(fields)
-    meeting = Meeting(**values)
-    db.session.add(meeting)
-    db.session.commit()
-    return meeting
+from ..factories import make_org
 
 
 def helsinki(*args) -> datetime:
@@ -52,11 +25,11 @@ def upload_folder(app, tmp_path):
 @pytest.fixture
 def orgs(app):
     return {
-        "tampere": make_org("Tampereen kaupunki", "pirkanmaa"),
-        "vaasa": make_org("Vaasan kaupunki", "pohjanmaa"),
-        "oulu": make_org("Oulun kaupunki", "pohjois-pohjanmaa"),
-        "turku": make_org("Turun kaupunki", "varsinais-suomi"),
-        "soste": make_org("SOSTE ry", "uusimaa", kind="civil_society"),
+        "tampere": make_org("Tampereen kaupunki", region="pirkanmaa"),
+        "vaasa": make_org("Vaasan kaupunki", region="pohjanmaa"),
+        "oulu": make_org("Oulun kaupunki", region="pohjois-pohjanmaa"),
+        "turku": make_org("Turun kaupunki", region="varsinais-suomi"),
+        "soste": make_org("SOSTE ry", region="uusimaa", kind="civil_society"),
     }
 
 

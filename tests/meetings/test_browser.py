@@ -12,7 +12,7 @@ from network.timeutil import utc_to_helsinki
 from tests.conftest import PASSWORD, create_user
 from tests.support.browser import serious_axe_violations
 
-from .conftest import make_meeting
+from ..factories import make_meeting
 
 pytestmark = pytest.mark.browser
 

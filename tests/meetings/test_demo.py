@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from network.meetings import demo as meetings_demo
 from network.meetings.models import Meeting, MeetingRegistration
-from network.meetings.scheduling import is_democracy_day_week, meetings_in_year, year_warnings
+from network.meetings.queries import meetings_in_year
+from network.meetings.scheduling import is_democracy_day_week, year_warnings
 from network.timeutil import utc_to_helsinki, utcnow
 
 

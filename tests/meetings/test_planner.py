@@ -16,7 +16,8 @@ from network.meetings.planner import (
 from network.meetings.scheduling import is_democracy_day_week
 from network.orgs.regions import REGIONS
 
-from .conftest import helsinki, make_meeting
+from ..factories import make_meeting
+from .conftest import helsinki
 
 ALL_HOSTS = {region: [HostOption(i, f"Org {region}", region)] for i, region in enumerate(REGIONS, start=1)}
 

@@ -15,7 +15,8 @@ from network.privacy import anonymise_personal_data, export_personal_data
 from network.timeutil import utcnow
 from tests.conftest import create_user
 
-from .conftest import fi, make_meeting
+from ..factories import make_meeting
+from .conftest import fi
 
 
 def count(db, **filters) -> int:

@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from network.audit.models import AuditEntry
-from network.meetings import scheduling
+from network.meetings import queries, scheduling
 from network.meetings.errors import MeetingError
 from network.meetings.models import Meeting
 from network.meetings.scheduling import MeetingData, is_democracy_day_week
 from network.meetings.signals import meeting_changed
 
-from .conftest import helsinki, make_meeting
+from ..factories import make_meeting
+from .conftest import helsinki
 
 
 def data(**fields) -> MeetingData:
@@ -159,15 +160,15 @@ def test_cancel_needs_a_reason_and_keeps_the_meeting(app, db):
 def test_year_warnings(app, db):
     for month in (2, 5, 8):
         make_meeting(starts_at=helsinki(2026, month, 12, 12))
-    warnings = scheduling.year_warnings(scheduling.meetings_in_year(2026))
+    warnings = scheduling.year_warnings(queries.meetings_in_year(2026))
     assert len(warnings) == 2  # three meetings, and no Democracy Day
     make_meeting(kind="democracy_day", starts_at=helsinki(2026, 10, 15, 9))
-    assert scheduling.year_warnings(scheduling.meetings_in_year(2026)) == []
+    assert scheduling.year_warnings(queries.meetings_in_year(2026)) == []
     # A working-group meeting does not count as a network meeting.
     make_meeting(kind="working_group", starts_at=helsinki(2026, 11, 12, 12))
-    assert scheduling.year_warnings(scheduling.meetings_in_year(2026)) == []
+    assert scheduling.year_warnings(queries.meetings_in_year(2026)) == []
     make_meeting(starts_at=helsinki(2026, 12, 3, 12))
-    assert len(scheduling.year_warnings(scheduling.meetings_in_year(2026))) == 1
+    assert len(scheduling.year_warnings(queries.meetings_in_year(2026))) == 1
 
 
 def test_publish_minutes(app, db, coordinator):
@@ -181,6 +182,6 @@ def test_publish_minutes(app, db, coordinator):
 def test_meetings_in_year_uses_helsinki_new_year(app, db):
     # 1 Jan 2027 01:00 in Helsinki is still 2026 in UTC.
     make_meeting(starts_at=helsinki(2027, 1, 1, 1), ends_at=helsinki(2027, 1, 1, 3))
-    assert scheduling.meetings_in_year(2026) == []
-    assert len(scheduling.meetings_in_year(2027)) == 1
+    assert queries.meetings_in_year(2026) == []
+    assert len(queries.meetings_in_year(2027)) == 1
     assert timedelta(hours=2) == helsinki(2027, 1, 1, 3) - helsinki(2027, 1, 1, 1)

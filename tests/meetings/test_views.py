@@ -15,7 +15,8 @@ from network.meetings.models import Meeting, MeetingMaterial, MeetingRegistratio
 from network.timeutil import utc_to_helsinki, utcnow
 from tests.conftest import create_user, log_in
 
-from .conftest import fi, helsinki, make_meeting
+from ..factories import make_meeting
+from .conftest import fi, helsinki
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -58,9 +58,9 @@ def test_yearly_figures_include_the_survey(app, people, coordinator_client):
     answering.submit(survey, people["aino"], full_answers(survey))
     db.session.commit()
     figures = {f.key: f.value for f in figures_for_year(survey.year)}
-    assert figures["survey_responses"] == 1
-    assert figures["survey_invited"] == 3
-    assert figures["survey_response_rate"] == 33.3
+    assert figures["surveys.responses"] == 1
+    assert figures["surveys.invited"] == 3
+    assert figures["surveys.response_rate"] == 33.3
 
 
 def test_open_due_sends_the_invitations_of_surveys_whose_day_came(app, people):

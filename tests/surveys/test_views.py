@@ -256,7 +256,7 @@ def test_report_of_a_year_without_a_survey_has_the_activity_figures(coordinator_
     page = coordinator_client.get("/admin/reports/2019")
     assert page.status_code == 200
     assert "Tälle vuodelle ei ole jäsenkyselyä." in page.text
-    assert "Verkostotapaamisia pidetty" in page.text
+    assert "Pidetyt verkostotapaamiset" in page.text
     workbook = load_workbook(io.BytesIO(coordinator_client.get("/admin/reports/2019/export.xlsx").data))
     assert workbook.sheetnames == ["Toiminta"]
     assert coordinator_client.get("/admin/reports/2019/export.csv").status_code == 200
