@@ -7,17 +7,14 @@ import importlib
 import click
 from flask.cli import with_appcontext
 
+from .auth.demo import DEMO_LOGINS, DEMO_PASSWORD
+from .auth.models import User
 from .extensions import db
 
 # Order matters: people belong to organisations, registrations to meetings and people.
 DEMO_DOMAINS = ("orgs", "auth", "meetings", "groups", "mailing", "surveys")
 
-DEMO_PASSWORD = "demo-salasana-2026"
-DEMO_LOGINS = (
-    ("coordinator", "koordinaattori@kuntademokratia.example"),
-    ("member", "aino.virtanen@tampere.example"),
-    ("member", "erik.lindqvist@vaasa.example"),
-)
+__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "demo_cli", "load_demo"]
 
 
 def demo_modules() -> list:
@@ -40,8 +37,6 @@ def clear_all_data() -> None:
 
 def load_demo(reset: bool = False) -> bool:
     """Load demo data; returns False when it was already there and nothing was done."""
-    from .auth.models import User
-
     if reset:
         clear_all_data()
     elif db.session.query(User.id).filter_by(email=DEMO_LOGINS[0][1]).first():
@@ -54,6 +49,7 @@ def load_demo(reset: bool = False) -> bool:
 
 @click.group("demo", help="Demo data for trying the platform.")
 def demo_cli() -> None:
+    """The `flask demo` command group."""
     pass
 
 

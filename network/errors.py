@@ -11,6 +11,7 @@ from .extensions import db
 
 
 def init_app(app: Flask) -> None:
+    """Register the error pages (400, 403, 404, 405, 413, 429, 500 and CSRF failures) on `app`."""
     def page(status: int, title: str, message: str):
         return render_template("errors/error.html", status=status, title=title, message=message), status
 

@@ -22,6 +22,8 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """The declarative base of every model, with constraint names that migrations can rely on."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 

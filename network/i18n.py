@@ -29,10 +29,12 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    """The time zone for showing times: the configured one (Europe/Helsinki)."""
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
 def current_language() -> str:
+    """The language code of the interface for the current request (or the default)."""
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
@@ -65,6 +67,7 @@ def format_when(value: datetime | None, style: str = "medium") -> str:
 
 
 def format_day(value: date | None, style: str = "medium") -> str:
+    """A date formatted for the interface language ("" for None)."""
     if value is None:
         return ""
     return format_date(value, style)
@@ -73,7 +76,8 @@ def format_day(value: date | None, style: str = "medium") -> str:
 def _core_catalog_last(app: Flask) -> None:
     """Flask-Babel merges the domains' catalogs in order, a later one overriding an earlier one for the same
     message. The layout, menu, error pages and the network's name live in the core catalog: put it last so that
-    no domain's catalog can translate those shared terms differently."""
+    no domain's catalog can translate those shared terms differently.
+    """
     config = app.extensions.get("babel")
     if config is None:
         return
@@ -83,6 +87,7 @@ def _core_catalog_last(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Set up the catalogs' order, the Jinja globals and filters for languages and times on `app`."""
     _core_catalog_last(app)
     app.jinja_env.globals.update(
         current_language=current_language,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -13,8 +14,15 @@ from .extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-COORDINATOR = "coordinator"
-MEMBER = "member"
+class Role(StrEnum):
+    """A person's role on the platform; stored as its text value."""
+
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+
+
+COORDINATOR = Role.COORDINATOR
+MEMBER = Role.MEMBER
 ROLES = (MEMBER, COORDINATOR)
 
 

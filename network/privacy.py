@@ -36,10 +36,12 @@ def personal_data_anonymiser(section: str) -> Callable[[Anonymiser], Anonymiser]
 
 
 def export_personal_data(user: Any) -> dict[str, Any]:
+    """Every registered section of the person's data export, by section name."""
     return {section: exporter(user) for section, exporter in sorted(_exporters.items())}
 
 
 def anonymise_personal_data(user: Any) -> None:
+    """Run every registered anonymiser for `user` (the account's own last); flushes nothing itself."""
     # The account itself goes last: other sections may still need its e-mail address to find their rows.
     for _section, anonymiser in sorted(_anonymisers.items(), key=lambda item: (item[0] == "account", item[0])):
         anonymiser(user)

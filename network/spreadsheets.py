@@ -68,7 +68,8 @@ def csv_bytes(sheet: Sheet) -> bytes:
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """An XLSX workbook with one worksheet per Sheet (titles cut to Excel's 31 characters); all cells text,
-    the header row bold."""
+    the header row bold.
+    """
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()

@@ -21,4 +21,5 @@ def single_line(value: str | None) -> str:
 
 
 def has_line_break(value: str | None) -> bool:
+    """True when the text contains any kind of line break."""
     return bool(value) and any(ch in value for ch in "\r\n\x0b\x0c\x85\u2028\u2029")

@@ -9,6 +9,7 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
     return datetime.now(UTC)
 
 
@@ -25,6 +26,7 @@ def helsinki_to_utc(local: datetime) -> datetime:
 
 
 def utc_to_helsinki(value: datetime) -> datetime:
+    """A UTC datetime (naive values taken as UTC) in Helsinki time."""
     return as_utc(value).astimezone(HELSINKI)
 
 
@@ -35,7 +37,8 @@ def helsinki_today() -> date:
 
 def helsinki_year_bounds(year: int) -> tuple[datetime, datetime]:
     """The calendar year `year` in Finland as a half-open UTC interval [start, end), for SQL filters:
-    `column >= start AND column < end` (2026 -> 2025-12-31 22:00 UTC .. 2026-12-31 22:00 UTC)."""
+    `column >= start AND column < end` (2026 -> 2025-12-31 22:00 UTC .. 2026-12-31 22:00 UTC).
+    """
     start = datetime(year, 1, 1, tzinfo=HELSINKI).astimezone(UTC)
     end = datetime(year + 1, 1, 1, tzinfo=HELSINKI).astimezone(UTC)
     return start, end

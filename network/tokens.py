@@ -22,6 +22,7 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def make_token(purpose: str, payload: Any) -> str:
+    """A signed, timestamped token for `purpose` carrying `payload` (read it back with read_token)."""
     return _serializer(purpose).dumps(payload)
 
 

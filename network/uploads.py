@@ -44,6 +44,8 @@ OFFICE_PARTS = {"docx": "word/", "pptx": "ppt/", "xlsx": "xl/"}
 
 @dataclass
 class CheckedFile:
+    """An uploaded file that passed the checks: its extension, content type and size."""
+
     extension: str
     content_type: str
     size: int
@@ -83,7 +85,8 @@ def check_upload(filename: str, stream: IO[bytes]) -> CheckedFile:
     """Check an uploaded file by its name and content (magic bytes; Office files must be the matching Open XML
     package). Takes the client's file name and a seekable binary stream; returns its extension, content type and
     size; raises UploadError (field "file") for a kind not allowed, an empty or too large file, or content that
-    does not match the extension."""
+    does not match the extension.
+    """
     extension = extension_of(filename)
     if extension not in ALLOWED:
         raise UploadError(

@@ -16,7 +16,8 @@ HIDDEN_FIELD_TYPES = ("CSRFTokenField", "HiddenField", "SubmitField")
 
 def apply_rule_error(form: Any, error: RuleError) -> None:
     """Put each message of `error` next to its field of `form` (WTForms); a message for no field of the form
-    goes to the form's own errors (shown above the fields) or, where the form has none, onto its first field."""
+    goes to the form's own errors (shown above the fields) or, where the form has none, onto its first field.
+    """
     visible = [f for f in form if f.type not in HIDDEN_FIELD_TYPES]
     for name, message in error.errors.items():
         if name and name in form:

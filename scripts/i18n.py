@@ -72,7 +72,10 @@ def untranslated() -> list[str]:
             wanted = [m.id for m in read_po(f) if m.id]
         for locale in LOCALES:
             po = directory / locale / "LC_MESSAGES" / "messages.po"
-            catalog = read_po(po.open("rb")) if po.exists() else None
+            catalog = None
+            if po.exists():
+                with po.open("rb") as f:
+                    catalog = read_po(f)
             for msgid in wanted:
                 message = catalog.get(msgid) if catalog else None
                 strings = message.string if message else None

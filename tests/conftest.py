@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from werkzeug.security import generate_password_hash
 
@@ -41,6 +42,14 @@ def missing_component(reason: str) -> None:
     pytest.skip(reason)
 
 
+class BufferedClient(FlaskClient):
+    """The test client, reading each response whole: a sent file's handle (send_file) is closed at once instead of
+    when the garbage collector finds it (an unclosed-file warning, and warnings are errors here)."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 def make_app(**overrides):
     config = {
         "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
@@ -48,7 +57,9 @@ def make_app(**overrides):
         "SERVER_NAME": None,
     }
     config.update(overrides)
-    return create_app("testing", overrides=config)
+    app = create_app("testing", overrides=config)
+    app.test_client_class = BufferedClient
+    return app
 
 
 def reset_database() -> None:

@@ -37,6 +37,7 @@ def test_route_access(app, rule, role):
         log_in(client, user)
     url = rule.url_for(world)
     response = client.get(url) if rule.method == "GET" else client.post(url, data=rule.data_for(world))
+    response.close()  # releases a sent file's handle (static files); status and headers stay readable
     expected = getattr(rule, role)
     if expected == LOGIN:
         assert response.status_code == 302, f"{role} {rule.id}: {response.status_code}"

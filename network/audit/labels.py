@@ -1,38 +1,23 @@
-"""Readable names for audit actions and entity types; anything not listed is shown by its code."""
+"""Readable names for audit actions, entity types and fields; anything no domain labelled is shown by its code.
+
+Each domain registers its labels in its hooks.py (registries.audit_labels); the audit trail only reads them.
+"""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
-ENTITY_LABELS = {
-    "organisation": _l("Organisation"),
-    "application": _l("Membership application"),
-    "user": _l("Person"),
-    "meeting": _l("Meeting"),
-    "mailing_post": _l("Mailing list post"),
-}
-
-ACTION_LABELS = {
-    "organisation.created": _l("Organisation added"),
-    "organisation.imported": _l("Organisation imported"),
-    "organisation.updated": _l("Organisation changed"),
-    "organisation.left": _l("Organisation marked as left"),
-    "organisation.rejoined": _l("Organisation a member again"),
-    "organisation.merged": _l("Duplicate organisation merged"),
-    "organisation.import": _l("Register imported from a file"),
-    "application.approved": _l("Application approved"),
-    "application.rejected": _l("Application rejected"),
-    "user.link_confirmed": _l("Link to organisation confirmed"),
-    "user.link_rejected": _l("Link to organisation rejected"),
-    "promote": _l("Made a coordinator"),
-    "demote": _l("Made a member"),
-    "account.deleted": _l("Account deleted"),
-}
+from ..registries import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS
 
 
 def entity_label(code: str | None) -> str:
+    """The readable name of an entity type code (e.g. "organisation"), or the code itself."""
     return str(ENTITY_LABELS.get(code or "", code or ""))
 
 
 def action_label(code: str | None) -> str:
+    """The readable name of an action code (e.g. "organisation.created"), or the code itself."""
     return str(ACTION_LABELS.get(code or "", code or ""))
+
+
+def field_label(name: str | None) -> str:
+    """The readable name of a changed field, or the field's name itself."""
+    return str(FIELD_LABELS.get(name or "", name or ""))

@@ -1,3 +1,5 @@
+"""The audit trail's table: one row per recorded change."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,6 +12,10 @@ from ..timeutil import utcnow
 
 
 class AuditEntry(db.Model):
+    """One recorded change: who (actor, None for the system or a deleted account), what (action, entity) and
+    the values before and after.
+    """
+
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
-from ..privacy import personal_data_anonymiser, personal_data_exporter
 from .models import AuditEntry
 from .trail import _plain
 
@@ -13,8 +14,7 @@ from .trail import _plain
 PERSON_ENTITIES = ("user",)
 
 
-@personal_data_exporter("audit_trail")
-def export_audit_entries(user) -> list:
+def export_audit_entries(user: Any) -> list:
     """Changes the person made as a coordinator, and changes made to their own account."""
     entries = db.session.scalars(
         select(AuditEntry)
@@ -37,8 +37,7 @@ def export_audit_entries(user) -> list:
     ]
 
 
-@personal_data_anonymiser("audit_trail")
-def anonymise_audit_entries(user) -> None:
+def anonymise_audit_entries(user: Any) -> None:
     """Entries keep what was done and when; the person is removed as the actor and from entries about them."""
     db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None))
     db.session.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, column, select, table
 
 from ..extensions import db
 from ..timeutil import helsinki_to_utc
@@ -13,9 +13,14 @@ from .models import AuditEntry
 
 NO_ACTOR = "none"
 
+# The accounts live in a higher layer (auth): the actors' names are read from its table by name.
+_users = table("users", column("id"), column("name"))
+
 
 @dataclass
 class AuditFilter:
+    """What the audit page is filtered by; empty values filter nothing."""
+
     entity_type: str = ""
     entity_id: int | None = None
     action: str = ""
@@ -25,6 +30,10 @@ class AuditFilter:
 
 
 def audit_statement(f: AuditFilter) -> Select:
+    """The SELECT of audit entries matching `f`, newest first (Helsinki days for the date range).
+
+    Takes an AuditFilter; returns a statement for paginate(); raises nothing.
+    """
     statement = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     if f.entity_type:
         statement = statement.where(AuditEntry.entity_type == f.entity_type)
@@ -46,19 +55,20 @@ def audit_statement(f: AuditFilter) -> Select:
 
 
 def entity_types() -> list[str]:
+    """Every entity type that has audit entries, alphabetically."""
     return list(db.session.scalars(select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type)))
 
 
 def actions() -> list[str]:
+    """Every action code that has audit entries, alphabetically."""
     return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
 
 
 def actors() -> list[tuple[int, str]]:
-    """People who have made recorded changes: (id, name)."""
-    from ..auth.models import User
-
+    """People who have made recorded changes: (id, name), by name."""
     rows = db.session.execute(
-        select(User.id, User.name).where(User.id.in_(select(AuditEntry.actor_id).distinct())).order_by(User.name)
+        select(_users.c.id, _users.c.name).where(_users.c.id.in_(select(AuditEntry.actor_id).distinct()))
+        .order_by(_users.c.name)
     )
     return [(user_id, name) for user_id, name in rows]
 

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 
 from ..pagination import paginate
 from ..permissions import coordinator_required
-from . import privacy as _privacy  # noqa: F401  (registers the audit trail's personal-data hooks)
 from . import queries
 from .forms import AuditFilterForm
 from .labels import action_label, entity_label

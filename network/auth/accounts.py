@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.trail import record_change
+from ..emails import InvalidAddress
+from ..emails import normalize_email as shared_normalize_email
 from ..extensions import db
 from ..links import absolute_url
 from ..mail.models import OutboxMessage
 from ..mail.outbox import queue_mail
+from ..mail.templates import render_mail
 from ..permissions import COORDINATOR, MEMBER, ROLES
 from ..rules import RuleError
 from ..timeutil import utcnow
@@ -27,6 +28,7 @@ MIN_PASSWORD_LENGTH = 12
 
 
 def hash_password(password: str) -> str:
+    """The password's hash with the configured method (PASSWORD_HASH_METHOD, scrypt by default)."""
     return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 CONFIRM_PURPOSE = "confirm-email"
@@ -38,19 +40,20 @@ class AccountError(RuleError):
 
 
 def normalize_email(value: str) -> str:
-    """Validated and lower-cased; raises AccountError with a readable message."""
+    """Validated and lower-cased (network.emails.normalize_email); raises AccountError with a readable message."""
     try:
-        result = validate_email((value or "").strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise AccountError(str(_l("Enter a valid e-mail address, for example name@example.fi.")), "email") from exc
-    return result.normalized.lower()
+        return shared_normalize_email(value, "email")
+    except InvalidAddress as exc:
+        raise AccountError(str(exc.message), "email") from exc
 
 
 def find_user_by_email(email: str) -> User | None:
+    """The account with this address (compared case-insensitively), or None."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 def check_password_rules(password: str) -> None:
+    """Raises AccountError (field "password") when the password is shorter than MIN_PASSWORD_LENGTH."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise AccountError(
             _("The password must be at least %(count)d characters long.", count=MIN_PASSWORD_LENGTH), "password"
@@ -59,6 +62,8 @@ def check_password_rules(password: str) -> None:
 
 @dataclass
 class Registration:
+    """What a person typed to register: name, address, password, language and organisation choice."""
+
     name: str
     email: str
     password: str
@@ -68,7 +73,10 @@ class Registration:
 
 
 def register_user(data: Registration, role: str = MEMBER) -> User:
-    """Create an unconfirmed account and queue its confirmation mail (caller commits)."""
+    """Create an unconfirmed account and queue its confirmation mail (caller commits); returns the account.
+
+    Raises AccountError for an invalid or taken address (field "email") or a too short password ("password").
+    """
     email = normalize_email(data.email)
     if find_user_by_email(email):
         raise AccountError(str(_l("An account with this e-mail address already exists.")), "email")
@@ -89,31 +97,24 @@ def register_user(data: Registration, role: str = MEMBER) -> User:
     return user
 
 
-def _queue_once(recipient: str, subject: str, body: str, key: str) -> None:
+def _queue_once(user: User, template: str, key: str, **context: object) -> None:
     """Queue a link mail unless the very same one is already queued: two requests within the same second make
-    the same token (itsdangerous stamps whole seconds), and the same mail twice helps nobody."""
+    the same token (itsdangerous stamps whole seconds), and the same mail twice helps nobody.
+    """
     exists = db.session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.message_key == key, OutboxMessage.recipient == recipient)
+        select(OutboxMessage.id).where(OutboxMessage.message_key == key, OutboxMessage.recipient == user.email)
     )
     if exists is None:
-        queue_mail(recipient, subject, body, key=key)
+        mail = render_mail(template, user.language, name=user.name, **context)
+        queue_mail(user.email, mail.subject, mail.text, key=key, body_html=mail.html)
 
 
 def queue_confirmation_mail(user: User) -> None:
+    """Queue the mail with the link that confirms `user`'s address, in `user`'s language (caller commits)."""
     token = make_token(CONFIRM_PURPOSE, {"uid": user.id, "email": user.email})
-    link = absolute_url("auth.confirm_email", token=token)
-    with force_locale(user.language):
-        hours = current_app.config["TOKEN_MAX_AGE_CONFIRM"] // 3600
-        subject = _("Confirm your e-mail address")
-        body = _(
-            "Hello %(name)s,\n\nconfirm your e-mail address for the Municipal Democracy Network by opening this "
-            "link:\n\n%(link)s\n\nThe link is valid for %(hours)d hours. If you did not register, ignore this "
-            "message.\n",
-            name=user.name,
-            link=link,
-            hours=hours,
-        )
-    _queue_once(user.email, subject, body, key=f"confirm:{user.id}:{token[-12:]}")
+    _queue_once(user, "auth/emails/confirm_email", f"confirm:{user.id}:{token[-12:]}",
+                link=absolute_url("auth.confirm_email", token=token),
+                hours=current_app.config["TOKEN_MAX_AGE_CONFIRM"] // 3600)
 
 
 def check_confirm_token(token: str) -> User:
@@ -166,23 +167,15 @@ def queue_password_reset(email: str) -> None:
         return
     # The current hash is part of the token, so a link stops working once the password has been changed.
     token = make_token(RESET_PURPOSE, {"uid": user.id, "h": user.password_hash[-16:]})
-    link = absolute_url("auth.reset_password", token=token)
-    with force_locale(user.language):
-        subject = _("Reset your password")
-        body = _(
-            "Hello %(name)s,\n\nsomeone asked to reset the password of your account in the Municipal Democracy "
-            "Network. Choose a new password here:\n\n%(link)s\n\nThe link is valid for %(hours)d hours. If you "
-            "did not ask for this, ignore this message; your password stays as it is.\n",
-            name=user.name,
-            link=link,
-            hours=current_app.config["TOKEN_MAX_AGE_RESET"] // 3600,
-        )
-    _queue_once(user.email, subject, body, key=f"reset:{user.id}:{token[-12:]}")
+    _queue_once(user, "auth/emails/reset_password", f"reset:{user.id}:{token[-12:]}",
+                link=absolute_url("auth.reset_password", token=token),
+                hours=current_app.config["TOKEN_MAX_AGE_RESET"] // 3600)
 
 
 def check_reset_token(token: str) -> User:
     """The account a reset link is for; raises TokenError when the link is forged, expired, for another purpose
-    or already used (the password has changed since)."""
+    or already used (the password has changed since).
+    """
     payload = read_token(RESET_PURPOSE, token, current_app.config["TOKEN_MAX_AGE_RESET"])
     if not isinstance(payload, dict):
         raise TokenError("invalid")
@@ -193,6 +186,10 @@ def check_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; returns the account.
+
+    Raises TokenError for a bad, expired or used link and AccountError for a password that breaks the rules.
+    """
     user = check_reset_token(token)
     check_password_rules(new_password)
     user.password_hash = hash_password(new_password)
@@ -203,12 +200,16 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def set_password(user: User, password: str) -> None:
+    """Replace the password of `user` (caller commits); raises AccountError for a password that breaks the rules."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
 
 
 def update_profile(user: User, *, name: str, title: str | None, language: str, public_profile: bool) -> None:
-    """The person's own details; the interface language must be one the site offers."""
+    """Save the person's own details (caller commits).
+
+    Raises AccountError for a language the site does not offer (field "language") or an empty name ("name").
+    """
     if language not in current_app.config["LANGUAGES"]:
         raise AccountError(str(_l("Unknown language.")), "language")
     name = (name or "").strip()
@@ -221,6 +222,7 @@ def update_profile(user: User, *, name: str, title: str | None, language: str, p
 
 
 def coordinator_count() -> int:
+    """How many accounts have the coordinator role."""
     return db.session.scalar(select(func.count(User.id)).where(User.role == COORDINATOR)) or 0
 
 

@@ -13,6 +13,7 @@ from . import accounts
 
 @click.group("users", help="User accounts.")
 def users_cli() -> None:
+    """The `flask users` command group."""
     pass
 
 

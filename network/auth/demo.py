@@ -5,12 +5,18 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from ..demo import DEMO_LOGINS, DEMO_PASSWORD
 from ..extensions import db
 from ..orgs.models import Organisation
 from ..permissions import COORDINATOR, MEMBER
 from ..timeutil import utcnow
 from .models import User
+
+DEMO_PASSWORD = "demo-salasana-2026"
+DEMO_LOGINS = (
+    ("coordinator", "koordinaattori@kuntademokratia.example"),
+    ("member", "aino.virtanen@tampere.example"),
+    ("member", "erik.lindqvist@vaasa.example"),
+)
 
 # (name, e-mail, organisation's Finnish name, title, language, public)
 PEOPLE = (
@@ -33,6 +39,7 @@ PEOPLE = (
 
 
 def load() -> None:
+    """Add the demo people and link requests that are not there yet (idempotent; caller commits)."""
     by_name = {o.name_fi: o for o in db.session.scalars(select(Organisation))}
     password_hash = generate_password_hash(DEMO_PASSWORD)
     for index, (name, email, organisation, title, language, public) in enumerate(PEOPLE):
@@ -52,3 +59,23 @@ def load() -> None:
                 email_confirmed_at=utcnow(),
             )
         )
+    _load_link_requests(by_name, password_hash)
+
+
+# People who registered asking to be linked to an organisation: (name, e-mail, organisation or requested name)
+LINK_REQUESTS = (
+    ("Marja Lehtonen", "marja.lehtonen@lahti.example", "Lahden kaupunki", None),
+    ("Olli Väisänen", "olli.vaisanen@kylayhdistys.example", None, "Kyläyhdistys Kotiseutu ry"),
+)
+
+
+def _load_link_requests(by_name: dict[str, Organisation], password_hash: str) -> None:
+    for name, email, organisation, requested in LINK_REQUESTS:
+        if db.session.scalar(select(User.id).where(User.email == email)):
+            continue
+        org = by_name.get(organisation) if organisation else None
+        db.session.add(User(
+            name=name, email=email, password_hash=password_hash, language="fi",
+            organisation_id=org.id if org else None, organisation_link_pending=True,
+            organisation_requested_name=requested, email_confirmed_at=utcnow(),
+        ))

@@ -102,3 +102,15 @@ class RoleForm(FlaskForm):
         _l("Role"), choices=[("member", _l("Member")), ("coordinator", _l("Coordinator"))]
     )
     submit = SubmitField(_l("Change role"))
+
+
+class LinkConfirmForm(FlaskForm):
+    organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Confirm the link"))
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(REQUIRED)])
+    confirm = BooleanField(_l("I understand that my account is deleted for good"),
+                           validators=[DataRequired(_l("Tick the box to confirm."))])
+    submit = SubmitField(_l("Delete my account"))

@@ -1,3 +1,5 @@
+"""The account model: a person who can log in."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,6 +15,8 @@ from ..timeutil import utcnow
 
 
 class User(UserMixin, db.Model):
+    """A person's account: address, hashed password, role, language and organisation."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -37,10 +41,12 @@ class User(UserMixin, db.Model):
 
     @property
     def is_coordinator(self) -> bool:
+        """True for the coordinator role."""
         return self.role == COORDINATOR
 
     @property
     def email_confirmed(self) -> bool:
+        """True once the person opened the confirmation link."""
         return self.email_confirmed_at is not None
 
     def __repr__(self) -> str:
@@ -49,6 +55,7 @@ class User(UserMixin, db.Model):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the account with the id kept in the session, or None."""
     if not user_id.isdigit():
         return None
     return db.session.get(User, int(user_id))

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..privacy import personal_data_anonymiser, personal_data_exporter
 
-
-@personal_data_exporter("account")
 def export_account(user: Any) -> dict[str, Any]:
+    """The account's own fields for the person's data export."""
     organisation = user.organisation
     return {
         "name": user.name,
@@ -25,7 +23,6 @@ def export_account(user: Any) -> dict[str, Any]:
     }
 
 
-@personal_data_anonymiser("account")
 def anonymise_account(user: Any) -> None:
     """Blank what identifies the person, in case the row outlives the deletion (e.g. kept for references)."""
     user.name = "–"

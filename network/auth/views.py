@@ -1,6 +1,10 @@
+"""Accounts: registering, logging in, passwords, the profile, the person's own data, roles and link requests."""
+
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
@@ -8,16 +12,21 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.navigation import safe_next_url
 from ..extensions import db, limiter, login_manager
+from ..orgs.forms import ConfirmForm
 from ..orgs.models import Organisation
+from ..orgs.register import active_organisations, find_by_name
 from ..pagination import paginate
 from ..permissions import coordinator_required
 from ..text import search_key
 from ..timeutil import utcnow
 from ..tokens import TokenError
-from . import accounts, privacy  # noqa: F401  (privacy registers its hooks)
+from ..web import attempt
+from . import accounts, organisation_links, people
 from .forms import (
     NOT_LISTED,
     ConfirmEmailForm,
+    DeleteAccountForm,
+    LinkConfirmForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
@@ -73,17 +82,16 @@ def register():
             else None,
         )
         try:
-            accounts.register_user(data)
-            db.session.commit()
-        except accounts.AccountError as error:
-            db.session.rollback()
-            getattr(form, error.field or "email").errors.append(error.message)
+            done, _user = attempt(
+                lambda: accounts.register_user(data), form=form,
+                success=_("Account created. We sent you an e-mail: open the link in it to confirm your address."),
+            )
         except IntegrityError:
             # Someone registered the same address at the same moment; the unique index refused the second.
             db.session.rollback()
             form.email.errors.append(_("An account with this e-mail address already exists."))
-        else:
-            flash(_("Account created. We sent you an e-mail: open the link in it to confirm your address."), "success")
+            done = False
+        if done:
             return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
 
@@ -192,17 +200,13 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
+            done, _user = attempt(lambda: accounts.reset_password(token, form.password.data), form=form,
+                                  success=_("Your password has been changed. You can now log in."))
         except TokenError as error:
             db.session.rollback()
             flash(_token_message(error), "error")
             return redirect(url_for("auth.request_reset"))
-        except accounts.AccountError as error:
-            db.session.rollback()
-            form.password.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed. You can now log in."), "success")
+        if done:
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
@@ -212,20 +216,14 @@ def reset_password(token: str):
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        try:
-            accounts.update_profile(
-                current_user,
-                name=form.name.data,
-                title=form.title.data,
-                language=form.language.data,
-                public_profile=form.public_profile.data,
-            )
-        except accounts.AccountError as error:
-            db.session.rollback()
-            getattr(form, error.field or "name").errors.append(error.message)
-        else:
-            db.session.commit()
+        done, _result = attempt(
+            lambda: accounts.update_profile(current_user, name=form.name.data, title=form.title.data,
+                                            language=form.language.data, public_profile=form.public_profile.data),
+            form=form,
+        )
+        if done:
             session["lang"] = current_user.language
+            # Flashed after the language is switched, so the message comes in the language just chosen.
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form)
@@ -249,15 +247,102 @@ def change_role(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            accounts.change_role(user, form.role.data, actor=current_user)
-        except accounts.AccountError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The role of %(name)s is now: %(role)s.", name=user.name, role=dict(form.role.choices)[user.role]),
-                  "success")
+        attempt(lambda: accounts.change_role(user, form.role.data, actor=current_user),
+                success=lambda _changed: _("The role of %(name)s is now: %(role)s.", name=user.name,
+                                           role=dict(form.role.choices)[user.role]))
     else:
         flash(_("Choose a role."), "error")
     return redirect(url_for("auth.admin_users", q=request.args.get("q") or None))
+
+
+# The person's own data
+
+
+@bp.get("/me/data")
+@login_required
+def my_data():
+    return render_template("auth/my_data.html")
+
+
+@bp.get("/me/export.json")
+@login_required
+def export_my_data():
+    body = json.dumps(people.personal_data(current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="omat-tiedot.json"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/me/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        done, _result = attempt(lambda: people.delete_account(user, form.password.data), form=form)
+        if done:
+            logout_user()
+            session.clear()
+            flash(_("Your account and your personal data have been deleted."), "success")
+            return redirect(url_for("core.index"))
+    return render_template("auth/delete_account.html", form=form), 200 if request.method == "GET" else 422
+
+
+# Coordinator: people waiting for their organisation to be confirmed
+
+
+def _link_choices() -> list[tuple[int, str]]:
+    return [(0, _("Choose…")), *((o.id, o.name) for o in active_organisations() if o.is_member)]
+
+
+def _chosen_organisation(org_id: int | None) -> Organisation | None:
+    """The organisation a form field names; None for nothing chosen or a number no database row can have."""
+    if not org_id or not 0 < org_id < 2**63:
+        return None
+    return db.session.get(Organisation, org_id)
+
+
+@bp.get("/admin/organisations/link-requests")
+@coordinator_required
+def link_requests():
+    requests_ = organisation_links.pending_link_requests()
+    forms = {}
+    for user in requests_:
+        form = LinkConfirmForm(prefix=f"u{user.id}")
+        form.organisation.choices = _link_choices()
+        # An organisation not listed at registration may have joined since: suggest it by name.
+        suggested = find_by_name(user.organisation_requested_name or "")
+        form.organisation.data = user.organisation_id or (suggested.id if suggested else 0)
+        forms[user.id] = form
+    return render_template("auth/link_requests.html", requests=requests_, forms=forms, reject=ConfirmForm())
+
+
+def _pending_user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not user.organisation_link_pending:
+        abort(404)
+    return user
+
+
+@bp.post("/admin/organisations/link-requests/<int:user_id>/confirm")
+@coordinator_required
+def confirm_link(user_id: int):
+    user = _pending_user_or_404(user_id)
+    form = LinkConfirmForm(prefix=f"u{user.id}")
+    form.organisation.choices = _link_choices()
+    if form.validate_on_submit():
+        org = _chosen_organisation(form.organisation.data)
+        attempt(lambda: organisation_links.confirm_link(user, org, current_user),
+                success=lambda _result: _("%(person)s is now linked to %(organisation)s.", person=user.name,
+                                          organisation=org.name))
+    return redirect(url_for("auth.link_requests"))
+
+
+@bp.post("/admin/organisations/link-requests/<int:user_id>/reject")
+@coordinator_required
+def reject_link(user_id: int):
+    user = _pending_user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        attempt(lambda: organisation_links.reject_link(user, current_user),
+                success=_("The link request of %(person)s was rejected.", person=user.name))
+    return redirect(url_for("auth.link_requests"))

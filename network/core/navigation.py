@@ -6,6 +6,10 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..permissions import is_coordinator
+from ..registries import admin_entries, personal_entries
 
 # (endpoint, label); an entry shows once its domain has registered the endpoint.
 MAIN_MENU = (
@@ -17,21 +21,8 @@ MAIN_MENU = (
 )
 
 
-# The coordinator's areas: (endpoint, label, what it is for); shown on /admin once the endpoint exists.
-ADMIN_MENU = (
-    ("meetings.admin_year", _l("Meetings and the year plan"), _l("Plan the year's four meetings, edit meetings, participants.")),
-    ("mailing.admin", _l("Mailing lists and invitations"), _l("Write posts, send meeting invitations, follow delivery.")),
-    ("orgs.admin_index", _l("Member register"), _l("Organisations, applications, link requests, import and export.")),
-    ("auth.admin_users", _l("Users and roles"), _l("Promote coordinators and find people.")),
-    ("audit.index", _l("Audit trail"), _l("Who changed what and when.")),
-)
-
-# The person's own pages, in the account menu.
-PERSONAL_MENU = (("meetings.my_meetings", _l("My meetings")),)
-
-
 def safe_next_url(target: str | None, default: str = "/") -> str:
-    """Only a path on this site is followed; anything with a scheme or host (or //host) is refused.
+    r"""Only a path on this site is followed; anything with a scheme or host (or //host) is refused.
 
     Browsers treat a backslash like a slash and drop tabs and line breaks inside URLs, so `/\\evil.example` and
     `/<TAB>/evil.example` would both lead off the site: they are refused too.
@@ -58,16 +49,23 @@ def main_menu() -> list[tuple[str, str, str]]:
 
 
 def admin_menu() -> list[tuple[str, str, str]]:
-    """(url, label, description) for each coordinator area that exists."""
+    """(url, label, description) for each coordinator area a domain registered (registries.admin_entry) whose
+    endpoint exists, in order.
+    """
     return [
-        (url_for(endpoint), str(label), str(description))
-        for endpoint, label, description in ADMIN_MENU
-        if endpoint in current_app.view_functions
+        (url_for(entry.endpoint), str(entry.label), str(entry.description))
+        for entry in admin_entries()
+        if entry.endpoint in current_app.view_functions
     ]
 
 
 def personal_menu() -> list[tuple[str, str]]:
-    return [(url_for(endpoint), str(label)) for endpoint, label in PERSONAL_MENU if endpoint in current_app.view_functions]
+    """(url, label) for each entry of the account menu a domain registered (registries.personal_entry)."""
+    return [
+        (url_for(entry.endpoint), str(entry.label))
+        for entry in personal_entries()
+        if entry.endpoint in current_app.view_functions
+    ]
 
 
 def optional_url(endpoint: str, **values: object) -> str | None:
@@ -78,6 +76,12 @@ def optional_url(endpoint: str, **values: object) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    """Make the menus available to every template, and tell the layout whether to link the admin page."""
+
+    @app.context_processor
+    def _admin_link() -> dict[str, bool]:
+        return {"show_admin_link": is_coordinator(current_user)}
+
     app.jinja_env.globals.update(
         main_menu=main_menu, optional_url=optional_url, admin_menu=admin_menu, personal_menu=personal_menu
     )

@@ -4,6 +4,7 @@ the yearly figures."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
@@ -11,7 +12,7 @@ from ..mail.delivery import active_subscriptions_check, before_each_batch
 from ..mail.models import OutboxMessage
 from ..meetings.signals import meeting_changed
 from ..privacy import personal_data_anonymiser, personal_data_exporter
-from ..registries import home_section, yearly_figures
+from ..registries import admin_entry, audit_labels, home_section, yearly_figures
 from . import figures, home, invites, privacy
 from .models import Subscriber, Subscription
 from .posts import queue_due_posts
@@ -40,3 +41,8 @@ personal_data_exporter("mailing")(privacy.export_mailing)
 personal_data_anonymiser("mailing")(privacy.anonymise_mailing)
 
 yearly_figures(30)(figures.mailing_figures)
+
+# Added by part A of the architecture issue: the admin page's area and the audit label.
+admin_entry(20, "mailing.admin", _l("Mailing lists and invitations"),
+            _l("Write posts, send meeting invitations, follow delivery."))
+audit_labels(entities={"mailing_post": _l("Mailing list post")})

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ..auth.demo import DEMO_LOGINS
 from ..auth.models import User
-from ..demo import DEMO_LOGINS
 from ..extensions import db
 from ..orgs.models import Organisation
 from ..timeutil import helsinki_to_utc, utc_to_helsinki, utcnow

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..orgs.directory import Listed
+from ..orgs.models import Organisation
 from ..privacy import personal_data_anonymiser, personal_data_exporter
-from ..registries import home_section, yearly_figures
+from ..registries import admin_entry, audit_labels, home_section, organisation_section, personal_entry, yearly_figures
 from . import figures, home, privacy
+from .models import CANCELLED, Meeting
 
 home_section(10, "meetings/_home.html")(home.next_meetings)
 
@@ -12,3 +22,22 @@ personal_data_exporter("meetings")(privacy.export_registrations)
 personal_data_anonymiser("meetings")(privacy.anonymise_registrations)
 
 yearly_figures(10)(figures.meeting_figures)
+
+
+def hosted_meetings(org: Organisation) -> dict[str, Any]:
+    """The organisation page's meetings: those the organisation hosted, newest first."""
+    found = db.session.scalars(
+        select(Meeting).where(Meeting.host_organisation_id == org.id).order_by(Meeting.starts_at.desc())
+    )
+    return {"meetings": [
+        Listed(title=m.title, when=m.starts_at, url=url_for("meetings.detail", meeting_id=m.id),
+               cancelled=m.status == CANCELLED)
+        for m in found
+    ]}
+
+
+organisation_section(20, "orgs/_hosted_meetings_section.html")(hosted_meetings)
+personal_entry(10, "meetings.my_meetings", _l("My meetings"))
+admin_entry(10, "meetings.admin_year", _l("Meetings and the year plan"),
+            _l("Plan the year's four meetings, edit meetings, participants."))
+audit_labels(entities={"meeting": _l("Meeting")})

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from uuid import uuid4
+from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import column, func, select, table
 
 from ..audit.trail import record_change, snapshot
+from ..emails import InvalidAddress, normalize_email
 from ..extensions import db
 from ..links import absolute_url
-from ..mail.outbox import queue_mail
+from ..mail.templates import queue_template_mail
+from ..permissions import COORDINATOR
 from ..text import single_line
 from ..timeutil import utcnow
 from .models import APPLICATION_APPROVED, APPLICATION_PENDING, APPLICATION_REJECTED, MembershipApplication
@@ -27,6 +26,8 @@ APPLICATION_FIELDS = ("name_fi", "name_sv", "kind", "region", "municipality", "b
 
 @dataclass
 class ApplicationData:
+    """What an applicant typed in the membership application form."""
+
     name_fi: str
     kind: str
     region: str
@@ -40,13 +41,11 @@ class ApplicationData:
 
 
 def normalize_contact_email(value: str) -> str:
+    """The applicant's address in canonical form; raises RegisterError (field "contact_email") when invalid."""
     try:
-        result = validate_email(single_line(value), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise RegisterError(
-            {"contact_email": str(_l("Enter a valid e-mail address, for example name@example.fi."))}
-        ) from exc
-    return result.normalized.lower()
+        return normalize_email(single_line(value), "contact_email")
+    except InvalidAddress as exc:
+        raise RegisterError({"contact_email": str(exc.message)}) from exc
 
 
 def _organisation_data(data) -> OrganisationData:
@@ -57,6 +56,7 @@ def _organisation_data(data) -> OrganisationData:
 
 
 def pending_application_named(name: str) -> MembershipApplication | None:
+    """The pending application whose Finnish or Swedish name matches `name` (folded), or None."""
     key = name_key(name)
     for application in db.session.scalars(
         select(MembershipApplication).where(MembershipApplication.status == APPLICATION_PENDING)
@@ -94,31 +94,31 @@ def submit_application(data: ApplicationData) -> MembershipApplication:
     return application
 
 
+# The accounts live in a higher layer (auth): the coordinators' addresses are read from its table by name.
+_users = table("users", column("id"), column("email"), column("language"), column("role"),
+               column("organisation_link_pending"))
+
+
+def pending_link_count() -> int:
+    """How many registered people wait for a coordinator to confirm their organisation (decided in auth)."""
+    return db.session.scalar(select(func.count(_users.c.id)).where(_users.c.organisation_link_pending.is_(True))) or 0
+
+
+def _coordinator_addresses() -> list[tuple[str, str]]:
+    """(e-mail, language) of every coordinator."""
+    rows = db.session.execute(select(_users.c.email, _users.c.language).where(_users.c.role == COORDINATOR)
+                              .order_by(_users.c.email))
+    return [(email, language or "fi") for email, language in rows]
+
+
 def _queue_received_mails(application: MembershipApplication) -> None:
     """A receipt to the applicant and a note to every coordinator, in the same transaction."""
-    from ..auth.models import User
-    from ..permissions import COORDINATOR
-
-    with force_locale(application.language):
-        subject = _("We received your application to the Municipal Democracy Network")
-        body = _(
-            "Hello %(name)s,\n\nthank you for the application of %(organisation)s to join the Municipal Democracy "
-            "Network. A coordinator will handle it and reply to this address.\n",
-            name=application.contact_name or "",
-            organisation=application.name_fi,
-        )
-    queue_mail(application.contact_email, subject, body, key=f"org-application:{application.id}:received")
+    queue_template_mail(application.contact_email, "orgs/emails/application_received", application.language,
+                        key=f"org-application:{application.id}:received", application=application)
     link = absolute_url("orgs.application_detail", application_id=application.id)
-    for coordinator in db.session.scalars(select(User).where(User.role == COORDINATOR)):
-        with force_locale(coordinator.language):
-            subject = _("New membership application: %(organisation)s", organisation=application.name_fi)
-            body = _(
-                "%(organisation)s (%(region)s) applied to join the network.\n\nHandle the application: %(link)s\n",
-                organisation=application.name_fi,
-                region=application.region_name,
-                link=link,
-            )
-        queue_mail(coordinator.email, subject, body, key=f"org-application:{application.id}:new")
+    for email, language in _coordinator_addresses():
+        queue_template_mail(email, "orgs/emails/application_new", language,
+                            key=f"org-application:{application.id}:new", application=application, link=link)
 
 
 def _check_pending(application: MembershipApplication) -> None:
@@ -126,7 +126,7 @@ def _check_pending(application: MembershipApplication) -> None:
         raise RegisterError({"application": str(_l("This application has already been decided."))})
 
 
-def approve_application(application: MembershipApplication, actor) -> object:
+def approve_application(application: MembershipApplication, actor: Any) -> object:
     """Create the organisation, tell the applicant; raises RegisterError when the data no longer fits."""
     _check_pending(application)
     before = snapshot(application, APPLICATION_FIELDS)
@@ -138,24 +138,17 @@ def approve_application(application: MembershipApplication, actor) -> object:
     record_change(actor, "application.approved", "application", application.id, before=before,
                   after=snapshot(application, APPLICATION_FIELDS), summary=application.name_fi)
     if application.contact_email:
-        with force_locale(application.language):
-            subject = _("Welcome to the Municipal Democracy Network")
-            body = _(
-                "Hello %(name)s,\n\nthe application of %(organisation)s to join the Municipal Democracy Network "
-                "has been approved. Welcome!\n\nThe organisation's page: %(link)s\n\nThe people of your "
-                "organisation can now register on the platform and choose it as their organisation: "
-                "%(register)s\n",
-                name=application.contact_name or "",
-                organisation=application.name_fi,
-                link=absolute_url("orgs.detail", org_id=org.id),
-                register=absolute_url("auth.register"),
-            )
-        queue_mail(application.contact_email, subject, body, key=f"org-application:{application.id}:approved")
+        queue_template_mail(application.contact_email, "orgs/emails/application_approved", application.language,
+                            key=f"org-application:{application.id}:approved", application=application,
+                            link=absolute_url("orgs.detail", org_id=org.id), register=absolute_url("auth.register"))
     return org
 
 
-def reject_application(application: MembershipApplication, message: str, actor) -> None:
-    """Reject with a message to the applicant (required: they deserve a reason)."""
+def reject_application(application: MembershipApplication, message: str, actor: Any) -> None:
+    """Reject with a message to the applicant (required: they deserve a reason), mailed in their language.
+
+    Raises RegisterError for an application already decided or an empty message (field "message").
+    """
     _check_pending(application)
     message = (message or "").strip()
     if not message:
@@ -168,20 +161,13 @@ def reject_application(application: MembershipApplication, message: str, actor) 
     record_change(actor, "application.rejected", "application", application.id, before=before,
                   after=snapshot(application, APPLICATION_FIELDS), summary=application.name_fi)
     if application.contact_email:
-        with force_locale(application.language):
-            subject = _("Your application to the Municipal Democracy Network")
-            body = _(
-                "Hello %(name)s,\n\nthe application of %(organisation)s to join the Municipal Democracy Network "
-                "was not approved. The coordinator's message:\n\n%(message)s\n\nYou can reply to this message "
-                "if you have questions.\n",
-                name=application.contact_name or "",
-                organisation=application.name_fi,
-                message=message,
-            )
-        queue_mail(application.contact_email, subject, body, key=f"org-application:{application.id}:rejected")
+        queue_template_mail(application.contact_email, "orgs/emails/application_rejected", application.language,
+                            key=f"org-application:{application.id}:rejected", application=application,
+                            message=message)
 
 
 def pending_applications() -> list[MembershipApplication]:
+    """Applications waiting for a decision, oldest first."""
     return list(db.session.scalars(
         select(MembershipApplication).where(MembershipApplication.status == APPLICATION_PENDING)
         .order_by(MembershipApplication.created_at, MembershipApplication.id)
@@ -189,58 +175,8 @@ def pending_applications() -> list[MembershipApplication]:
 
 
 def recently_decided(limit: int = 20) -> list[MembershipApplication]:
+    """The `limit` most recently decided applications, newest first."""
     return list(db.session.scalars(
         select(MembershipApplication).where(MembershipApplication.status != APPLICATION_PENDING)
         .order_by(MembershipApplication.decided_at.desc(), MembershipApplication.id.desc()).limit(limit)
     ))
-
-
-# Requests by registered people to be linked to an organisation.
-
-LINK_FIELDS = ("organisation_id", "organisation_link_pending", "organisation_requested_name")
-
-
-def pending_link_requests() -> list:
-    from ..auth.models import User
-
-    return list(db.session.scalars(
-        select(User).where(User.organisation_link_pending.is_(True)).order_by(User.created_at, User.id)
-    ))
-
-
-def confirm_link(user, organisation, actor) -> None:
-    """Link the person to the organisation (the one they chose, or one the coordinator picked)."""
-    if organisation is None or organisation.merged_into_id is not None:
-        raise RegisterError({"organisation": str(_l("Choose the organisation to link the person to."))})
-    before = snapshot(user, LINK_FIELDS)
-    user.organisation_id = organisation.id
-    user.organisation_link_pending = False
-    user.organisation_requested_name = None
-    record_change(actor, "user.link_confirmed", "user", user.id, before=before, after=snapshot(user, LINK_FIELDS),
-                  summary=organisation.name_fi)
-    with force_locale(user.language):
-        subject = _("Your organisation has been confirmed")
-        body = _(
-            "Hello %(name)s,\n\na coordinator of the Municipal Democracy Network has confirmed that you "
-            "represent %(organisation)s.\n",
-            name=user.name, organisation=organisation.name,
-        )
-    queue_mail(user.email, subject, body, key=f"org-link:{user.id}:{organisation.id}:confirmed:{uuid4().hex}")
-
-
-def reject_link(user, actor) -> None:
-    """The person is not linked to the organisation they asked for; they stay a registered person."""
-    before = snapshot(user, LINK_FIELDS)
-    user.organisation_id = None
-    user.organisation_link_pending = False
-    user.organisation_requested_name = None
-    record_change(actor, "user.link_rejected", "user", user.id, before=before, after=snapshot(user, LINK_FIELDS))
-    with force_locale(user.language):
-        subject = _("Your organisation could not be confirmed")
-        body = _(
-            "Hello %(name)s,\n\na coordinator of the Municipal Democracy Network could not confirm the organisation "
-            "you gave when you registered. Your account stays as it is. If your organisation wants to join the "
-            "network, it can apply on the members page.\n",
-            name=user.name,
-        )
-    queue_mail(user.email, subject, body, key=f"org-link:{user.id}:rejected:{uuid4().hex}")

@@ -19,6 +19,7 @@ def business_id_check_digit(first_seven: str) -> int | None:
 
 
 def is_valid_business_id(value: str) -> bool:
+    """True when `value` is a Finnish business ID (1234567-8) whose check digit is right."""
     match = _FORMAT.match(value.strip()) if value else None
     if not match:
         return False

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..text import search_key
-from ..timeutil import utcnow
 from .business_id import business_id_check_digit
-from .models import Organisation
+from .models import MembershipApplication, Organisation
+from .register import search_name_for
 
 # (Finnish name, Swedish name, kind, region, municipality, seven digits of a business ID or None, Open Government)
 ORGANISATIONS = (
@@ -88,21 +88,8 @@ APPLICATIONS = (
      "Haluamme tuoda nuorten näkökulman kuntien osallisuustyöhön."),
 )
 
-# People who registered asking to be linked to an organisation: (name, e-mail, organisation or requested name)
-LINK_REQUESTS = (
-    ("Marja Lehtonen", "marja.lehtonen@lahti.example", "Lahden kaupunki", None),
-    ("Olli Väisänen", "olli.vaisanen@kylayhdistys.example", None, "Kyläyhdistys Kotiseutu ry"),
-)
-
-
 def load() -> None:
-    from werkzeug.security import generate_password_hash
-
-    from ..auth.models import User
-    from ..demo import DEMO_PASSWORD
-    from .models import MembershipApplication
-    from .register import search_name_for
-
+    """Add the demo register and applications that are not there yet (idempotent; caller commits)."""
     existing = {search_key(o.name_fi) for o in db.session.scalars(select(Organisation))}
     used: set[str] = set(filter(None, db.session.scalars(select(Organisation.business_id))))
     left = dict(LEFT)
@@ -132,17 +119,4 @@ def load() -> None:
         db.session.add(MembershipApplication(
             name_fi=name_fi, name_sv=name_sv, kind=kind, region=region, municipality=municipality,
             contact_name=contact, contact_email=email, reason=reason, language="sv" if name_sv else "fi",
-        ))
-
-    by_name = {o.name_fi: o for o in db.session.scalars(select(Organisation))}
-    password_hash = None
-    for name, email, organisation, requested in LINK_REQUESTS:
-        if db.session.scalar(select(User.id).where(User.email == email)):
-            continue
-        password_hash = password_hash or generate_password_hash(DEMO_PASSWORD)
-        org = by_name.get(organisation) if organisation else None
-        db.session.add(User(
-            name=name, email=email, password_hash=password_hash, language="fi",
-            organisation_id=org.id if org else None, organisation_link_pending=True,
-            organisation_requested_name=requested, email_confirmed_at=utcnow(),
         ))

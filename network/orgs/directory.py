@@ -18,6 +18,8 @@ ALL = "all"
 
 @dataclass
 class DirectoryFilter:
+    """The public directory's search and filters."""
+
     query: str = ""
     kind: str = ""
     region: str = ""
@@ -25,6 +27,7 @@ class DirectoryFilter:
     status: str = MEMBERS  # members | former | all
 
     def cleaned(self) -> DirectoryFilter:
+        """A copy with unknown kinds, regions and statuses dropped and the query trimmed."""
         return DirectoryFilter(
             query=(self.query or "").strip()[:200],
             kind=self.kind if self.kind in KINDS else "",
@@ -35,6 +38,7 @@ class DirectoryFilter:
 
     @property
     def active(self) -> bool:
+        """True when any filter differs from the default listing."""
         return bool(self.query or self.kind or self.region or self.open_government or self.status != MEMBERS)
 
 
@@ -58,6 +62,7 @@ def _conditions(f: DirectoryFilter, skip: str | None = None) -> list:
 
 
 def directory_statement(f: DirectoryFilter) -> Select:
+    """The SELECT of organisations matching `f`, by name (merged duplicates never listed)."""
     return select(Organisation).where(*_conditions(f)).order_by(Organisation.search_name, Organisation.id)
 
 
@@ -79,48 +84,13 @@ def counts_by_region(f: DirectoryFilter) -> dict[str, int]:
     return {region: count for region, count in rows}
 
 
-def public_people(org: Organisation) -> list:
-    """People of the organisation who chose a public profile and whose link a coordinator confirmed."""
-    from ..auth.models import User
-
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.organisation_id == org.id,
-                User.public_profile.is_(True),
-                User.organisation_link_pending.is_not(True),
-            )
-            .order_by(User.name)
-        )
-    )
-
-
 @dataclass
 class Listed:
-    """Another domain's object as the organisation page shows it."""
+    """Another domain's object as a section of the organisation page shows it (a meeting the organisation
+    hosted, a group it takes part in, ...): a title, optionally a time, a link and whether it was cancelled.
+    """
 
     title: str
     when: object = None
     url: str | None = None
     cancelled: bool = False
-
-
-def hosted_meetings(org: Organisation) -> list[Listed]:
-    """Meetings the organisation has hosted, newest first."""
-    from flask import url_for
-
-    from ..meetings.models import Meeting
-
-    found = db.session.scalars(
-        select(Meeting).where(Meeting.host_organisation_id == org.id).order_by(Meeting.starts_at.desc())
-    )
-    return [
-        Listed(
-            title=m.title,
-            when=m.starts_at,
-            url=url_for("meetings.detail", meeting_id=m.id),
-            cancelled=m.status == "cancelled",
-        )
-        for m in found
-    ]

@@ -1,80 +1,74 @@
-"""Exporting the register as CSV (UTF-8 with BOM, semicolons as Excel in Finland expects) and XLSX."""
+"""Exporting the register as CSV and XLSX (written by network/spreadsheets.py, formula-safe)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from sqlalchemy import select
 
 from ..extensions import db
+from ..spreadsheets import Sheet, csv_bytes, safe_cell, xlsx_bytes
 from .models import Organisation
 from .regions import kind_label, region_name
 
+__all__ = ["COLUMNS", "register_rows", "register_sheet", "safe_cell", "to_csv", "to_xlsx"]
+
 COLUMNS = ("id", "name_fi", "name_sv", "kind", "kind_label", "region", "region_name", "municipality", "business_id",
            "website", "open_government_member", "joined_on", "left_on")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_STEM = "jasenrekisteri"
 
 
-def safe_cell(value) -> str:
-    """A cell's text that no spreadsheet runs as a formula: a leading = + - @ tab or CR gets an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+def _organisations() -> Iterable[Organisation]:
+    return db.session.scalars(
+        select(Organisation).where(Organisation.merged_into_id.is_(None)).order_by(Organisation.search_name)
+    )
+
+
+def _values(org: Organisation, language: str) -> list[object]:
+    values = {
+        "id": org.id,
+        "name_fi": org.name_fi,
+        "name_sv": org.name_sv,
+        "kind": org.kind,
+        "kind_label": kind_label(org.kind),
+        "region": org.region,
+        "region_name": region_name(org.region, language),
+        "municipality": org.municipality,
+        "business_id": org.business_id,
+        "website": org.website,
+        "open_government_member": org.open_government_member,
+        "joined_on": org.joined_on,
+        "left_on": org.left_on,
+    }
+    return [values[c] for c in COLUMNS]
+
+
+def register_sheet(organisations: Iterable[Organisation] | None = None, language: str = "fi") -> Sheet:
+    """The register as one Sheet: a header of column codes and one row per organisation.
+
+    Takes the organisations to export (default: every one not merged into another, by name) and the language of
+    the region names. Returns the Sheet; raises nothing.
+    """
+    if organisations is None:
+        organisations = _organisations()
+    return Sheet("Register", list(COLUMNS), [_values(org, language) for org in organisations])
 
 
 def register_rows(organisations: Iterable[Organisation] | None = None, language: str = "fi") -> list[list[str]]:
-    """The header and one row per organisation of the register (merged duplicates left out)."""
-    if organisations is None:
-        organisations = db.session.scalars(
-            select(Organisation).where(Organisation.merged_into_id.is_(None)).order_by(Organisation.search_name)
-        )
-    rows = [list(COLUMNS)]
-    for org in organisations:
-        values = {
-            "id": org.id,
-            "name_fi": org.name_fi,
-            "name_sv": org.name_sv,
-            "kind": org.kind,
-            "kind_label": kind_label(org.kind),
-            "region": org.region,
-            "region_name": region_name(org.region, language),
-            "municipality": org.municipality,
-            "business_id": org.business_id,
-            "website": org.website,
-            "open_government_member": org.open_government_member,
-            "joined_on": org.joined_on,
-            "left_on": org.left_on,
-        }
-        rows.append([safe_cell(values[c]) for c in COLUMNS])
-    return rows
+    """The header and one row per organisation of the register, as formula-safe text cells."""
+    sheet = register_sheet(organisations, language)
+    return [[safe_cell(v) for v in sheet.header], *([safe_cell(v) for v in row] for row in sheet.rows)]
+
+
+def _sheet_of(rows: list[list[str]], title: str = "Register") -> Sheet:
+    return Sheet(title, rows[0] if rows else [], rows[1:])
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """Rows (header first) as the CSV the register exports: UTF-8 with BOM, semicolons."""
+    return csv_bytes(_sheet_of(rows))
 
 
 def to_xlsx(rows: list[list[str]], title: str = "Register") -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for row in rows:
-        sheet.append(row)
-    # Every cell is text: nothing typed by a user is ever stored as a formula.
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """Rows (header first) as an XLSX workbook of one sheet, every cell text."""
+    return xlsx_bytes([_sheet_of(rows, title)])

@@ -1,34 +1,46 @@
-"""The member register's figures for the yearly self-assessment report: organisations joined and left."""
+"""The register's yearly activity figures for the self-assessment report, computed in SQL."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import func, or_, select
 
 from ..extensions import db
-from ..registries import Figure, yearly_figures
+from ..registries import Figure
+from ..timeutil import helsinki_year_bounds, utc_to_helsinki
 from .models import Organisation
 
+UNIT = _l("organisations")
 
-@yearly_figures(30)
-def organisation_figures(year: int) -> list[Figure]:
-    """Organisations that joined and left in Helsinki year `year`, and member organisations at its end (one query;
-    merged duplicates are not counted). Returns Figures with keys "orgs.joined", "orgs.left", "orgs.members_at_end".
+
+def year_dates(year: int) -> tuple[date, date]:
+    """The Helsinki calendar year `year` as a half-open interval of dates [1 Jan, 1 Jan of the next year)."""
+    start, end = helsinki_year_bounds(year)
+    return utc_to_helsinki(start).date(), utc_to_helsinki(end).date()
+
+
+def _count(*conditions: object) -> int:
+    statement = select(func.count(Organisation.id)).where(Organisation.merged_into_id.is_(None), *conditions)
+    return db.session.scalar(statement) or 0
+
+
+def register_figures(year: int) -> list[Figure]:
+    """Organisations that joined and that left in `year`, and the member organisations at the year's end.
+
+    Takes a calendar year; returns three Figures (keys orgs.joined, orgs.left, orgs.members_at_year_end);
+    merged duplicates are not counted. Raises nothing.
     """
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    joined, left, members = db.session.execute(
-        select(
-            func.coalesce(func.sum(case((Organisation.joined_on.between(first, last), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((Organisation.left_on.between(first, last), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(or_(Organisation.joined_on.is_(None), Organisation.joined_on <= last),
-                                              or_(Organisation.left_on.is_(None), Organisation.left_on > last)),
-                                         1), else_=0)), 0),
-        ).where(Organisation.merged_into_id.is_(None))
-    ).one()
-    unit = _l("organisations")
-    return [Figure("orgs.joined", _l("Organisations joined"), int(joined), unit),
-            Figure("orgs.left", _l("Organisations left"), int(left), unit),
-            Figure("orgs.members_at_end", _l("Member organisations at the end of the year"), int(members),
-                   unit)]
+    start, end = year_dates(year)
+    joined = _count(Organisation.joined_on >= start, Organisation.joined_on < end)
+    left = _count(Organisation.left_on >= start, Organisation.left_on < end)
+    members = _count(
+        or_(Organisation.joined_on.is_(None), Organisation.joined_on < end),
+        or_(Organisation.left_on.is_(None), Organisation.left_on >= end),
+    )
+    return [
+        Figure("orgs.joined", _l("Organisations that joined"), joined, UNIT),
+        Figure("orgs.left", _l("Organisations that left"), left, UNIT),
+        Figure("orgs.members_at_year_end", _l("Member organisations at the end of the year"), members, UNIT),
+    ]

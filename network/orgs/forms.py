@@ -8,7 +8,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    PasswordField,
     SelectField,
     StringField,
     SubmitField,
@@ -120,11 +119,6 @@ class RejectForm(FlaskForm):
     submit = SubmitField(_l("Reject the application"))
 
 
-class LinkConfirmForm(FlaskForm):
-    organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
-    submit = SubmitField(_l("Confirm the link"))
-
-
 class ImportForm(FlaskForm):
     file = FileField(
         _l("CSV or XLSX file"),
@@ -139,10 +133,3 @@ class ImportForm(FlaskForm):
 class ImportConfirmForm(FlaskForm):
     token = HiddenField()
     submit = SubmitField(_l("Apply the import"))
-
-
-class DeleteAccountForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired(REQUIRED)])
-    confirm = BooleanField(_l("I understand that my account is deleted for good"),
-                           validators=[DataRequired(_l("Tick the box to confirm."))])
-    submit = SubmitField(_l("Delete my account"))

@@ -9,13 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
 
 from ..audit.trail import record_change
+from ..extensions import db
 from ..rules import RuleError
 from .business_id import is_valid_business_id, normalize_business_id
 from .models import Organisation
@@ -75,6 +79,8 @@ class ImportFileError(RuleError):
 
 @dataclass
 class ImportRow:
+    """One row of an imported file, with what applying it would do and why."""
+
     number: int
     values: dict[str, str]
     action: str = CREATE
@@ -85,24 +91,30 @@ class ImportRow:
 
     @property
     def name(self) -> str:
+        """The row's Finnish name."""
         return self.values.get("name_fi", "")
 
 
 @dataclass
 class ImportPlan:
+    """What importing a file would do, row by row (a dry run changes nothing)."""
+
     filename: str
     columns: list[str]
     rows: list[ImportRow]
 
     def count(self, action: str) -> int:
+        """How many rows have `action`."""
         return sum(1 for row in self.rows if row.action == action)
 
     @property
     def counts(self) -> dict[str, int]:
+        """The number of rows per action."""
         return {action: self.count(action) for action in (CREATE, UPDATE, UNCHANGED, REJECTED)}
 
     @property
     def has_changes(self) -> bool:
+        """True when applying the plan would create or update anything."""
         return any(row.action in (CREATE, UPDATE) for row in self.rows)
 
 
@@ -114,10 +126,12 @@ _ALIAS_TO_COLUMN = {_heading_key(alias): column for column, aliases in COLUMN_AL
 
 
 def canonical_columns(headings: list[str]) -> list[str | None]:
+    """The register column each heading stands for (Finnish, Swedish or English aliases), or None."""
     return [_ALIAS_TO_COLUMN.get(_heading_key(h or "")) for h in headings]
 
 
 def too_large_message(size: int) -> str:
+    """The message for a file of `size` bytes over the upload limit."""
     return str(_l("The file is too large (%(size)s MB). The limit is %(limit)d MB.",
                   size=f"{size / 1024 / 1024:.1f}", limit=MAX_UPLOAD_BYTES // 1024 // 1024))
 
@@ -191,8 +205,6 @@ def _read_csv(content: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -273,7 +285,7 @@ def _parse_date(value: str) -> date:
     value = value.strip()
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
-            return datetime.strptime(value, pattern).date()
+            return date(*time.strptime(value, pattern)[:3])
         except ValueError:
             continue
     raise ValueError(value)
@@ -392,8 +404,6 @@ def _plan_row(number: int, values: dict[str, str], kinds: dict, regions: dict, s
 
 
 def _get(org_id: int) -> Organisation | None:
-    from ..extensions import db
-
     return db.session.get(Organisation, org_id)
 
 
@@ -406,8 +416,12 @@ def plan_import(filename: str, content: bytes) -> ImportPlan:
     return ImportPlan(filename=filename, columns=[c for c in columns if c], rows=planned)
 
 
-def apply_import(plan: ImportPlan, actor) -> dict[str, int]:
-    """Apply the planned creates and updates (caller commits all at once, or rolls back on error)."""
+def apply_import(plan: ImportPlan, actor: Any) -> dict[str, int]:
+    """Apply the planned creates and updates (caller commits all at once, or rolls back on error).
+
+    Returns the number of rows per action ("create", "update", "unchanged", "rejected"); raises ImportFileError
+    when a planned row no longer fits the register.
+    """
     for row in plan.rows:
         try:
             if row.action == CREATE:

@@ -1,6 +1,9 @@
+"""The register's models: organisations, membership applications and pending imports."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,6 +15,8 @@ from .regions import kind_label, region_name
 
 
 class Organisation(db.Model):
+    """A member (or former member) organisation of the network."""
+
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -34,31 +39,44 @@ class Organisation(db.Model):
 
     @property
     def name(self) -> str:
+        """The name in the reader's language."""
         return localized(self.name_fi, self.name_sv)
 
     @property
     def region_name(self) -> str:
+        """The region's name in the interface language."""
         return region_name(self.region, current_language())
 
     @property
     def kind_label(self) -> str:
+        """The kind's readable name."""
         return kind_label(self.kind)
 
     @property
     def is_member(self) -> bool:
+        """True while the organisation has neither left nor been merged."""
         return self.left_on is None and self.merged_into_id is None
 
     @property
     def is_merged(self) -> bool:
+        """True for a duplicate merged into another organisation."""
         return self.merged_into_id is not None
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name_fi!r}>"
 
 
-APPLICATION_PENDING = "pending"
-APPLICATION_APPROVED = "approved"
-APPLICATION_REJECTED = "rejected"
+class ApplicationStatus(StrEnum):
+    """Where a membership application stands; stored as its text value."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+APPLICATION_PENDING = ApplicationStatus.PENDING
+APPLICATION_APPROVED = ApplicationStatus.APPROVED
+APPLICATION_REJECTED = ApplicationStatus.REJECTED
 
 
 class MembershipApplication(db.Model):
@@ -88,15 +106,23 @@ class MembershipApplication(db.Model):
 
     @property
     def region_name(self) -> str:
+        """The region's name in the interface language."""
         return region_name(self.region, current_language())
 
     @property
     def kind_label(self) -> str:
+        """The kind's readable name."""
         return kind_label(self.kind)
 
     @property
     def is_pending(self) -> bool:
-        return self.status == APPLICATION_PENDING
+        """True while the application waits for a decision."""
+        return self.status == ApplicationStatus.PENDING
+
+    @property
+    def is_approved(self) -> bool:
+        """True once a coordinator approved the application."""
+        return self.status == ApplicationStatus.APPROVED
 
 
 class ImportUpload(db.Model):

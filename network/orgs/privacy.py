@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from ..audit.trail import _plain
 from ..extensions import db
-from ..privacy import personal_data_anonymiser, personal_data_exporter
 from .models import ImportUpload, MembershipApplication
 
 # The account's own exporter and anonymiser are in network/auth/privacy.py.
@@ -23,8 +24,8 @@ def _applications_of(user) -> list[MembershipApplication]:
     ))
 
 
-@personal_data_exporter("membership_applications")
-def export_applications(user) -> list:
+def export_applications(user: Any) -> list:
+    """The membership applications the person sent, for their data export."""
     return [
         _plain({
             "organisation": a.name_fi,
@@ -40,8 +41,7 @@ def export_applications(user) -> list:
     ]
 
 
-@personal_data_anonymiser("membership_applications")
-def anonymise_applications(user) -> None:
+def anonymise_applications(user: Any) -> None:
     """The application stays (the organisation's history); the contact person's details go."""
     for application in _applications_of(user):
         application.contact_name = None

@@ -46,12 +46,15 @@ def region_name(code: str | None, language: str = "fi") -> str:
 
 
 def kind_label(code: str | None) -> str:
+    """The readable name of an organisation kind code ("" for an unknown one)."""
     return str(KINDS.get(code or "", ""))
 
 
 def region_choices(language: str = "fi") -> list[tuple[str, str]]:
+    """(code, name) of the 19 regions, sorted by name in `language`."""
     return sorted(((code, region_name(code, language)) for code in REGIONS), key=lambda c: c[1])
 
 
 def kind_choices() -> list[tuple[str, str]]:
+    """(code, label) of the organisation kinds, for a select field."""
     return [(code, str(label)) for code, label in KINDS.items()]

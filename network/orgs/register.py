@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..audit.trail import record_change, snapshot
 from ..extensions import db
+from ..rules import RuleError
 from ..text import search_key, single_line
 from ..timeutil import helsinki_today
 from .business_id import is_valid_business_id, normalize_business_id
@@ -36,16 +38,17 @@ ENTITY = "organisation"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class RegisterError(ValueError):
-    """The change was refused; `errors` maps a field name to its message."""
+class RegisterError(RuleError):
+    """The register refused the change; `errors` maps each field name to its message (a RuleError)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 @dataclass
 class OrganisationData:
+    """An organisation's details as typed in a form or an imported row."""
+
     name_fi: str
     kind: str
     region: str
@@ -84,6 +87,7 @@ def search_name_for(name_fi: str, name_sv: str | None) -> str:
 
 
 def looks_like_formula(value: str | None) -> bool:
+    """True when the text starts like a spreadsheet formula (= + - @ tab or CR)."""
     return bool(value) and value.startswith(FORMULA_PREFIXES)
 
 
@@ -110,6 +114,7 @@ def find_by_name(name: str, exclude_id: int | None = None) -> Organisation | Non
 
 
 def find_by_business_id(business_id: str | None, exclude_id: int | None = None) -> Organisation | None:
+    """The organisation with this business ID (other than `exclude_id`), or None."""
     if not business_id:
         return None
     statement = select(Organisation).where(Organisation.business_id == business_id)
@@ -173,7 +178,7 @@ def _apply(org: Organisation, data: OrganisationData) -> None:
     org.search_name = search_name_for(org.name_fi, org.name_sv)
 
 
-def create_organisation(data: OrganisationData, actor, *, action: str = "organisation.created") -> Organisation:
+def create_organisation(data: OrganisationData, actor: Any, *, action: str = "organisation.created") -> Organisation:
     """Add an organisation to the register (caller commits); raises RegisterError."""
     data = data.cleaned()
     errors = check_organisation(data)
@@ -189,8 +194,11 @@ def create_organisation(data: OrganisationData, actor, *, action: str = "organis
     return org
 
 
-def update_organisation(org: Organisation, data: OrganisationData, actor) -> bool:
-    """Change an organisation's details; returns whether anything changed (caller commits)."""
+def update_organisation(org: Organisation, data: OrganisationData, actor: Any) -> bool:
+    """Change an organisation's details; returns whether anything changed (caller commits).
+
+    Raises RegisterError (a message per field) when the new details break a rule; nothing is changed then.
+    """
     data = data.cleaned()
     errors = check_organisation(data, exclude_id=org.id)
     if errors:
@@ -204,8 +212,11 @@ def update_organisation(org: Organisation, data: OrganisationData, actor) -> boo
     return True
 
 
-def mark_left(org: Organisation, left_on: date, actor) -> None:
-    """The organisation left the network on `left_on`; it stays in the register as history."""
+def mark_left(org: Organisation, left_on: date, actor: Any) -> None:
+    """The organisation left the network on `left_on`; it stays in the register as history (caller commits).
+
+    Raises RegisterError (field "left_on") for a merged organisation, a date before joining or one in the future.
+    """
     if org.merged_into_id is not None:
         raise RegisterError({"left_on": str(_l("A merged organisation cannot be changed."))})
     if org.joined_on and left_on < org.joined_on:
@@ -218,8 +229,8 @@ def mark_left(org: Organisation, left_on: date, actor) -> None:
                   summary=org.name_fi)
 
 
-def rejoin(org: Organisation, actor) -> None:
-    """Undo leaving: the organisation is a member again."""
+def rejoin(org: Organisation, actor: Any) -> None:
+    """Undo leaving: the organisation is a member again (caller commits; recorded in the audit trail)."""
     if org.left_on is None or org.merged_into_id is not None:
         return
     before = snapshot(org, AUDIT_FIELDS)
@@ -248,7 +259,7 @@ def reference_counts(org: Organisation) -> dict[str, int]:
     return counts
 
 
-def merge_organisations(survivor: Organisation, duplicate: Organisation, actor) -> dict[str, int]:
+def merge_organisations(survivor: Organisation, duplicate: Organisation, actor: Any) -> dict[str, int]:
     """Move everything that points at `duplicate` (people, hosted meetings, memberships, ...) to `survivor`.
 
     The duplicate stays as history, marked as merged into the survivor, and leaves the directory. Details the

@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..pagination import paginate
-from ..permissions import coordinator_required
+from ..permissions import coordinator_required, is_coordinator, may_manage
+from ..registries import organisation_sections
+from ..spreadsheets import spreadsheet_response
 from ..timeutil import helsinki_today, utcnow
-from . import applications, directory, exporting, importing, people, register
+from ..web import attempt
+from . import applications, directory, exporting, importing, register
 from .forms import (
     ApplicationForm,
     ConfirmForm,
-    DeleteAccountForm,
     DirectoryFilterForm,
     ImportConfirmForm,
     ImportForm,
     LeaveForm,
-    LinkConfirmForm,
     MergeChooseForm,
     MergeConfirmForm,
     OrganisationForm,
@@ -39,14 +39,6 @@ from .regions import KINDS, region_choices
 bp = Blueprint("orgs", __name__)
 
 IMPORT_SESSION_KEY = "orgs_import_token"
-
-
-def _form_errors(form, errors: dict[str, str]) -> None:
-    """Put rule errors next to their fields (or on the first field when the rule names no field of the form)."""
-    visible = [f for f in form if f.type not in ("CSRFTokenField", "HiddenField", "SubmitField")]
-    for name, message in errors.items():
-        target = form[name] if name in form else visible[0]
-        target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
 
 
 def _organisation_by_id(org_id: int | None) -> Organisation | None:
@@ -94,6 +86,7 @@ def directory_view():
         args=args,
         kinds=[(code, str(label), kind_counts.get(code, 0)) for code, label in KINDS.items()],
         regions=[(code, name, region_counts.get(code, 0)) for code, name in region_choices(current_language())],
+        can_manage_register=is_coordinator(current_user),
     )
 
 
@@ -103,12 +96,11 @@ def detail(org_id: int):
     org = _organisation_or_404(org_id)
     if org.merged_into_id is not None:
         return redirect(url_for("orgs.detail", org_id=org.merged_into_id), 301)
-    members = directory.public_people(org)
     return render_template(
         "orgs/detail.html",
         org=org,
-        people=members,
-        meetings=directory.hosted_meetings(org),
+        sections=organisation_sections(org),
+        can_manage=may_manage(current_user, org),
     )
 
 
@@ -126,14 +118,11 @@ def apply():
             contact_name=form.contact_name.data, contact_email=form.contact_email.data, reason=form.reason.data,
             language=current_language(),
         )
-        try:
-            applications.submit_application(data)
-        except register.RegisterError as error:
-            db.session.rollback()
-            _form_errors(form, error.errors)
-        else:
-            db.session.commit()
-            flash(_("Thank you! The application has been sent. The coordinator will reply by e-mail."), "success")
+        done, _application = attempt(
+            lambda: applications.submit_application(data), form=form,
+            success=_("Thank you! The application has been sent. The coordinator will reply by e-mail."),
+        )
+        if done:
             return redirect(url_for("orgs.directory"))
     return render_template("orgs/apply.html", form=form), 200 if request.method == "GET" else 422
 
@@ -152,7 +141,7 @@ def admin_index():
         page=page,
         query=query,
         pending_applications=len(applications.pending_applications()),
-        pending_links=len(applications.pending_link_requests()),
+        pending_links=applications.pending_link_count(),
     )
 
 
@@ -170,14 +159,11 @@ def _organisation_data(form: OrganisationForm) -> register.OrganisationData:
 def create():
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
-            org = register.create_organisation(_organisation_data(form), current_user)
-        except register.RegisterError as error:
-            db.session.rollback()
-            _form_errors(form, error.errors)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was added to the register.", name=org.name), "success")
+        done, org = attempt(
+            lambda: register.create_organisation(_organisation_data(form), current_user), form=form,
+            success=lambda org: _("%(name)s was added to the register.", name=org.name),
+        )
+        if done:
             return redirect(url_for("orgs.detail", org_id=org.id))
     return render_template("orgs/form.html", form=form, org=None), 200 if request.method == "GET" else 422
 
@@ -191,14 +177,11 @@ def edit(org_id: int):
         return redirect(url_for("orgs.detail", org_id=org.merged_into_id))
     form = OrganisationForm(obj=org)
     if form.validate_on_submit():
-        try:
-            changed = register.update_organisation(org, _organisation_data(form), current_user)
-        except register.RegisterError as error:
-            db.session.rollback()
-            _form_errors(form, error.errors)
-        else:
-            db.session.commit()
-            flash(_("The changes were saved.") if changed else _("Nothing was changed."), "success")
+        done, _changed = attempt(
+            lambda: register.update_organisation(org, _organisation_data(form), current_user), form=form,
+            success=lambda changed: _("The changes were saved.") if changed else _("Nothing was changed."),
+        )
+        if done:
             return redirect(url_for("orgs.detail", org_id=org.id))
     return render_template("orgs/form.html", form=form, org=org), 200 if request.method == "GET" else 422
 
@@ -211,14 +194,11 @@ def mark_left(org_id: int):
     if request.method == "GET":
         form.left_on.data = helsinki_today()
     if form.validate_on_submit():
-        try:
-            register.mark_left(org, form.left_on.data, current_user)
-        except register.RegisterError as error:
-            db.session.rollback()
-            _form_errors(form, error.errors)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is now shown as having left the network.", name=org.name), "success")
+        done, _result = attempt(
+            lambda: register.mark_left(org, form.left_on.data, current_user), form=form,
+            success=_("%(name)s is now shown as having left the network.", name=org.name),
+        )
+        if done:
             return redirect(url_for("orgs.detail", org_id=org.id))
     return render_template("orgs/leave.html", form=form, org=org), 200 if request.method == "GET" else 422
 
@@ -229,9 +209,7 @@ def rejoin(org_id: int):
     org = _organisation_or_404(org_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        register.rejoin(org, current_user)
-        db.session.commit()
-        flash(_("%(name)s is a member again.", name=org.name), "success")
+        attempt(lambda: register.rejoin(org, current_user), success=_("%(name)s is a member again.", name=org.name))
     return redirect(url_for("orgs.detail", org_id=org.id))
 
 
@@ -335,76 +313,14 @@ def reject_application(application_id: int):
     application = _application_or_404(application_id)
     form = RejectForm()
     if form.validate_on_submit():
-        try:
-            applications.reject_application(application, form.message.data, current_user)
-        except register.RegisterError as error:
-            db.session.rollback()
-            _form_errors(form, error.errors)
-        else:
-            db.session.commit()
-            flash(_("The application was rejected. The applicant will be told by e-mail."), "success")
+        done, _result = attempt(
+            lambda: applications.reject_application(application, form.message.data, current_user), form=form,
+            success=_("The application was rejected. The applicant will be told by e-mail."),
+        )
+        if done:
             return redirect(url_for("orgs.applications_index"))
     return render_template("orgs/application.html", application=application, approve=ConfirmForm(), reject=form,
                            clash=register.find_by_name(application.name_fi)), 422
-
-
-def _organisation_choices() -> list[tuple[int, str]]:
-    return [(0, _("Choose…")), *((o.id, o.name) for o in register.active_organisations() if o.is_member)]
-
-
-@bp.get("/admin/organisations/link-requests")
-@coordinator_required
-def link_requests():
-    requests_ = applications.pending_link_requests()
-    forms = {}
-    for user in requests_:
-        form = LinkConfirmForm(prefix=f"u{user.id}")
-        form.organisation.choices = _organisation_choices()
-        # An organisation not listed at registration may have joined since: suggest it by name.
-        suggested = register.find_by_name(user.organisation_requested_name or "")
-        form.organisation.data = user.organisation_id or (suggested.id if suggested else 0)
-        forms[user.id] = form
-    return render_template("orgs/link_requests.html", requests=requests_, forms=forms, reject=ConfirmForm())
-
-
-def _pending_user_or_404(user_id: int):
-    from ..auth.models import User
-
-    user = db.session.get(User, user_id)
-    if user is None or not user.organisation_link_pending:
-        abort(404)
-    return user
-
-
-@bp.post("/admin/organisations/link-requests/<int:user_id>/confirm")
-@coordinator_required
-def confirm_link(user_id: int):
-    user = _pending_user_or_404(user_id)
-    form = LinkConfirmForm(prefix=f"u{user.id}")
-    form.organisation.choices = _organisation_choices()
-    if form.validate_on_submit():
-        org = _organisation_by_id(form.organisation.data)
-        try:
-            applications.confirm_link(user, org, current_user)
-        except register.RegisterError as error:
-            db.session.rollback()
-            flash(" ".join(error.errors.values()), "error")
-        else:
-            db.session.commit()
-            flash(_("%(person)s is now linked to %(organisation)s.", person=user.name, organisation=org.name),
-                  "success")
-    return redirect(url_for("orgs.link_requests"))
-
-
-@bp.post("/admin/organisations/link-requests/<int:user_id>/reject")
-@coordinator_required
-def reject_link(user_id: int):
-    user = _pending_user_or_404(user_id)
-    if ConfirmForm().validate_on_submit():
-        applications.reject_link(user, current_user)
-        db.session.commit()
-        flash(_("The link request of %(person)s was rejected.", person=user.name), "success")
-    return redirect(url_for("orgs.link_requests"))
 
 
 # Coordinator: import and export
@@ -480,59 +396,13 @@ def import_confirm():
     return redirect(url_for("orgs.admin_index"))
 
 
-def _export_name(extension: str) -> str:
-    return f"jasenrekisteri-{helsinki_today().isoformat()}.{extension}"
-
-
 @bp.get("/admin/organisations/export.csv")
 @coordinator_required
 def export_csv():
-    body = exporting.to_csv(exporting.register_rows(language=current_language()))
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{_export_name("csv")}"'})
+    return spreadsheet_response(exporting.register_sheet(language=current_language()), "csv", exporting.EXPORT_STEM)
 
 
 @bp.get("/admin/organisations/export.xlsx")
 @coordinator_required
 def export_xlsx():
-    body = exporting.to_xlsx(exporting.register_rows(language=current_language()))
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{_export_name("xlsx")}"'})
-
-
-# The person's own data
-
-
-@bp.get("/me/data")
-@login_required
-def my_data():
-    return render_template("orgs/my_data.html")
-
-
-@bp.get("/me/export.json")
-@login_required
-def export_my_data():
-    body = json.dumps(people.personal_data(current_user), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="omat-tiedot.json"',
-                             "Cache-Control": "no-store"})
-
-
-@bp.route("/me/delete", methods=["GET", "POST"])
-@login_required
-def delete_account():
-    form = DeleteAccountForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            people.delete_account(user, form.password.data)
-        except register.RegisterError as error:
-            db.session.rollback()
-            _form_errors(form, error.errors)
-        else:
-            db.session.commit()
-            logout_user()
-            session.clear()
-            flash(_("Your account and your personal data have been deleted."), "success")
-            return redirect(url_for("core.index"))
-    return render_template("orgs/delete_account.html", form=form), 200 if request.method == "GET" else 422
+    return spreadsheet_response(exporting.register_sheet(language=current_language()), "xlsx", exporting.EXPORT_STEM)

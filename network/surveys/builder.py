@@ -32,6 +32,8 @@ COPY = "copy"
 
 @dataclass(frozen=True)
 class OptionInput:
+    """An option as typed: its stable value and its labels."""
+
     value: str
     label_fi: str
     label_sv: str | None = None
@@ -40,6 +42,8 @@ class OptionInput:
 
 @dataclass(frozen=True)
 class QuestionInput:
+    """A question as typed in the builder (options only for choice questions)."""
+
     key: str
     kind: str
     text_fi: str

@@ -1,5 +1,6 @@
 """Chart geometry for the server-drawn SVG charts (templates/surveys/_charts.html draws it; the same numbers go
-into a table beside each chart)."""
+into a table beside each chart).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ LEFT, RIGHT, TOP, BOTTOM = 44, 16, 12, 28
 
 @dataclass
 class Point:
+    """A point of a line chart, with its value as shown."""
+
     x: float
     y: float
     label: str
@@ -20,6 +23,8 @@ class Point:
 
 @dataclass
 class LineChart:
+    """A line chart's geometry: segments (gaps between them), points and ticks."""
+
     kind: str = "line"
     width: int = WIDTH
     height: int = HEIGHT
@@ -34,6 +39,8 @@ class LineChart:
 
 @dataclass
 class Bar:
+    """One bar of a distribution: its place, length, label, count and share."""
+
     y: float
     width: float
     label: str
@@ -43,6 +50,8 @@ class Bar:
 
 @dataclass
 class BarChart:
+    """Horizontal bars for a distribution."""
+
     kind: str = "bars"
     width: int = WIDTH
     height: int = 0

@@ -1,7 +1,8 @@
 """Demo surveys: three years of the member survey with answers shaped so that the trends and the report show real
 changes (the benefits and learning rise, advocacy dips, Democracy Day improves after a weak year), a question
 added in the middle year and one dropped in the last. The current year's survey is open; last year's summary is
-published. Loading twice adds nothing."""
+published. Loading twice adds nothing.
+"""
 
 from __future__ import annotations
 

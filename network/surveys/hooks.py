@@ -1,5 +1,6 @@
 """What surveys contribute to pages they do not own: the open survey on the front page and on the member's own
-page, the coordinator's admin entry, the person's data (export and deletion) and the survey's yearly figures."""
+page, the coordinator's admin entry, the person's data (export and deletion) and the survey's yearly figures.
+"""
 
 from __future__ import annotations
 
@@ -44,18 +45,21 @@ def open_surveys() -> list[Survey]:
 
 @home_section(40, "surveys/_home.html")
 def home() -> dict[str, Any]:
+    """The front page's section: the survey open now, if any."""
     return {"surveys": open_surveys()}
 
 
 @personal_section(30, "surveys/_personal.html")
 def personal(user: Any) -> dict[str, Any]:
+    """The member's own page: each open survey, whether answered, whether a draft is saved."""
     return {"surveys": [(s, has_answered(s, user), has_draft(s, user)) for s in open_surveys()]}
 
 
 @personal_data_exporter("surveys")
 def export_survey_data(user: Any) -> dict[str, Any]:
     """Which years the person answered (receipts) and their unsent drafts. Submitted answers are anonymous: they
-    cannot be found by person, so they are not part of anyone's export."""
+    cannot be found by person, so they are not part of anyone's export.
+    """
     years = db.session.scalars(select(Survey.year).join(SurveyReceipt, SurveyReceipt.survey_id == Survey.id)
                                .where(SurveyReceipt.user_id == user.id).order_by(Survey.year)).all()
     drafts = db.session.execute(select(Survey.year, SurveyDraft.data).join(SurveyDraft)

@@ -1,5 +1,6 @@
 """Invitations when a survey opens and reminders to those who have not answered (outbox rows, each person's
-language). Plain functions: they flush and never commit."""
+language). Plain functions: they flush and never commit.
+"""
 
 from __future__ import annotations
 

@@ -77,7 +77,7 @@ class Survey(db.Model):
     )
 
     def state(self, today: date | None = None) -> str:
-        """draft (no dates), scheduled (opens later), open, or closed (its last day has passed)."""
+        """Draft (no dates), scheduled (opens later), open, or closed (its last day has passed)."""
         today = today or helsinki_today()
         if self.opens_on is None or self.closes_on is None:
             return DRAFT
@@ -89,21 +89,26 @@ class Survey(db.Model):
 
     @property
     def is_open(self) -> bool:
+        """True when the survey takes answers today."""
         return self.state() == OPEN
 
     @property
     def is_published(self) -> bool:
+        """True when its summary is public."""
         return self.published_at is not None
 
     @property
     def title(self) -> str:
+        """The title in the interface language (Finnish when there is none)."""
         return _pick(current_language(), self.title_fi, self.title_sv, self.title_en)
 
     @property
     def intro(self) -> str:
+        """The introduction in the interface language."""
         return _pick(current_language(), self.intro_fi, self.intro_sv, self.intro_en)
 
     def title_in(self, language: str) -> str:
+        """The title in `language` (for mail to a person in their language)."""
         return _pick(language, self.title_fi, self.title_sv, self.title_en)
 
     def __repr__(self) -> str:
@@ -135,22 +140,27 @@ class Question(db.Model):
 
     @property
     def text(self) -> str:
+        """The question in the interface language."""
         return _pick(current_language(), self.text_fi, self.text_sv, self.text_en)
 
     @property
     def field_name(self) -> str:
+        """The name of its field in the answering form."""
         return f"q{self.id}"
 
     @property
     def is_numeric(self) -> bool:
+        """True for 1-5 and 0-10 questions."""
         return self.kind in NUMERIC_KINDS
 
     @property
     def is_choice(self) -> bool:
+        """True for single and multiple choice questions."""
         return self.kind in CHOICE_KINDS
 
     @property
     def scale(self) -> tuple[int, int] | None:
+        """(lowest, highest) of a numeric question, else None."""
         return SCALES.get(self.kind)
 
 
@@ -172,6 +182,7 @@ class QuestionOption(db.Model):
 
     @property
     def label(self) -> str:
+        """The option in the interface language."""
         return _pick(current_language(), self.label_fi, self.label_sv, self.label_en)
 
 
@@ -265,7 +276,8 @@ class SurveyPopulation(db.Model):
 class QuestionSummary(db.Model):
     """A closed survey's aggregates per question, computed once in SQL from its answers (see summaries.py), so
     that trends over many years do not aggregate every past answer again. Derived data: deleted whenever the
-    survey's dates or questions change, recomputed on the next read."""
+    survey's dates or questions change, recomputed on the next read.
+    """
 
     __tablename__ = "survey_question_summaries"
 

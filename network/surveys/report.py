@@ -1,5 +1,6 @@
 """The results page and the yearly self-assessment report: their context, the spreadsheet parts (XLSX, CSV) with
-a codebook, and the PDF (WeasyPrint)."""
+a codebook, and the PDF (WeasyPrint).
+"""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ STYLESHEET_LINK = re.compile(r"<link rel=\"stylesheet\"[^>]*>")
 
 def results_context(survey: Survey, *, public: bool) -> dict[str, Any]:
     """Everything the results page (and the report's survey part) shows for `survey`; `public` leaves out the
-    free-text answers and the response rate by kind."""
+    free-text answers and the response rate by kind.
+    """
     question_results = results.question_results(survey)
     past = results.history(until_year=survey.year)
     years, trend_list = past.years, past.trends
@@ -89,7 +91,8 @@ def results_context(survey: Survey, *, public: bool) -> dict[str, Any]:
 
 def report_context(year: int) -> dict[str, Any]:
     """The self-assessment report of `year`: the survey's results (if there is a survey) and the activity figures
-    every domain contributes for that year."""
+    every domain contributes for that year.
+    """
     survey = builder.survey_for_year(year)
     context: dict[str, Any] = {"year": year, "figures": figures_for_year(year), "survey": survey}
     if survey is not None:
@@ -103,7 +106,8 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 def _answers_sheet(survey: Survey) -> Sheet:
     """One row per response with no identity: a running number (rows shuffled), the organisation's kind and region
-    (blank where fewer than 5 responses share it), then one column per question key."""
+    (blank where fewer than 5 responses share it), then one column per question key.
+    """
     questions = list(survey.questions)
     responses = db.session.execute(select(SurveyResponse.id, SurveyResponse.org_kind, SurveyResponse.region)
                                    .where(SurveyResponse.survey_id == survey.id)).all()
@@ -160,7 +164,8 @@ def _codebook(survey: Survey) -> Sheet:
 
 def report_sheets(year: int) -> list[Sheet]:
     """The report's parts as sheets: summary, activity figures, questions, distributions, trends, goals, breakdowns
-    by kind and region, response rate, answers (no identity) and the codebook. Aborts 404 without anything."""
+    by kind and region, response rate, answers (no identity) and the codebook. Aborts 404 without anything.
+    """
     context = report_context(year)
     figures = context["figures"]
     sheets = [Sheet(_("Activity"), [_("Key"), _("Figure"), _("Value"), _("Unit")],
@@ -223,7 +228,8 @@ def spreadsheet(year: int, fmt: str, part: str | None = None) -> Response:
 
 def pdf_bytes(html: str) -> bytes:
     """The report's HTML as PDF with WeasyPrint and the site's and the print stylesheets (WeasyPrint is loaded on
-    first use: it needs the pango libraries, which the rest of the application does not)."""
+    first use: it needs the pango libraries, which the rest of the application does not).
+    """
     weasyprint = importlib.import_module("weasyprint")
     css = Path(current_app.static_folder or "static") / "css"
     stylesheets = [weasyprint.CSS(filename=str(css / name)) for name in ("site.css", "surveys.css")]

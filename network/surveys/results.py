@@ -34,6 +34,8 @@ from .suppression import THRESHOLD, is_hidden, suppressed_cells
 
 @dataclass
 class QuestionResult:
+    """One question's n, mean and distribution."""
+
     question: Question
     n: int = 0
     mean: float | None = None
@@ -42,11 +44,14 @@ class QuestionResult:
 
     @property
     def hidden(self) -> bool:
+        """True when fewer than 5 answered: nothing but n is shown."""
         return is_hidden(self.n)
 
 
 @dataclass
 class Cell:
+    """One group of a breakdown: n and mean, or hidden."""
+
     key: str | None
     label: str
     n: int
@@ -56,6 +61,8 @@ class Cell:
 
 @dataclass
 class Trend:
+    """One question key across the years."""
+
     key: str
     label: str
     kind: str
@@ -221,7 +228,8 @@ def trends(until_year: int | None = None) -> tuple[list[int], list[Trend]]:
 
 def goal_scores(until_year: int | None = None) -> tuple[list[int], dict[str, dict[int, tuple[int, float | None]]]]:
     """Each goal's score per year on 0-100, the mean of its questions' means: (years, goal -> year -> (questions,
-    score)). See `history`."""
+    score)). See `history`.
+    """
     past = history(until_year)
     return past.years, past.goals
 
@@ -233,7 +241,7 @@ def _label(dimension: str, key: str | None) -> str:
 
 
 def breakdown(survey: Survey, dimension: str) -> tuple[list[tuple[str | None, str]], dict[int, list[Cell]]]:
-    """n and mean of every numeric question by organisation kind (`dimension="org_kind"`) or region ("region"),
+    """N and mean of every numeric question by organisation kind (`dimension="org_kind"`) or region ("region"),
     in one grouped query. Cells under 5 answers, and complementary cells, are hidden (mean None).
 
     Returns the columns (key, label) with at least one answer and, per question id, one Cell per column.
@@ -266,6 +274,8 @@ def breakdown(survey: Survey, dimension: str) -> tuple[list[tuple[str | None, st
 
 @dataclass
 class Rate:
+    """The response rate of one kind of organisation (or of all)."""
+
     key: str | None
     label: str
     invited: int
@@ -275,7 +285,8 @@ class Rate:
 
 def response_rates(survey: Survey) -> tuple[Rate, list[Rate]]:
     """The response rate overall and by organisation kind: responses over the people invited when the survey
-    opened. Kinds with fewer than 5 responses (and complementary ones) show no count or rate."""
+    opened. Kinds with fewer than 5 responses (and complementary ones) show no count or rate.
+    """
     invited = dict(db.session.execute(select(SurveyPopulation.org_kind, SurveyPopulation.invited)
                                       .where(SurveyPopulation.survey_id == survey.id)).all())
     answered = dict(db.session.execute(select(SurveyResponse.org_kind, func.count())

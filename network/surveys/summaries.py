@@ -26,7 +26,8 @@ def normalised():
 def per_question(survey_ids=None, exclude_ids=None):
     """SELECT of (survey id, question id, n, texts, mean, score) grouped per question, from the surveys to their
     questions to the answers (an outer join keeps that order on SQLite, which would otherwise start from every
-    answer); the (question, number) index covers it, texts are the answers without a number."""
+    answer); the (question, number) index covers it, texts are the answers without a number.
+    """
     statement = (
         select(Question.survey_id, Question.id, func.count(SurveyAnswer.number),
                func.count(SurveyAnswer.response_id) - func.count(SurveyAnswer.number),
@@ -51,7 +52,8 @@ def forget(survey_id: int | None) -> None:
 
 def summarised_surveys(until_year: int | None = None, today: date | None = None) -> list[int]:
     """Ids of the closed surveys up to `until_year`, after summarising those not summarised yet (at most one
-    grouped INSERT ... SELECT for all of them). Two queries when a summary is missing, one otherwise."""
+    grouped INSERT ... SELECT for all of them). Two queries when a summary is missing, one otherwise.
+    """
     today = today or helsinki_today()
     closed = [Survey.closes_on.is_not(None), Survey.closes_on < today]
     if until_year is not None:

@@ -1,5 +1,6 @@
 """Suppression of small cells in breakdowns: a cell with fewer than 5 answers is hidden, and so is a complementary
-cell when only one would be hidden (it could be derived from the total and the cells shown)."""
+cell when only one would be hidden (it could be derived from the total and the cells shown).
+"""
 
 from __future__ import annotations
 

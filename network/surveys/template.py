@@ -15,6 +15,8 @@ from .models import AGREE5, MULTIPLE, SCALE10, SINGLE, TEXT
 
 @dataclass(frozen=True)
 class TemplateQuestion:
+    """A default question derived from the charter, in Finnish, Swedish and English."""
+
     key: str
     kind: str
     fi: str

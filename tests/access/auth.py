@@ -1,3 +1,5 @@
+from network.extensions import db
+from network.orgs.models import Organisation
 from tests.conftest import create_user
 
 from . import FORBIDDEN, LOGIN, OK, REDIRECT, Access, World
@@ -5,6 +7,16 @@ from . import FORBIDDEN, LOGIN, OK, REDIRECT, Access, World
 
 def setup(world: World) -> None:
     world.ids["other_user"] = create_user("other.person@example.fi", "Other Person").id
+    org = Organisation(name_fi="Linkin kunta", search_name="linkin kunta", kind="municipality", region="uusimaa")
+    db.session.add(org)
+    db.session.commit()
+    world.ids["pending_user"] = create_user(
+        "pending.link@example.fi", "Pending Link", organisation_id=org.id, organisation_link_pending=True
+    ).id
+
+
+def _link(w: World, suffix: str) -> str:
+    return f"/admin/organisations/link-requests/{w.ids['pending_user']}/{suffix}"
 
 
 RULES = [
@@ -33,4 +45,11 @@ RULES = [
         REDIRECT,
         {"role": "member"},
     ),
+    Access("auth.link_requests", "GET", "/admin/organisations/link-requests", LOGIN, FORBIDDEN, OK),
+    Access("auth.confirm_link", "POST", lambda w: _link(w, "confirm"), LOGIN, FORBIDDEN, REDIRECT),
+    Access("auth.reject_link", "POST", lambda w: _link(w, "reject"), LOGIN, FORBIDDEN, REDIRECT),
+    Access("auth.my_data", "GET", "/me/data", LOGIN, OK, OK),
+    Access("auth.export_my_data", "GET", "/me/export.json", LOGIN, OK, OK),
+    Access("auth.delete_account", "GET", "/me/delete", LOGIN, OK, OK),
+    Access("auth.delete_account", "POST", "/me/delete", LOGIN, 422, 422),
 ]

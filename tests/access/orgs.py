@@ -1,6 +1,5 @@
 from network.extensions import db
 from network.orgs.models import MembershipApplication, Organisation
-from tests.conftest import create_user
 
 from . import FORBIDDEN, LOGIN, OK, REDIRECT, Access, World
 
@@ -16,9 +15,6 @@ def setup(world: World) -> None:
     world.ids["org"] = org.id
     world.ids["other_org"] = other.id
     world.ids["application"] = application.id
-    world.ids["pending_user"] = create_user(
-        "pending.link@example.fi", "Pending Link", organisation_id=org.id, organisation_link_pending=True
-    ).id
 
 
 def _org(w: World) -> str:
@@ -31,10 +27,6 @@ def _admin(w: World, suffix: str) -> str:
 
 def _application(w: World, suffix: str = "") -> str:
     return f"/admin/organisations/applications/{w.ids['application']}{suffix}"
-
-
-def _link(w: World, suffix: str) -> str:
-    return f"/admin/organisations/link-requests/{w.ids['pending_user']}/{suffix}"
 
 
 RULES = [
@@ -56,16 +48,9 @@ RULES = [
     Access("orgs.application_detail", "GET", _application, LOGIN, FORBIDDEN, OK),
     Access("orgs.approve_application", "POST", lambda w: _application(w, "/approve"), LOGIN, FORBIDDEN, REDIRECT),
     Access("orgs.reject_application", "POST", lambda w: _application(w, "/reject"), LOGIN, FORBIDDEN, 422),
-    Access("orgs.link_requests", "GET", "/admin/organisations/link-requests", LOGIN, FORBIDDEN, OK),
-    Access("orgs.confirm_link", "POST", lambda w: _link(w, "confirm"), LOGIN, FORBIDDEN, REDIRECT),
-    Access("orgs.reject_link", "POST", lambda w: _link(w, "reject"), LOGIN, FORBIDDEN, REDIRECT),
     Access("orgs.import_upload", "GET", "/admin/organisations/import", LOGIN, FORBIDDEN, OK),
     Access("orgs.import_upload", "POST", "/admin/organisations/import", LOGIN, FORBIDDEN, 422),
     Access("orgs.import_confirm", "POST", "/admin/organisations/import/confirm", LOGIN, FORBIDDEN, REDIRECT),
     Access("orgs.export_csv", "GET", "/admin/organisations/export.csv", LOGIN, FORBIDDEN, OK),
     Access("orgs.export_xlsx", "GET", "/admin/organisations/export.xlsx", LOGIN, FORBIDDEN, OK),
-    Access("orgs.my_data", "GET", "/me/data", LOGIN, OK, OK),
-    Access("orgs.export_my_data", "GET", "/me/export.json", LOGIN, OK, OK),
-    Access("orgs.delete_account", "GET", "/me/delete", LOGIN, OK, OK),
-    Access("orgs.delete_account", "POST", "/me/delete", LOGIN, 422, 422),
 ]

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from network.auth.accounts import hash_password
 from network.auth.models import User
 from network.extensions import db
 from network.mail.delivery import deliver_all
 from network.mail.models import OutboxMessage
-from network.orgs.models import Organisation
-from network.text import search_key
+from network.timeutil import utcnow
 
 from ..support.mail import links_in, path_of
 
 GOOD_PASSWORD = "kuntademokratia-2026"
-
-
-def make_organisation(name_fi: str = "Tampereen kaupunki", name_sv: str | None = "Tammerfors stad") -> Organisation:
-    org = Organisation(
-        name_fi=name_fi, name_sv=name_sv, search_name=search_key(name_fi), kind="municipality", region="pirkanmaa"
-    )
-    db.session.add(org)
-    db.session.commit()
-    return org
 
 
 def registration(**overrides) -> dict:
@@ -70,9 +61,6 @@ def link_path(message, fragment: str) -> str:
 
 def make_account(email: str, password: str = GOOD_PASSWORD, role: str = "member", confirmed: bool = True, **fields):
     """An account whose password is hashed with the testing cost (create_user's fixed hash is the slow default)."""
-    from network.auth.accounts import hash_password
-    from network.timeutil import utcnow
-
     user = User(
         email=email.lower(),
         name=fields.pop("name", "Testi Henkilö"),

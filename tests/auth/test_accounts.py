@@ -10,9 +10,10 @@ from network.audit.models import AuditEntry
 from network.auth import accounts
 from network.auth.accounts import AccountError, Registration
 from network.tokens import TokenError, make_token
+from tests.factories import make_org
 
 from ..conftest import PASSWORD, create_user
-from .helpers import GOOD_PASSWORD, make_organisation, outbox_count, user_count
+from .helpers import GOOD_PASSWORD, outbox_count, user_count
 
 
 def _registration(**overrides) -> Registration:
@@ -58,7 +59,7 @@ class TestPasswordRules:
 
 class TestRegisterUser:
     def test_creates_unconfirmed_member_and_queues_confirmation(self, app, db):
-        org = make_organisation()
+        org = make_org("Tampereen kaupunki", name_sv="Tammerfors stad", region="pirkanmaa")
         user = accounts.register_user(_registration(organisation_id=org.id, language="sv"))
         db.session.commit()
         assert user.email == "aino.virtanen@example.fi"

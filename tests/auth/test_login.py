@@ -234,3 +234,6 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit(app):
             assert _fail_login(client, "203.0.113.1").status_code == 401
         assert _fail_login(client, "203.0.113.1").status_code == 429
         assert _fail_login(client, "203.0.113.2").status_code == 401
+        # The second app's own engine: its connections are closed now, not by the garbage collector later.
+        proxied.extensions["sqlalchemy"].session.remove()
+        proxied.extensions["sqlalchemy"].engine.dispose()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from network.auth.models import User
+from tests.factories import make_org
 
 from ..conftest import choose_language, create_user
 from .helpers import (
     GOOD_PASSWORD,
     deliver_and_read,
     link_path,
-    make_organisation,
     outbox_count,
     registration,
     user_by_email,
@@ -20,7 +20,7 @@ from .helpers import (
 
 
 def test_register_with_listed_organisation_confirm_by_mail_then_log_in(client, smtp_server):
-    org = make_organisation()
+    org = make_org("Tampereen kaupunki", name_sv="Tammerfors stad", region="pirkanmaa")
     response = client.post(
         "/register",
         data=registration(email="Aino.Virtanen@Example.FI", organisation=str(org.id), organisation_name="", language="sv"),
@@ -60,7 +60,7 @@ def test_register_with_listed_organisation_confirm_by_mail_then_log_in(client, s
 
 
 def test_register_with_organisation_not_listed_yet(client, smtp_server):
-    make_organisation()
+    make_org("Tampereen kaupunki", name_sv="Tammerfors stad", region="pirkanmaa")
     response = client.post("/register", data=registration(organisation="0", organisation_name=" Kylätoimikunta ry "))
     assert response.status_code == 302
     user = user_by_email("aino.virtanen@example.fi")
@@ -73,7 +73,7 @@ def test_register_with_organisation_not_listed_yet(client, smtp_server):
 
 
 def test_register_page_lists_the_register(client):
-    make_organisation("Vaasan kaupunki", "Vasa stad")
+    make_org("Vaasan kaupunki", name_sv="Vasa stad", region="pirkanmaa")
     page = client.get("/register").get_data(as_text=True)
     assert "Vaasan kaupunki" in page
     assert "Organisaationi ei ole vielä luettelossa" in page

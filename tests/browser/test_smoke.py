@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from network.mail.delivery import deliver_all
+from tests.factories import make_org
 from tests.support.browser import serious_axe_violations
 
-from ..auth.helpers import GOOD_PASSWORD, make_account, make_organisation
+from ..auth.helpers import GOOD_PASSWORD, make_account
 from ..support.mail import links_in
 
 pytestmark = pytest.mark.browser
@@ -48,7 +49,7 @@ def test_home_and_language_switch(page):
 
 
 def test_register_confirm_by_mail_and_log_in(page, smtp_server):
-    make_organisation("Vaasan kaupunki", "Vasa stad")
+    make_org("Vaasan kaupunki", name_sv="Vasa stad", region="pirkanmaa")
     page.goto("/register")
     page.get_by_label("Nimi", exact=True).fill("Erik Lindqvist")
     page.get_by_label("Sähköposti").fill("Erik.Lindqvist@Vaasa.example")

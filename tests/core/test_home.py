@@ -8,13 +8,12 @@ from network.extensions import db
 from network.mailing import posts, subscriptions
 from network.meetings.models import Meeting
 from network.timeutil import utcnow
+from tests.factories import make_meeting
 
 
 def _meeting(title: str, days: int, status: str = "scheduled") -> Meeting:
     starts = utcnow() + timedelta(days=days)
-    meeting = Meeting(kind="network", title_fi=title, starts_at=starts, ends_at=starts + timedelta(hours=2), status=status)
-    db.session.add(meeting)
-    return meeting
+    return make_meeting(title_fi=title, starts_at=starts, ends_at=starts + timedelta(hours=2), status=status)
 
 
 def test_front_page_shows_next_meetings_and_latest_posts(client, coordinator):

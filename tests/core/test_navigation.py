@@ -20,15 +20,7 @@ def test_member_menu_and_profile_link_their_own_pages(member_client):
         assert f'href="{path}"' in profile
 
 
-def test_coordinator_reaches_the_invitation_from_a_meeting(app, coordinator_client):
-    from datetime import timedelta
-
-    from network.meetings.models import Meeting
-    from network.timeutil import utcnow
-
-    starts = utcnow() + timedelta(days=30)
-    meeting = Meeting(kind="network", title_fi="Verkostotapaaminen", starts_at=starts, ends_at=starts + timedelta(hours=2))
-    app.extensions["sqlalchemy"].session.add(meeting)
-    app.extensions["sqlalchemy"].session.commit()
+def test_coordinator_reaches_the_invitation_from_a_meeting(app, coordinator_client, create_meeting):
+    meeting = create_meeting(title_fi="Verkostotapaaminen")
     page = coordinator_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert f"/mailing/invite?meeting={meeting.id}" in page

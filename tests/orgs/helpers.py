@@ -1,10 +1,15 @@
-"""Small builders for the register's tests."""
+"""The register's own builder: an organisation added through the register's rule (so the audit trail records
+it, unlike tests.factories.make_org, which only inserts the row). Meetings come from tests.factories."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from network.extensions import db
 from network.orgs.models import Organisation
 from network.orgs.register import OrganisationData, create_organisation
+from network.timeutil import utcnow
+from tests import factories
 
 
 def make_org(name_fi: str, kind: str = "municipality", region: str = "uusimaa", actor=None, commit: bool = True,
@@ -16,17 +21,7 @@ def make_org(name_fi: str, kind: str = "municipality", region: str = "uusimaa", 
 
 
 def make_meeting(host: Organisation, title: str = "Kevätkokous"):
-    """A meeting hosted by `host`, or a skip while the meetings domain is not there."""
-    from datetime import timedelta
-
-    import pytest
-
-    from network.timeutil import utcnow
-
-    meetings = pytest.importorskip("network.meetings.models")
+    """A meeting hosted by `host` 30 days ago (tests.factories.make_meeting)."""
     start = utcnow() - timedelta(days=30)
-    meeting = meetings.Meeting(title_fi=title, starts_at=start, ends_at=start + timedelta(hours=3),
-                               host_organisation_id=host.id)
-    db.session.add(meeting)
-    db.session.commit()
-    return meeting
+    return factories.make_meeting(title_fi=title, starts_at=start, ends_at=start + timedelta(hours=3),
+                                  host_organisation_id=host.id)

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from network.audit.models import AuditEntry
+from network.auth.accounts import AccountError
 from network.auth.models import User
+from network.auth.people import delete_account
 from network.extensions import db
 from network.orgs.applications import ApplicationData, submit_application
 from network.orgs.models import MembershipApplication
-from network.orgs.people import delete_account
-from network.orgs.register import RegisterError, update_organisation
+from network.orgs.register import update_organisation
 from tests.conftest import PASSWORD, create_user
 
 from .helpers import make_org
@@ -83,7 +84,7 @@ def test_delete_account_keeps_audit_facts_without_the_person(app, coordinator):
 
 
 def test_last_coordinator_cannot_delete_the_account(app, coordinator):
-    with pytest.raises(RegisterError) as error:
+    with pytest.raises(AccountError) as error:
         delete_account(coordinator, PASSWORD)
     assert "last coordinator" in error.value.errors["password"]
 

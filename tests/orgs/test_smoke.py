@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from network.auth import demo as people_demo
 from network.extensions import db
 from network.orgs import demo
 from network.orgs.models import MembershipApplication, Organisation
@@ -22,6 +23,7 @@ def test_demo_register_is_realistic_and_idempotent(app):
 
 def test_pages_render_with_demo_data(client, coordinator_client):
     demo.load()
+    people_demo.load()  # the people who wait for their organisation to be confirmed are accounts (auth's demo)
     db.session.commit()
     first, second = db.session.scalars(select(Organisation.id).order_by(Organisation.id).limit(2))
     for url in ("/organisations", "/organisations?q=mantta", "/organisations?kind=state&region=uusimaa&open_government=y",

@@ -1,0 +1,47 @@
+"""What the accounts contribute elsewhere: the account's part of a person's data, the organisation page's
+people, audit labels and the coordinator's area for users and roles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..orgs.models import Organisation
+from ..privacy import personal_data_anonymiser, personal_data_exporter
+from ..registries import admin_entry, audit_labels, organisation_section
+from .models import User
+from .privacy import anonymise_account, export_account
+
+personal_data_exporter("account")(export_account)
+personal_data_anonymiser("account")(anonymise_account)
+
+
+def public_people(org: Organisation) -> dict[str, Any]:
+    """The organisation page's people: those who chose a public profile and whose link a coordinator confirmed."""
+    people = db.session.scalars(
+        select(User)
+        .where(User.organisation_id == org.id, User.public_profile.is_(True),
+               User.organisation_link_pending.is_not(True))
+        .order_by(User.name)
+    )
+    return {"people": list(people)}
+
+
+organisation_section(10, "orgs/_people_section.html")(public_people)
+
+audit_labels(
+    entities={"user": _l("Person")},
+    actions={
+        "user.link_confirmed": _l("Link to organisation confirmed"),
+        "user.link_rejected": _l("Link to organisation rejected"),
+        "promote": _l("Made a coordinator"),
+        "demote": _l("Made a member"),
+        "account.deleted": _l("Account deleted"),
+    },
+)
+
+admin_entry(40, "auth.admin_users", _l("Users and roles"), _l("Promote coordinators and find people."))
