@@ -74,3 +74,9 @@ def test_open_due_sends_the_invitations_of_surveys_whose_day_came(app, people):
     assert runner.invoke(args=["surveys", "open-due"]).output.strip() == "Nothing to open."
     keys = set(db.session.scalars(select(OutboxMessage.message_key)))
     assert keys == {"survey-invitation:2030"}
+
+
+def test_the_admin_page_leads_to_the_surveys(coordinator_client):
+    page = coordinator_client.get("/admin")
+    assert 'href="/admin/surveys"' in page.text
+    assert "Jäsenkysely ja itsearviointi" in page.text
