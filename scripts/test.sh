@@ -15,6 +15,11 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# WeasyPrint (the self-assessment report's PDF) needs Pango. (The library list is read whole first: with pipefail,
+# `ldconfig -p | grep -q` fails when grep stops reading early.)
+shared_libs="$(ldconfig -p 2>/dev/null || true)"
+grep -q 'libpangoft2-1.0.so.0' <<<"$shared_libs" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+grep -q 'libharfbuzz-subset.so.0' <<<"$shared_libs" || missing+=(libharfbuzz-subset0)
 # node runs ical.js for the calendar cross-parser check (tests/support/icalcheck.py).
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
