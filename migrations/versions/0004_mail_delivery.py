@@ -1,7 +1,7 @@
 """mail delivery: failures per message, relay state
 
 Revision ID: 0004_mail_delivery
-Revises: 0003_architecture
+Revises: 0002_domains
 Create Date: 2026-11-30 06:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa  # noqa: F401
 
 # revision identifiers, used by Alembic.
 revision = '0004_mail_delivery'
-down_revision = '0003_architecture'
+down_revision = '0002_domains'
 branch_labels = None
 depends_on = None
 
