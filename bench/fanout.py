@@ -240,14 +240,13 @@ def run(subscribers: int, database_url: str | None, batch_size: int, connections
 
 def prepared_messages(message_key: str) -> list[tuple[str, bytes]]:
     """Every queued message of the post as (recipient, bytes), composed by the platform's own composer."""
-    from network.emails import smtp_address
     from network.extensions import db
-    from network.mail.compose import compose_bytes
+    from network.mail.delivery import compose_outbox
     from network.mail.models import OutboxMessage
 
-    rows = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.message_key == message_key)
-                              .order_by(OutboxMessage.id))
-    return [(row.recipient, compose_bytes(row, smtp_address(row.recipient))) for row in rows]
+    rows = list(db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.message_key == message_key)
+                                   .order_by(OutboxMessage.id)))
+    return [(row.recipient, data) for row, data in compose_outbox(rows)]
 
 
 def kill_and_restart(app, config: dict, sink: Sink, expected: int, how: str) -> dict:

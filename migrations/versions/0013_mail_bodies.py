@@ -17,8 +17,30 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        'mail_bodies',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('key', sa.String(length=200), nullable=False),
+        sa.Column('body_text', sa.Text(), nullable=False),
+        sa.Column('body_html', sa.Text(), nullable=True),
+        sa.Column('headers', sa.JSON(), nullable=True),
+        sa.Column('personaliser', sa.String(length=40), nullable=True),
+        sa.Column('placeholders', sa.JSON(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'),
+                  nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_bodies')),
+        sa.UniqueConstraint('key', name=op.f('uq_mail_bodies_key')),
+    )
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('body_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_outbox_messages_body_id'), ['body_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_outbox_messages_body_id_mail_bodies'), 'mail_bodies',
+                                    ['body_id'], ['id'])
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_outbox_messages_body_id_mail_bodies'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_body_id'))
+        batch_op.drop_column('body_id')
+    op.drop_table('mail_bodies')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 import secrets
+from dataclasses import dataclass
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP, EmailPolicy
@@ -14,7 +15,7 @@ from flask import current_app
 
 from ..emails import SmtpAddress, smtp_address
 from ..text import single_line
-from .models import OutboxMessage
+from .models import MailBody, OutboxMessage
 
 # List headers are ASCII built by the application (URLs, tokens): written as they are, folded after each
 # comma-separated entry, instead of being re-parsed and re-folded (which is the slowest step of composing).
@@ -88,6 +89,51 @@ def compose(message: OutboxMessage, recipient: SmtpAddress | None = None) -> Ema
         part = email.get_payload()[-1]
         part.replace_header("Content-Type", f"text/calendar; method={method}; charset=UTF-8")
     return email
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What composing needs of an outbox row whose shared body has been filled in for its recipient."""
+
+    id: int | None
+    recipient: str
+    sender: str | None
+    subject: str
+    message_id: str | None
+    headers: dict[str, str]
+    body_text: str
+    body_html: str | None
+    calendar: str | None = None
+    calendar_method: str | None = None
+
+
+def with_body(message: OutboxMessage, body: MailBody, values: dict[str, str]) -> Parts:
+    """The row with its shared body filled in for its recipient.
+
+    Takes the outbox row, its `MailBody` and the personaliser's values by role (e.g. {"unsubscribe": token});
+    returns the `Parts` to compose: each placeholder of the body replaced by its role's value in the text, the
+    HTML and the header values, and the row's own headers added after the body's. Raises ValueError when a role
+    of the body has no value (the message would go out with a placeholder in it).
+    """
+    placeholders = body.placeholders or {}
+    missing = sorted(set(placeholders) - set(values))
+    if missing:
+        raise ValueError(f"no value for {', '.join(missing)}")
+    pairs = [(placeholders[role], value) for role, value in values.items() if role in placeholders]
+
+    def fill(text: str) -> str:
+        for placeholder, value in pairs:
+            text = text.replace(placeholder, value)
+        return text
+
+    headers = {name: fill(value) for name, value in (body.headers or {}).items()}
+    headers.update(message.headers or {})
+    return Parts(
+        id=message.id, recipient=message.recipient, sender=message.sender, subject=message.subject,
+        message_id=message.message_id, headers=headers, body_text=fill(body.body_text),
+        body_html=fill(body.body_html) if body.body_html is not None else None,
+        calendar=message.calendar, calendar_method=message.calendar_method,
+    )
 
 
 def compose_bytes(message: OutboxMessage, recipient: SmtpAddress | None = None) -> bytes:

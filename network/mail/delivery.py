@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, or_, select, text, update
@@ -42,8 +43,18 @@ from ..emails import SmtpAddress, smtp_address
 from ..extensions import db
 from ..rules import RuleError
 from ..timeutil import utcnow
-from .compose import compose_bytes
-from .models import FAILED, PENDING, SENT, SKIPPED, AddressHealth, FailureStage, OutboxMessage, RelayStatus
+from .compose import compose_bytes, with_body
+from .models import (
+    FAILED,
+    PENDING,
+    SENT,
+    SKIPPED,
+    AddressHealth,
+    FailureStage,
+    MailBody,
+    OutboxMessage,
+    RelayStatus,
+)
 
 CLAIM_SECONDS = 300  # default of MAIL_CLAIM_SECONDS
 MAX_ATTEMPTS = 8
@@ -55,8 +66,12 @@ RELAY_ROW_ID = 1
 # (address, list id) pairs of a batch are still subscribed.
 BeforeBatch = Callable[[], None]
 ActiveSubscriptions = Callable[[list[int]], set[tuple[str, int]]]
+# Fills a shared body's placeholders for each recipient: takes the batch's outbox rows that use it, returns their
+# values by row id and role ({"unsubscribe": token, ...}); a row left out cannot be personalised and fails alone.
+Personaliser = Callable[[list[Any]], dict[int, dict[str, str]]]
 _before_batch: list[BeforeBatch] = []
 _active_subscriptions_checks: list[ActiveSubscriptions] = []
+_personalisers: dict[str, Personaliser] = {}
 
 # Set by `request_stop` (the worker's SIGTERM handler): every sending thread stops after the message in flight,
 # marks it, and gives its other claimed rows back, so a stopped worker neither loses nor repeats a message.
@@ -87,6 +102,17 @@ def active_subscriptions_check(function: ActiveSubscriptions) -> ActiveSubscript
     if function not in _active_subscriptions_checks:
         _active_subscriptions_checks.append(function)
     return function
+
+
+def personaliser(name: str) -> Callable[[Personaliser], Personaliser]:
+    """Register `function(rows) -> {row id: {role: value}}` under `name`, the `MailBody.personaliser` of the bodies
+    whose placeholders it fills (called once per batch, from the worker's thread, inside the app context)."""
+
+    def register(function: Personaliser) -> Personaliser:
+        _personalisers[name] = function
+        return function
+
+    return register
 
 
 @dataclass
@@ -379,7 +405,6 @@ class _Batch:
         self.relay_refusing = _relay_was_refusing()
         self.unmarked: list[OutboxMessage] = []
         self.group = max(1, int(current_app.config.get("MAIL_SENT_GROUP", 1)))
-        self.senders: dict[str | None, SmtpAddress] = {}
         # Rows are sent only while the claim surely holds (with a margin), so an expired claim never leads two
         # workers to send the same row.
         claim = int(current_app.config.get("MAIL_CLAIM_SECONDS", CLAIM_SECONDS))
@@ -523,21 +548,68 @@ def _envelope_sender(message: OutboxMessage) -> str:
     return parseaddr(message.sender or current_app.config["MAIL_DEFAULT_SENDER"])[1]
 
 
-def _prepare(message: OutboxMessage, senders: dict[str | None, SmtpAddress]) -> tuple[SmtpAddress, SmtpAddress, bytes]:
-    """The envelope and the bytes of one row; raises DeliveryFailure (address or compose stage) for this row."""
-    try:
-        recipient = smtp_address(message.recipient)
-        sender = senders.get(message.sender)
-        if sender is None:
-            sender = senders[message.sender] = smtp_address(_envelope_sender(message))
-    except RuleError as exc:
-        raise DeliveryFailure(Failure(FailureStage.ADDRESS, True, f"not a deliverable address: {exc}")) from exc
-    try:
-        data = compose_bytes(message, recipient)
-    except Exception as exc:
-        raise DeliveryFailure(Failure(FailureStage.COMPOSE, True,
-                                      f"the message could not be composed: {exc.__class__.__name__}: {exc}")) from exc
-    return sender, recipient, data
+class _Composer:
+    """Composes the rows of a batch: their shared bodies read once, their recipients' personal values asked of the
+    personalisers once per batch, the envelope senders parsed once."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self.senders: dict[str | None, SmtpAddress] = {}
+        self.bodies: dict[int, Any] = {}
+        self.values: dict[int, dict[str, str]] = {}
+        self.unavailable: set[int] = set()  # rows whose personaliser failed (retried later)
+        shared = [row for row in rows if row.body_id is not None]
+        if not shared:
+            return
+        self.bodies = {body.id: body for body in db.session.execute(
+            select(*MailBody.__table__.c).where(MailBody.id.in_({row.body_id for row in shared})))}
+        groups: dict[str, list[Any]] = {}
+        for row in shared:
+            body = self.bodies.get(row.body_id)
+            if body is not None and body.personaliser:
+                groups.setdefault(body.personaliser, []).append(row)
+        for name, group in groups.items():
+            function = _personalisers.get(name)
+            if function is None:
+                continue  # its rows fail alone: nothing fills their placeholders
+            try:
+                self.values.update(function(group))
+            except Exception:
+                db.session.rollback()
+                current_app.logger.exception("mail: the personaliser %r failed", name)
+                self.unavailable.update(row.id for row in group)
+
+    def prepare(self, message: Any) -> tuple[SmtpAddress, SmtpAddress, bytes]:
+        """The envelope and the bytes of one row; raises DeliveryFailure (address or compose stage) for this row."""
+        try:
+            recipient = smtp_address(message.recipient)
+            sender = self.senders.get(message.sender)
+            if sender is None:
+                sender = self.senders[message.sender] = smtp_address(_envelope_sender(message))
+        except RuleError as exc:
+            raise DeliveryFailure(Failure(FailureStage.ADDRESS, True, f"not a deliverable address: {exc}")) from exc
+        if message.id in self.unavailable:
+            raise DeliveryFailure(Failure(FailureStage.COMPOSE, False, "the message could not be personalised"))
+        try:
+            if message.body_id is not None:
+                body = self.bodies.get(message.body_id)
+                if body is None:
+                    raise ValueError("its body is missing")
+                message = with_body(message, body, self.values.get(message.id, {}))
+            data = compose_bytes(message, recipient)
+        except Exception as exc:
+            raise DeliveryFailure(Failure(FailureStage.COMPOSE, True,
+                                          f"the message could not be composed: {exc.__class__.__name__}: {exc}")) from exc
+        return sender, recipient, data
+
+
+def compose_outbox(rows: list[Any]) -> list[tuple[Any, bytes]]:
+    """The bytes the worker would send for each outbox row (ORM objects or plain rows), in order.
+
+    Takes rows with every outbox column; returns (row, bytes) pairs; raises DeliveryFailure for a row that cannot
+    be composed. Used by the benchmark to send the very same messages with plain smtplib.
+    """
+    composer = _Composer(rows)
+    return [(row, composer.prepare(row)[2]) for row in rows]
 
 
 def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessage], None] | None = None) -> DeliveryReport:
@@ -623,6 +695,7 @@ def _send_rows(rows: list[OutboxMessage], batch: _Batch, active: set[tuple[str, 
         else:
             to_send.append(message)
 
+    composer = _Composer(to_send)
     state = current_app.extensions.get("mail")
     to_files = not current_app.config.get("MAIL_SERVER") or state is None or state.suppress
     connection: smtplib.SMTP | None = None
@@ -635,7 +708,7 @@ def _send_rows(rows: list[OutboxMessage], batch: _Batch, active: set[tuple[str, 
                 _release_unsent(to_send[index:])
                 return
             try:
-                sender, recipient, data = _prepare(message, batch.senders)
+                sender, recipient, data = composer.prepare(message)
                 if to_files:
                     _write_eml(message, recipient, data)
                 else:

@@ -43,6 +43,28 @@ class FailureStage(StrEnum):
     MESSAGE = "message"
 
 
+class MailBody(db.Model):
+    """A message body many recipients get (a list post in one language), stored once and shared by its rows.
+
+    The text, the HTML and the headers hold random placeholders (`placeholders`: role -> placeholder) that the
+    worker fills for each recipient when it composes the message, with the values of the personaliser registered
+    under `personaliser` (see `network.mail.delivery.personaliser`): e.g. the recipient's unsubscribe token.
+    Immutable once written; it holds no personal data.
+    """
+
+    __tablename__ = "mail_bodies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The message key and the language: the same body is stored once even when a post is queued twice.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[dict | None] = mapped_column(JSON)
+    personaliser: Mapped[str | None] = mapped_column(String(40))
+    placeholders: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+
 class OutboxMessage(db.Model):
     """One message to one recipient. Written in the same transaction as the change that causes it."""
 
@@ -63,6 +85,8 @@ class OutboxMessage(db.Model):
     calendar: Mapped[str | None] = mapped_column(Text)
     calendar_method: Mapped[str | None] = mapped_column(String(20))
     message_id: Mapped[str | None] = mapped_column(String(300))
+    # A shared body (list posts): then body_text is empty and `headers` holds only this row's own extra headers.
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("mail_bodies.id"), index=True)
     # Set for list traffic: the worker re-checks the subscription right before sending.
     list_id: Mapped[int | None] = mapped_column(ForeignKey("mailing_lists.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)

@@ -8,7 +8,7 @@ from email.utils import make_msgid
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -16,7 +16,7 @@ from ..emails import canonical_email
 from ..extensions import db
 from ..text import single_line
 from ..timeutil import utcnow
-from .models import PENDING, OutboxMessage
+from .models import PENDING, MailBody, OutboxMessage
 
 # Two identical link requests (subscribe, manage link, reset, resend confirmation) within this window queue one
 # message: a double click, a reloaded form or two tabs make one mail, not several.
@@ -92,43 +92,34 @@ def queue_mail(
     )
 
 
-def outbox_values(
-    recipient: str,
-    subject: str,
-    body_text: str,
-    *,
-    key: str,
-    body_html: str | None = None,
-    headers: dict[str, str] | None = None,
-    list_id: int | None = None,
-    domain: str | None = None,
-) -> dict[str, Any]:
-    """The column values of one outbox row, cleaned as `queue_mail` does, for `queue_many`."""
-    domain = domain or current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].rstrip(">")
-    return dict(
-        message_key=key,
-        recipient=canonical_recipient(recipient),
-        sender=None,
-        subject=single_line(subject),
-        body_text=body_text,
-        body_html=body_html,
-        headers={single_line(k): single_line(v) for k, v in (headers or {}).items()} or None,
-        calendar=None,
-        calendar_method=None,
-        message_id=make_msgid(domain=domain),
-        list_id=list_id,
-        status=PENDING,
-        attempts=0,
-        next_attempt_at=utcnow(),
-    )
+def store_body(key: str, body_text: str, *, body_html: str | None = None, headers: dict[str, str] | None = None,
+               personaliser: str | None = None, placeholders: dict[str, str] | None = None) -> int:
+    """Store a body shared by many outbox rows (see `MailBody`) in the caller's transaction; returns its id.
 
-
-def queue_many(rows: list[dict[str, Any]], chunk: int = 1000) -> None:
-    """Add many outbox rows (from `outbox_values`) in the caller's transaction, a few INSERTs for all of them.
-
-    Idempotent like `queue_mail`: a (key, recipient) already queued is left as it is.
+    Idempotent: a body already stored under `key` is kept as it is and its id returned (INSERT ... ON CONFLICT DO
+    NOTHING, safe when two requests do it at the same instant). Header names and values are forced onto one line.
     """
     db.session.flush()
-    statement = _insert()(OutboxMessage).on_conflict_do_nothing(index_elements=["message_key", "recipient"])
-    for start in range(0, len(rows), chunk):
-        db.session.execute(statement, rows[start:start + chunk])
+    db.session.execute(
+        _insert()(MailBody).values(
+            key=key, body_text=body_text, body_html=body_html,
+            headers={single_line(k): single_line(v) for k, v in (headers or {}).items()} or None,
+            personaliser=personaliser, placeholders=placeholders, created_at=utcnow(),
+        ).on_conflict_do_nothing(index_elements=["key"])
+    )
+    return db.session.scalar(select(MailBody.id).where(MailBody.key == key))
+
+
+def queue_select(rows: Select, columns: list[str]) -> None:
+    """Queue the outbox rows a SELECT gives, with one INSERT ... SELECT in the caller's transaction.
+
+    Takes the SELECT and the outbox column each of its columns fills (in order); the caller makes the values
+    clean (`canonical_recipient`, `single_line`) as `queue_mail` would. Idempotent like `queue_mail`: a (key,
+    recipient) already queued is left as it is (ON CONFLICT DO NOTHING, on SQLite and PostgreSQL).
+    """
+    db.session.flush()
+    table = OutboxMessage.__table__
+    db.session.execute(
+        _insert()(OutboxMessage).from_select([table.c[name] for name in columns], rows)
+        .on_conflict_do_nothing(index_elements=["message_key", "recipient"])
+    )

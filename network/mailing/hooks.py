@@ -8,14 +8,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..mail.delivery import active_subscriptions_check, before_each_batch
+from ..mail.delivery import active_subscriptions_check, before_each_batch, personaliser
 from ..mail.models import OutboxMessage
 from ..meetings.signals import meeting_changed
 from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..registries import admin_entry, audit_labels, home_section, yearly_figures
 from . import figures, home, invites, privacy
 from .models import Subscriber, Subscription
-from .posts import queue_due_posts
+from .posts import PERSONALISER, personal_links, queue_due_posts
 
 
 def still_subscribed(ids: list[int]) -> set[tuple[str, int]]:
@@ -32,6 +32,7 @@ def still_subscribed(ids: list[int]) -> set[tuple[str, int]]:
 
 active_subscriptions_check(still_subscribed)
 before_each_batch(queue_due_posts)
+personaliser(PERSONALISER)(personal_links)
 
 meeting_changed.connect(invites.on_meeting_changed)
 

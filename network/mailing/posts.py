@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, String, Text, case, cast, func, literal, select, update
 from sqlalchemy.orm import lazyload
 
 from ..extensions import db
 from ..i18n import localized
 from ..links import absolute_url
 from ..mail.models import FAILED, PENDING, SENT, SKIPPED, OutboxMessage
-from ..mail.outbox import outbox_values, queue_mail, queue_many
+from ..mail.outbox import queue_mail, queue_select, store_body
 from ..mail.templates import render_mail
 from ..markup import markdown_to_text, render_markdown
 from ..rules import RuleError
@@ -24,7 +25,7 @@ from ..timeutil import as_utc, utcnow
 from .links import mail_domain, unsubscribe_mailbox
 from .lists import list_name
 from .models import CANCELLED, QUEUED, SCHEDULED, MailingList, Post, Subscriber
-from .subscriptions import manage_token, recipients_statement, unsubscribe_token
+from .subscriptions import link_tokens, manage_token, recipients_statement, unsubscribe_token
 
 MAX_SUBJECT = 200
 MAX_BODY = 100_000  # characters: a long newsletter fits; a 2 MB paste does not
@@ -201,7 +202,11 @@ class _Rendered:
     html: str
 
 
-def _render_for(post: Post, language: str) -> _Rendered:
+# The name under which `personal_links` fills a post body's placeholders (MailBody.personaliser).
+PERSONALISER = "mailing-list"
+
+
+def _render_for(post: Post, language: str, placeholders: dict[str, str]) -> _Rendered:
     body = post_body(post, language)
     mail = render_mail(
         "mailing/emails/post", language,
@@ -210,74 +215,85 @@ def _render_for(post: Post, language: str) -> _Rendered:
         content=render_markdown(body),
         list_name=list_name(post.mailing_list, language),
         archive_url=absolute_url("mailing.post", post_id=post.id),
-        manage_url=PLACEHOLDER_MANAGE,
-        unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE,
+        manage_url=absolute_url("mailing.manage", token=placeholders["manage"]),
+        unsubscribe_url=absolute_url("mailing.unsubscribe", token=placeholders["unsubscribe"]),
     )
     return _Rendered(mail.subject, mail.text, mail.html or "")
 
 
-def queue_post(post: Post) -> int:
-    """One outbox row per confirmed, active, not failing subscriber, in the caller's transaction.
+def _store_bodies(post: Post, languages: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+    """The post rendered once per language and stored once (a `MailBody` each); returns body ids and subjects by
+    language. The recipient's own unsubscribe and manage tokens are placeholders, random for each body so that
+    nothing a post says can be taken for one, filled by `personal_links` when the worker composes a message."""
+    mailing_list = post.mailing_list
+    bodies: dict[str, int] = {}
+    subjects: dict[str, str] = {}
+    for language in languages:
+        placeholders = {"unsubscribe": f"u{secrets.token_hex(16)}", "manage": f"m{secrets.token_hex(16)}"}
+        content = _render_for(post, language, placeholders)
+        headers = list_headers(mailing_list, absolute_url("mailing.unsubscribe", token=placeholders["unsubscribe"]),
+                               placeholders["unsubscribe"])
+        bodies[language] = store_body(f"{post.message_key}:{language}", content.text, body_html=content.html or None,
+                                      headers=headers, personaliser=PERSONALISER, placeholders=placeholders)
+        subjects[language] = single_line(content.subject)
+    return bodies, subjects
 
-    The post is rendered once per language and the links are built once; each row only gets its recipient's own
-    unsubscribe and manage tokens. The rows are written with a few multi-row INSERTs (idempotent: a post queued
-    twice reaches each address once).
+
+def queue_post(post: Post) -> int:
+    """One outbox row per confirmed, active, not failing subscriber, in the caller's transaction; returns how many.
+
+    The post is rendered once per language of its recipients and stored once per language (`_store_bodies`); the
+    rows, which only point at their language's body, are written by one INSERT ... SELECT over the recipients
+    (idempotent: a post queued twice reaches each address once).
     """
     mailing_list = post.mailing_list
-    rendered: dict[str, _Rendered] = {}
-    statement = recipients_statement(mailing_list).with_only_columns(
-        Subscriber.id, Subscriber.email, Subscriber.language)
-    links = _ListLinks(mailing_list)
-    rows = []
-    for subscriber in db.session.execute(statement):
-        language = subscriber.language or "fi"
-        if language not in rendered:
-            rendered[language] = _render_for(post, language)
-        content = rendered[language]
-        rows.append(list_message_values(mailing_list, subscriber, post.message_key, content.subject, content.text,
-                                        content.html, links=links))
-    queue_many(rows)
+    recipients = recipients_statement(mailing_list)
+    language = func.coalesce(Subscriber.language, "fi")
+    languages = sorted(set(db.session.scalars(recipients.with_only_columns(language).distinct().order_by(None))))
+    if languages:
+        bodies, subjects = _store_bodies(post, languages)
+        default = "fi" if "fi" in bodies else languages[0]
+        # Message-IDs unique to this queueing, the same for a row whenever it is sent again.
+        prefix = f"<{post.message_key.replace(':', '-')}.{secrets.token_hex(8)}."
+        queue_select(
+            recipients.with_only_columns(
+                literal(post.message_key, String),
+                Subscriber.email,
+                case(subjects, value=language, else_=subjects[default]),
+                literal("", Text),
+                case(bodies, value=language, else_=bodies[default]),
+                literal(prefix, String) + cast(Subscriber.id, String) + literal(f"@{mail_domain()}>", String),
+                literal(mailing_list.id, Integer),
+                literal(str(PENDING), String),
+                literal(0, Integer),
+                literal(utcnow(), OutboxMessage.__table__.c.next_attempt_at.type),
+            ),
+            ["message_key", "recipient", "subject", "body_text", "body_id", "message_id", "list_id", "status",
+             "attempts", "next_attempt_at"],
+        )
     post.status = QUEUED
     post.queued_at = utcnow()
-    post.recipient_count = len(rows)
-    return len(rows)
+    post.recipient_count = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.message_key == post.message_key)) or 0
+    return post.recipient_count
 
 
-class _ListLinks:
-    """The parts of a list message's links and headers that are the same for every recipient, built once."""
+def personal_links(rows: list[Any]) -> dict[int, dict[str, str]]:
+    """The delivery worker's personaliser of post bodies (registered in hooks.py): each row's unsubscribe and
+    manage tokens, by outbox row id.
 
-    TOKEN = "TOKEN0PLACEHOLDER"
-
-    def __init__(self, mailing_list: MailingList) -> None:
-        self.domain = mail_domain()
-        self.unsubscribe = absolute_url("mailing.unsubscribe", token=self.TOKEN)
-        self.manage = absolute_url("mailing.manage", token=self.TOKEN)
-        self.headers = list_headers(mailing_list, self.unsubscribe, self.TOKEN)
-
-    def personal(self, unsubscribe: str, manage: str) -> tuple[str, str, dict[str, str]]:
-        """(unsubscribe URL, manage URL, headers) for one recipient's tokens (URL-safe: no escaping needed)."""
-        headers = dict(self.headers)
-        headers["List-Unsubscribe"] = headers["List-Unsubscribe"].replace(self.TOKEN, unsubscribe)
-        return self.unsubscribe.replace(self.TOKEN, unsubscribe), self.manage.replace(self.TOKEN, manage), headers
-
-
-def list_message_values(mailing_list: MailingList, subscriber: Any, key: str, subject: str, text: str,
-                        html: str | None, *, links: _ListLinks | None = None) -> dict[str, Any]:
-    """The outbox row of a list message to one subscriber (anything with `id` and `email`): personal unsubscribe
-    and manage links in the text, the HTML and the list headers."""
-    links = links or _ListLinks(mailing_list)
-    unsubscribe_url, manage_url, headers = links.personal(unsubscribe_token(subscriber, mailing_list),
-                                                          manage_token(subscriber))
-    return outbox_values(
-        subscriber.email, subject,
-        text.replace(PLACEHOLDER_UNSUBSCRIBE, unsubscribe_url).replace(PLACEHOLDER_MANAGE, manage_url),
-        key=key,
-        body_html=html.replace(PLACEHOLDER_UNSUBSCRIBE, unsubscribe_url).replace(PLACEHOLDER_MANAGE, manage_url)
-        if html is not None else None,
-        headers=headers,
-        list_id=mailing_list.id,
-        domain=links.domain,
-    )
+    Takes outbox rows (with `id`, `recipient` and `list_id`); one query for the batch. A row whose address is no
+    longer a subscriber, or that is not list traffic, is left out (it then fails alone).
+    """
+    ids = dict(db.session.execute(
+        select(Subscriber.email, Subscriber.id).where(Subscriber.email.in_({row.recipient for row in rows}))).all())
+    values: dict[int, dict[str, str]] = {}
+    for row in rows:
+        subscriber_id = ids.get(row.recipient)
+        if subscriber_id is not None and row.list_id is not None:
+            unsubscribe, manage = link_tokens(subscriber_id, row.recipient, row.list_id)
+            values[row.id] = {"unsubscribe": unsubscribe, "manage": manage}
+    return values
 
 
 def queue_list_message(

@@ -72,6 +72,7 @@ def anonymise_mailing(user: Any) -> None:
         message.recipient = f"removed-{message.id}@invalid"
         message.body_text = ""
         message.body_html = None
+        message.body_id = None
         message.calendar = None
         message.headers = None
     db.session.flush()

@@ -223,6 +223,14 @@ def manage_token(subscriber: Subscriber) -> str:
     return make_token(MANAGE_PURPOSE, {"s": subscriber.id, "e": _email_tag(subscriber.email)})
 
 
+def link_tokens(subscriber_id: int, email: str, list_id: int) -> tuple[str, str]:
+    """(unsubscribe token, manage token) of a list message, as `unsubscribe_token` and `manage_token` make them,
+    from plain values (the delivery worker makes them for each recipient when it composes a post)."""
+    tag = _email_tag(email)
+    return (make_token(UNSUBSCRIBE_PURPOSE, {"s": subscriber_id, "l": list_id, "e": tag}),
+            make_token(MANAGE_PURPOSE, {"s": subscriber_id, "e": tag}))
+
+
 def _email_tag(email: str) -> str:
     # Binds the manage link to the address, without putting the address itself in the link.
     return hashlib.sha256(email.encode()).hexdigest()[:12]
