@@ -74,6 +74,8 @@ def _sink_main(port: int, control) -> None:
         elif command == "counts":
             with lock:
                 control.send(dict(counts))
+        elif command == "cpu":
+            control.send(time.process_time())
         else:
             break
     controller.stop()
@@ -97,6 +99,11 @@ class Sink:
         self.control.send("counts")
         return self.control.recv()
 
+    def cpu(self) -> float:
+        """CPU seconds the sink's process has used so far."""
+        self.control.send("cpu")
+        return self.control.recv()
+
     def check(self, expected: int) -> str:
         counts = self.counts()
         duplicates = sum(1 for c in counts.values() if c > 1)
@@ -110,6 +117,44 @@ class Sink:
         with_timeout(10)
         if self.process.is_alive():
             self.process.terminate()
+
+
+class CpuMeter:
+    """CPU seconds used from its creation on: by this process (the client: smtplib, or the worker with SQLite), by
+    the sink's process and by this database's PostgreSQL server processes (none with SQLite)."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.start = self._now()
+
+    def _now(self) -> tuple[float, float, float]:
+        return time.process_time(), self.sink.cpu(), _database_cpu()
+
+    def used(self) -> dict[str, float]:
+        now = self._now()
+        return {"client": now[0] - self.start[0], "sink": now[1] - self.start[1],
+                "database": now[2] - self.start[2]}
+
+
+def _database_cpu() -> float:
+    """CPU seconds of the PostgreSQL backends serving this benchmark's database (read from /proc; 0 on SQLite)."""
+    from sqlalchemy import text
+
+    from network.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return 0.0
+    with db.engine.connect() as connection:
+        pids = list(connection.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")))
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def free_port() -> int:
@@ -187,17 +232,20 @@ def run(subscribers: int, database_url: str | None, batch_size: int, connections
             envelope_from = "verkosto@kuntademokratia.example"
 
             sink.reset()
+            cpu = CpuMeter(sink)
             started = time.perf_counter()
             with smtplib.SMTP("127.0.0.1", sink.port) as connection:
                 for recipient, data in prepared:
                     connection.sendmail(envelope_from, [recipient], data)
             results["smtplib_seconds"] = time.perf_counter() - started
+            results["smtplib_cpu"] = cpu.used()
             results["smtplib_check"] = sink.check(subscribers)
             del prepared
 
             # The platform: queue the post and deliver it, timed together.
             sink.reset()
             profiler = cProfile.Profile() if profile else None
+            cpu = CpuMeter(sink)
             started = time.perf_counter()
             if profiler:
                 profiler.enable()
@@ -209,6 +257,7 @@ def run(subscribers: int, database_url: str | None, batch_size: int, connections
             if profiler:
                 profiler.disable()
             results["worker_seconds"] = time.perf_counter() - started - results["queue_seconds"]
+            results["worker_cpu"] = cpu.used()
             results["worker_check"] = sink.check(subscribers)
             results["worker_sent"] = report.sent
             assert post.recipient_count == subscribers
@@ -332,6 +381,18 @@ def report_markdown(results: dict, command: str) -> str:
         "",
         f"**The worker ran at {ratio:.0%} of plain smtplib's message rate** (target: at least 80 %).",
     ]
+    if "worker_cpu" in results:
+        lines += [
+            "",
+            "CPU time per message (ms), by process: what the machine's load cannot change.",
+            "",
+            "| step | smtplib or the worker (this process) | SMTP sink | PostgreSQL server | total |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for label, key in (("baseline", "smtplib_cpu"), ("platform", "worker_cpu")):
+            cpu = results[key]
+            lines.append(f"| {label} | {cpu['client'] / n * 1000:.2f} | {cpu['sink'] / n * 1000:.2f} | "
+                         f"{cpu['database'] / n * 1000:.2f} | {sum(cpu.values()) / n * 1000:.2f} |")
     window = results["connections"] * results["sent_group"]
     for how, outcome in (results.get("kill") or {}).items():
         verdict = outcome["check"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+import itertools
 import secrets
 from dataclasses import dataclass
 from email.header import Header
@@ -152,6 +153,8 @@ def compose_bytes(message: OutboxMessage, recipient: SmtpAddress | None = None) 
 # bodies in quoted-printable by binascii (RFC 2045). Messages with a calendar part go through `compose`.
 
 _CRLF = "\r\n"
+_BOUNDARY = secrets.token_hex(8)
+_boundaries = itertools.count(1)
 
 
 @lru_cache(maxsize=4096)
@@ -218,7 +221,8 @@ def compose_fast(message: OutboxMessage, recipient: SmtpAddress) -> bytes:
     for name, value in (message.headers or {}).items():
         lines.append(_encoded_header(single_line(name), value))
     if message.body_html:
-        boundary = f"=_{secrets.token_hex(12)}"
+        # "=_" never occurs in quoted-printable text; the process's random part and a counter keep it unique.
+        boundary = f"=_{_BOUNDARY}{next(_boundaries):x}"
         lines.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
         head = _CRLF.join(lines)
         # The line break before a boundary belongs to the boundary (RFC 2046 section 5.1.1).

@@ -634,17 +634,12 @@ def deliver_batch(limit: int | None = None, *, after_send: Callable[[OutboxMessa
     try:
         # One query for the batch, as plain rows (read-only: outcomes are written with UPDATE statements), then
         # only this batch's rows.
-        rows = [
-            row
-            for row in db.session.execute(
-                select(*OutboxMessage.__table__.c).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
-            )
-            # Sent meanwhile, or the claim expired and another worker took the row.
-            if row.status == PENDING and row.claim_token == token
-        ]
-        recipients = {row.recipient for row in rows}
+        # Selected by the claim (one parameter rather than hundreds of ids): rows sent meanwhile, or whose claim
+        # expired and another worker took, are not among them.
+        claimed = (OutboxMessage.claim_token == token, OutboxMessage.status == PENDING)
+        rows = list(db.session.execute(select(*OutboxMessage.__table__.c).where(*claimed).order_by(OutboxMessage.id)))
         health = {h.email: h for h in db.session.scalars(
-            select(AddressHealth).where(AddressHealth.email.in_(recipients)))}
+            select(AddressHealth).where(AddressHealth.email.in_(select(OutboxMessage.recipient).where(*claimed))))}
         active = _active_subscriptions(ids)
         batch = _Batch(report, health, after_send)
         _send_rows(rows, batch, active)
