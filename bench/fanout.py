@@ -206,7 +206,7 @@ def run(subscribers: int, database_url: str | None, batch_size: int, connections
                     conn.execute(text("CREATE SCHEMA public"))
             db.drop_all()
             db.create_all()
-            main = subscriptions.main_list()
+            main_id = subscriptions.main_list().id
             now = utcnow()
             for start in range(0, subscribers, 10_000):
                 people = [
@@ -216,7 +216,7 @@ def run(subscribers: int, database_url: str | None, batch_size: int, connections
                 ]
                 db.session.add_all(people)
                 db.session.flush()
-                db.session.add_all(Subscription(subscriber_id=p.id, list_id=main.id, active=True) for p in people)
+                db.session.add_all(Subscription(subscriber_id=p.id, list_id=main_id, active=True) for p in people)
                 db.session.commit()
                 db.session.expunge_all()
 
