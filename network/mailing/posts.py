@@ -39,6 +39,8 @@ class PostError(RuleError):
 
 @dataclass
 class PostInput:
+    """A post as the coordinator wrote it: subject and Markdown body in Finnish, optionally Swedish, and when to send."""
+
     subject_fi: str
     body_fi: str
     subject_sv: str | None = None
@@ -77,7 +79,8 @@ RESEND_WINDOW = timedelta(minutes=15)
 
 def lock_list(mailing_list: MailingList) -> None:
     """Serialise sending to one list: two requests sending at the same instant run one after the other, so the
-    second sees what the first did (a row lock on PostgreSQL; on SQLite a no-op write takes the write lock)."""
+    second sees what the first did (a row lock on PostgreSQL; on SQLite a no-op write takes the write lock).
+    """
     if db.engine.dialect.name == "postgresql":
         db.session.execute(select(MailingList.id).where(MailingList.id == mailing_list.id).with_for_update())
     else:
@@ -86,7 +89,8 @@ def lock_list(mailing_list: MailingList) -> None:
 
 def find_resend(mailing_list: MailingList, author: Any, data: PostInput) -> Post | None:
     """The same subject and text sent to the same list by the same author a moment ago (a double click, a
-    reloaded form, two clicks at the same instant), or None. Takes the list lock first (see `lock_list`)."""
+    reloaded form, two clicks at the same instant), or None. Takes the list lock first (see `lock_list`).
+    """
     lock_list(mailing_list)
     return db.session.scalar(
         select(Post)
@@ -224,7 +228,8 @@ def _render_for(post: Post, language: str, placeholders: dict[str, str]) -> _Ren
 def _store_bodies(post: Post, languages: list[str]) -> tuple[dict[str, int], dict[str, str]]:
     """The post rendered once per language and stored once (a `MailBody` each); returns body ids and subjects by
     language. The recipient's own unsubscribe and manage tokens are placeholders, random for each body so that
-    nothing a post says can be taken for one, filled by `personal_links` when the worker composes a message."""
+    nothing a post says can be taken for one, filled by `personal_links` when the worker composes a message.
+    """
     mailing_list = post.mailing_list
     bodies: dict[str, int] = {}
     subjects: dict[str, str] = {}
@@ -336,6 +341,8 @@ def queue_list_message(
 
 @dataclass
 class Progress:
+    """Delivery progress of one post: its outbox rows counted by state."""
+
     sent: int = 0
     waiting: int = 0
     failed: int = 0
@@ -344,13 +351,16 @@ class Progress:
 
     @property
     def total(self) -> int:
+        """All recipients of the post."""
         return self.sent + self.waiting + self.failed + self.skipped
 
     @property
     def done(self) -> bool:
+        """Whether nothing is left to send."""
         return self.waiting == 0
 
     def as_dict(self) -> dict[str, Any]:
+        """The counts as a JSON-ready dict (the progress endpoint's answer)."""
         return {
             "sent": self.sent,
             "waiting": self.waiting,

@@ -1,5 +1,6 @@
 """Subscribers as plain functions: double opt-in, unsubscribe, preferences, group-list membership, the tokens
-in every list message, recipients and failing addresses. The lists themselves are in lists.py."""
+in every list message, recipients and failing addresses. The lists themselves are in lists.py.
+"""
 
 from __future__ import annotations
 
@@ -225,7 +226,8 @@ def manage_token(subscriber: Subscriber) -> str:
 
 def link_tokens(subscriber_id: int, email: str, list_id: int) -> tuple[str, str]:
     """(unsubscribe token, manage token) of a list message, as `unsubscribe_token` and `manage_token` make them,
-    from plain values (the delivery worker makes them for each recipient when it composes a post)."""
+    from plain values (the delivery worker makes them for each recipient when it composes a post).
+    """
     tag = _email_tag(email)
     return (make_token(UNSUBSCRIBE_PURPOSE, {"s": subscriber_id, "l": list_id, "e": tag}),
             make_token(MANAGE_PURPOSE, {"s": subscriber_id, "e": tag}))
