@@ -14,10 +14,11 @@ HOME_COUNT = 3
 
 
 def latest_posts() -> dict[str, Any]:
-    """The main list's latest sent posts (HOME_COUNT of them), newest first, for the front page.
+    """The front page's list section: {'posts': the three latest sent posts of the main list, newest first}.
 
     The list is named by a scalar subquery so that the (list, status, time) index serves the filter and the order
-    (a join on the list's kind made SQLite read and sort every sent post)."""
+    (a join on the list's kind made SQLite read and sort every sent post).
+    """
     main = select(MailingList.id).where(MailingList.slug == MAIN_SLUG).scalar_subquery()
     statement = (
         select(Post)

@@ -29,7 +29,8 @@ from .models import ACTIVE_STATUSES, SCHEDULED, Meeting, MeetingRegistration
 @dataclass(frozen=True)
 class NetworkScope:
     """The network's meetings: everything its own pages and feed list (today every meeting). With `listed_only`,
-    only those shown in the network's calendar (a working group's meeting may stay out: Meeting.network_calendar)."""
+    only those shown in the network's calendar (a working group's meeting may stay out: Meeting.network_calendar).
+    """
 
     listed_only: bool = False
 
@@ -120,7 +121,8 @@ def meetings_for_feed(scope: MeetingScope = NETWORK) -> list[Meeting]:
 
 def feed_version(scope: MeetingScope = NETWORK) -> tuple[int, datetime | None]:
     """(number of meetings, latest `updated_at`) of `scope`, in one aggregate query: a feed's content changes only
-    when one of these does (every change to a meeting sets its `updated_at`; a removal lowers the count)."""
+    when one of these does (every change to a meeting sets its `updated_at`; a removal lowers the count).
+    """
     count, latest = db.session.execute(
         select(func.count(Meeting.id), func.max(Meeting.updated_at)).where(scope.condition())
     ).one()
