@@ -15,6 +15,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# wrk loads the pages in bench/pages.py, whose short mode runs in the suite (tests/scale).
+command -v wrk >/dev/null || missing+=(wrk)
 # WeasyPrint (the self-assessment report's PDF) needs Pango. (The library list is read whole first: with pipefail,
 # `ldconfig -p | grep -q` fails when grep stops reading early.)
 shared_libs="$(ldconfig -p 2>/dev/null || true)"

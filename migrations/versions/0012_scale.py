@@ -17,8 +17,15 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # Indexes for network-size data (issue 15): the post archive's filter and order, places counted per meeting,
+    # and the meeting lists' "not over yet" condition.
+    op.create_index("ix_mailing_posts_list_status_queued", "mailing_posts", ["list_id", "status", "queued_at", "id"])
+    op.create_index("ix_meeting_registrations_meeting_status", "meeting_registrations",
+                    ["meeting_id", "status", "mode"])
+    op.create_index("ix_meetings_ends_at", "meetings", ["ends_at"])
 
 
 def downgrade():
-    pass
+    op.drop_index("ix_meetings_ends_at", table_name="meetings")
+    op.drop_index("ix_meeting_registrations_meeting_status", table_name="meeting_registrations")
+    op.drop_index("ix_mailing_posts_list_status_queued", table_name="mailing_posts")

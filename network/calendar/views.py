@@ -8,13 +8,15 @@ Answers carry ETag and Last-Modified and answer a conditional request with 304 N
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from flask import Blueprint, Response, abort, current_app, request
 
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..meetings.queries import NETWORK_CALENDAR, MeetingScope, meetings_for_feed
+from ..meetings.queries import NETWORK_CALENDAR, MeetingScope, feed_version, meetings_for_feed
+from ..timeutil import as_utc
 from .ics import event_calendar, feed_calendar, latest_change
 
 bp = Blueprint("calendar", __name__)
@@ -45,10 +47,54 @@ def calendar_response(meetings: Iterable[Meeting], name: str, filename: str = "c
     return _respond(feed_calendar(meetings, name, description), meetings, filename)
 
 
+# Rendered feeds kept per process, keyed by what they were made of (scope, names, the meetings' count and latest
+# change): a stale entry can never be served, since a change to any meeting changes the key. Several workers each
+# keep their own; the oldest entries are dropped past FEED_CACHE_SIZE.
+FEED_CACHE_SIZE = 64
+
+
+def _feed_cache() -> OrderedDict[str, bytes]:
+    return current_app.extensions.setdefault("calendar_feed_cache", OrderedDict())
+
+
 def scope_feed(scope: MeetingScope, name: str, filename: str, description: str | None = None) -> Response:
     """The calendar feed of a scope's meetings: `scope_feed(NETWORK_CALENDAR, ...)` is /calendar.ics; a working group's
-    feed route answers `scope_feed(GroupScope(group.id), group_name, f"group-{group.id}.ics")`."""
-    return calendar_response(meetings_for_feed(scope), name, filename, description)
+    feed route answers `scope_feed(GroupScope(group.id), group_name, f"group-{group.id}.ics")`.
+
+    Takes the scope, the calendar's name, the download file name and an optional description; returns the response
+    (304 without rendering when the client's ETag or Last-Modified is current). The ETag and Last-Modified come from
+    one aggregate query (count and latest `updated_at`); the body is rendered once per version and kept.
+    """
+    count, latest = feed_version(scope)
+    modified = as_utc(latest).replace(microsecond=0) if latest is not None else None
+    key = "|".join([repr(scope), name, filename, description or "", str(count),
+                    as_utc(latest).isoformat() if latest is not None else "-",
+                    current_app.config.get("PUBLIC_BASE_URL") or ""])
+    etag = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    response = current_app.response_class(mimetype="text/calendar")
+    response.headers["Content-Type"] = CONTENT_TYPE
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "public, max-age=900"
+    response.set_etag(etag)
+    if modified is not None:
+        response.last_modified = modified
+    if request.method in ("GET", "HEAD") and (
+        request.if_none_match.contains(etag)
+        or (not request.if_none_match and modified is not None and request.if_modified_since is not None
+            and modified <= request.if_modified_since)
+    ):
+        return response.make_conditional(request)
+    cache = _feed_cache()
+    body = cache.get(etag)
+    if body is None:
+        body = feed_calendar(meetings_for_feed(scope), name, description)
+        cache[etag] = body
+        while len(cache) > FEED_CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(etag)
+    response.set_data(body)
+    return response.make_conditional(request)
 
 
 @bp.get("/calendar.ics")

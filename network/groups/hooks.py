@@ -46,7 +46,7 @@ def chair_manages_group_meetings(user: Any, meeting: Meeting) -> bool:
 @home_section(15, "groups/_home.html")
 def home_groups() -> dict[str, Any]:
     """Groups open for sign-up, for the front page."""
-    return {"groups": queries.groups_in_state(GroupState.OPEN)[:6]}
+    return {"groups": queries.groups_in_state(GroupState.OPEN, limit=6)}
 
 
 @personal_section(20, "groups/_personal.html")

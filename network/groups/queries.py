@@ -21,8 +21,10 @@ from .lifecycle import GroupState, group_state, state_condition
 from .models import APPROVED, GroupMembership, WorkingGroup
 
 
-def groups_in_state(state: GroupState, today: date | None = None) -> list[WorkingGroup]:
-    """Groups in `state` today, in a stable order (open ones by deadline, others by term end, newest first)."""
+def groups_in_state(state: GroupState, today: date | None = None, limit: int | None = None) -> list[WorkingGroup]:
+    """Groups in `state` today, in a stable order (open ones by deadline, others by term end, newest first); at
+    most `limit` of them (all when None), limited in SQL.
+    """
     statement = select(WorkingGroup).where(state_condition(state, today))
     if state == GroupState.OPEN:
         statement = statement.order_by(WorkingGroup.signup_deadline, WorkingGroup.id)
@@ -30,6 +32,8 @@ def groups_in_state(state: GroupState, today: date | None = None) -> list[Workin
         statement = statement.order_by(WorkingGroup.term_end, WorkingGroup.id)
     else:
         statement = statement.order_by(WorkingGroup.term_end.desc(), WorkingGroup.id.desc())
+    if limit is not None:
+        statement = statement.limit(limit)
     return list(db.session.scalars(statement).unique())
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -127,6 +128,8 @@ class Post(db.Model):
     """A message written for a list, in Finnish and optionally Swedish; the archive shows it once sent."""
 
     __tablename__ = "mailing_posts"
+    # The archive lists a list's sent posts newest first: this index serves its filter, order and OFFSET.
+    __table_args__ = (Index("ix_mailing_posts_list_status_queued", "list_id", "status", "queued_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     list_id: Mapped[int] = mapped_column(ForeignKey("mailing_lists.id", ondelete="CASCADE"), index=True)

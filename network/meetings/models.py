@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -110,7 +111,7 @@ class Meeting(db.Model):
     description_fi: Mapped[str | None] = mapped_column(Text)
     description_sv: Mapped[str | None] = mapped_column(Text)
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     mode: Mapped[str] = mapped_column(String(20), default=IN_PERSON)
     venue: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(300))
@@ -214,7 +215,11 @@ class MeetingRegistration(db.Model):
     """
 
     __tablename__ = "meeting_registrations"
-    __table_args__ = (UniqueConstraint("meeting_id", "email", name="uq_meeting_registrations_meeting_email"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "email", name="uq_meeting_registrations_meeting_email"),
+        # Places are counted per meeting and status in SQL (registration.places_taken).
+        Index("ix_meeting_registrations_meeting_status", "meeting_id", "status", "mode"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)

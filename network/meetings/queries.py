@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
@@ -117,6 +117,16 @@ def meetings_in_year(year: int, scope: MeetingScope = NETWORK) -> list[Meeting]:
 def meetings_for_feed(scope: MeetingScope = NETWORK) -> list[Meeting]:
     """Every meeting of `scope` for a calendar feed (cancelled ones carry STATUS:CANCELLED), in time order."""
     return list(db.session.scalars(scoped(scope).order_by(Meeting.starts_at, Meeting.id)))
+
+
+def feed_version(scope: MeetingScope = NETWORK) -> tuple[int, datetime | None]:
+    """(number of meetings, latest `updated_at`) of `scope`, in one aggregate query: a feed's content changes only
+    when one of these does (every change to a meeting sets its `updated_at`; a removal lowers the count).
+    """
+    count, latest = db.session.execute(
+        select(func.count(Meeting.id), func.max(Meeting.updated_at)).where(scope.condition())
+    ).one()
+    return count, latest
 
 
 def _mine(user: Any) -> ColumnElement[bool]:

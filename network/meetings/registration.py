@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..auth.models import User
 from ..emails import InvalidAddress, normalize_email
@@ -62,15 +62,18 @@ def lock(meeting: Meeting) -> None:
 
 
 def places_taken(meeting: Meeting, exclude_id: int | None = None) -> int:
-    """Places in use at `meeting` (registered, counted against the capacity), leaving out registration `exclude_id`."""
-    registrations = db.session.scalars(
-        select(MeetingRegistration).where(
-            MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == REGISTERED
-        )
+    """Places in use at `meeting` (registered, counted against the capacity), leaving out registration `exclude_id`.
+
+    Counted in SQL (one COUNT, whatever the number of registrations).
+    """
+    statement = select(func.count(MeetingRegistration.id)).where(
+        MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == REGISTERED
     )
-    return sum(
-        1 for r in registrations if r.id != exclude_id and counts_against_capacity(meeting, r.mode)
-    )
+    if meeting.mode != ONLINE:
+        statement = statement.where(MeetingRegistration.mode == IN_PERSON)
+    if exclude_id is not None:
+        statement = statement.where(MeetingRegistration.id != exclude_id)
+    return db.session.scalar(statement) or 0
 
 
 def places_left(meeting: Meeting) -> int | None:
