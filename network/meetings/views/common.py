@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, url_for
-from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
-from ...i18n import current_language
+from ...i18n import current_language, format_span
 from ...markup import render_markdown
 from ...orgs.models import Organisation
 from ...orgs.regions import region_name
-from ...timeutil import utc_to_helsinki, utcnow
+from ...timeutil import utcnow
 from .. import participants as participant_rules
 from ..models import DEMOCRACY_DAY, NETWORK, WORKING_GROUP, Meeting
 
@@ -36,12 +35,9 @@ def mode_label(mode: str) -> str:
 
 
 def meeting_time(meeting: Meeting, style: str = "full") -> str:
-    """When a meeting is, in Finnish time: "Thursday 18 February 2027, 12:00–16:00" in the interface language."""
-    starts, ends = utc_to_helsinki(meeting.starts_at), utc_to_helsinki(meeting.ends_at)
-    if starts.date() == ends.date():
-        return _("%(day)s, %(start)s–%(end)s", day=format_date(meeting.starts_utc, style),
-                 start=format_time(meeting.starts_utc, "short"), end=format_time(meeting.ends_utc, "short"))
-    return f"{format_datetime(meeting.starts_utc, 'short')} – {format_datetime(meeting.ends_utc, 'short')}"
+    """When a meeting is, in Finnish time and the interface language: "to 18.2.2027 klo 12.00–16.00" (both dates
+    when it spans days). `style` is kept for the templates that pass one; every style shows the same text."""
+    return format_span(meeting.starts_at, meeting.ends_at)
 
 
 def webcal_url() -> str:
