@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, url_for
+from flask import Blueprint, abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
 from ...i18n import current_language, format_span
+from ...links import absolute_url
 from ...markup import render_markdown
 from ...orgs.models import Organisation
 from ...orgs.regions import region_name
@@ -40,10 +41,14 @@ def meeting_time(meeting: Meeting, style: str = "full") -> str:
     return format_span(meeting.starts_at, meeting.ends_at)
 
 
+def network_feed_url() -> str:
+    """The network's calendar feed as an absolute address (https in production) to copy into a calendar app."""
+    return absolute_url("calendar.feed")
+
+
 def webcal_url() -> str:
     """The feed address with the webcal:// scheme, which calendar apps open as a subscription."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return "webcal://" + base.split("://", 1)[-1] + url_for("calendar.feed")
+    return "webcal://" + network_feed_url().split("://", 1)[-1]
 
 
 @bp.app_context_processor
@@ -55,6 +60,7 @@ def _labels() -> dict:
         "region_label": lambda code: region_name(code, current_language()),
         "render_markdown": render_markdown,
         "webcal_url": webcal_url,
+        "network_feed_url": network_feed_url,
         "meeting_time": meeting_time,
         "now": utcnow,
     }
