@@ -119,12 +119,19 @@ def format_span(start: datetime, end: datetime | None = None, language: str | No
 
 
 def format_day(value: date | None, style: str = "medium", language: str | None = None) -> str:
-    """A date in the interface language with Finland's conventions (day-month order in English too); "" for None."""
+    """A date in the interface language with Finland's conventions (day-month order in English too); "" for None.
+
+    The default style writes the date as `format_when` and `format_span` do ("18.2.2027", "18.2.2027",
+    "18 Feb 2027"); "long" and "full" are Babel's ("18. helmikuuta 2027"). A datetime is taken as a UTC instant
+    and its Helsinki date shown. Raises nothing. Standard: CLDR locale data through Babel.
+    """
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = utc_to_helsinki(value).date()  # the Helsinki date of a UTC instant
     language = _language(language)
+    if style in ("medium", "short"):
+        return format_skeleton(SHORT_DATE_SKELETONS[language], value, locale=DATE_LOCALES[language])
     return babel_format_date(value, style, locale=DATE_LOCALES[language])
 
 
