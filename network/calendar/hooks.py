@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..meetings.signals import meeting_changed, registration_changed
-from ..privacy import personal_data_anonymiser
+from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..registries import personal_section
 from . import notices, personal
 from .forms import FeedActionForm
@@ -24,4 +24,5 @@ def my_calendar(user: Any) -> dict[str, Any]:
     return {"feed": feed, "url": personal.feed_url(feed) if feed else None, "form": FeedActionForm()}
 
 
+personal_data_exporter("calendar")(personal.export_feed)
 personal_data_anonymiser("calendar")(personal.forget_feed)

@@ -134,6 +134,17 @@ def revoke_feed(user: Any) -> None:
     db.session.flush()
 
 
+def export_feed(user: Any) -> dict[str, Any]:
+    """The person's data export: whether they have a personal feed and since when (the address stays secret)."""
+    feed = feed_of(user)
+    if feed is None:
+        return {"personal_feed": None}
+    return {"personal_feed": {
+        "created_at": feed.created_at.isoformat() if feed.created_at else None,
+        "renewed_at": feed.renewed_at.isoformat() if feed.renewed_at else None,
+    }}
+
+
 def forget_feed(user: Any) -> None:
     """Account deletion: remove `user`'s feed if there is one (registered as a personal-data anonymiser)."""
     feed = feed_of(user)

@@ -14,7 +14,7 @@ from network.calendar.models import CalendarFeed
 from network.groups.models import GroupMembership
 from network.meetings import registration as rules
 from network.meetings.models import WORKING_GROUP
-from network.privacy import anonymise_personal_data
+from network.privacy import anonymise_personal_data, export_personal_data
 from network.rules import RuleError
 from network.timeutil import HELSINKI, as_utc
 
@@ -69,10 +69,13 @@ def test_renewing_or_turning_off_without_an_address_is_refused(app):
             rule(person)
 
 
-def test_deleting_the_account_removes_the_feed(app, db):
+def test_the_data_export_tells_of_the_feed_and_deleting_the_account_removes_it(app, db):
     person = create_user("aino@example.fi", "Aino")
-    personal.create_feed(person)
+    assert export_personal_data(person)["calendar"] == {"personal_feed": None}
+    feed = personal.create_feed(person)
     db.session.commit()
+    exported = export_personal_data(person)["calendar"]["personal_feed"]
+    assert exported["created_at"] and feed.secret not in str(exported)
     anonymise_personal_data(person)
     db.session.commit()
     assert db.session.query(CalendarFeed).count() == 0
