@@ -14,22 +14,13 @@ from network.meetings import registration as rules
 from network.meetings.models import WORKING_GROUP
 from network.timeutil import as_utc
 from tests.factories import make_meeting
-from tests.support.browser import serious_axe_violations
+from tests.support.browser import log_in_finnish, serious_axe_violations
 
-from ..auth.helpers import GOOD_PASSWORD, make_account
-from ..conftest import missing_component
+from ..auth.helpers import make_account
 from ..groups.conftest import make_group
-from ..support.icalcheck import assert_parsers_agree, icaljs_available
+from ..support.icalcheck import assert_parsers_agree, require_icaljs
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Sähköposti").fill(email)
-    page.get_by_label("Salasana", exact=True).fill(GOOD_PASSWORD)
-    page.get_by_role("button", name="Kirjaudu sisään").click()
-    page.wait_for_load_state()
 
 
 def _axe(page) -> None:
@@ -37,9 +28,7 @@ def _axe(page) -> None:
 
 
 def test_a_member_creates_uses_renews_and_turns_off_their_calendar_address(page, live_server):
-    reason = icaljs_available()
-    if reason:
-        missing_component(reason)
+    require_icaljs()
     person = make_account("aino.virtanen@example.fi")
     meeting = make_meeting(title_fi="Kevään verkostotapaaminen")
     group = make_group()
@@ -50,7 +39,7 @@ def test_a_member_creates_uses_renews_and_turns_off_their_calendar_address(page,
     rules.register(meeting, email=person.email, name=person.name, mode="in_person", user=person)
     db.session.commit()
 
-    _log_in(page, person.email)
+    log_in_finnish(page, person.email)
     page.get_by_role("link", name="Oma sivu").first.click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Oma kalenteri").is_visible()

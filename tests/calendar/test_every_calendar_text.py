@@ -20,23 +20,17 @@ from network.mailing import invites, lists
 from network.meetings import registration as rules
 from network.meetings import scheduling
 from network.meetings.models import Meeting
-from network.timeutil import HELSINKI, as_utc
+from network.timeutil import as_utc
 
-from ..conftest import create_user, missing_component
+from ..conftest import create_user
 from ..groups.conftest import make_group
 from ..mailing.helpers import add_subscribers
-from ..support.icalcheck import assert_parsers_agree, icaljs_available
+from ..support.icalcheck import assert_parsers_agree, helsinki, require_icaljs
 
 
 @pytest.fixture(autouse=True)
 def _icaljs():
-    reason = icaljs_available()
-    if reason:
-        missing_component(reason)
-
-
-def _local(*args) -> datetime:
-    return datetime(*args, tzinfo=HELSINKI).astimezone(UTC)
+    require_icaljs()
 
 
 def _data(start: datetime, **changes) -> scheduling.MeetingData:
@@ -55,8 +49,8 @@ def _expected(meeting: Meeting) -> dict:
 def test_every_calendar_text_is_read_alike_by_every_parser(app, db, client):
     year = datetime.now(UTC).year + 1
     coordinator = create_user("koordinaattori@example.fi", "Kalle", role="coordinator")
-    summer = scheduling.create_meeting(_data(_local(year, 3, 29, 12)))  # the day of the change to summer time
-    winter = scheduling.create_meeting(_data(_local(year, 10, 25, 9)))  # the day of the change back
+    summer = scheduling.create_meeting(_data(helsinki(year, 3, 29, 12)))  # the day of the change to summer time
+    winter = scheduling.create_meeting(_data(helsinki(year, 10, 25, 9)))  # the day of the change back
     db.session.commit()
 
     add_subscribers(1)
@@ -69,7 +63,7 @@ def test_every_calendar_text_is_read_alike_by_every_parser(app, db, client):
     rules.cancel_registration(first)  # CANCEL to Aino, promotion confirmation to Erik
     db.session.commit()
     versions = _expected(summer)  # the mails before the update carry the first time
-    assert scheduling.update_meeting(summer, _data(_local(year, 3, 30, 12)))  # update to everyone
+    assert scheduling.update_meeting(summer, _data(helsinki(year, 3, 30, 12)))  # update to everyone
     scheduling.cancel_meeting(winter, "Päällekkäinen tilaisuus")  # cancellation
     db.session.commit()
 
@@ -77,11 +71,11 @@ def test_every_calendar_text_is_read_alike_by_every_parser(app, db, client):
     membership.join(group, aino)
     db.session.commit()
     group_meeting = group_meetings.create_group_meeting(group, coordinator, _data(
-        _local(year, 10, 24, 18), mode="online", venue=None, address=None, capacity=None))
+        helsinki(year, 10, 24, 18), mode="online", venue=None, address=None, capacity=None))
     db.session.commit()
     first_group_time = _expected(group_meeting)
     group_meetings.update_group_meeting(group, coordinator, group_meeting, _data(
-        _local(year, 10, 25, 18), mode="online", venue=None, address=None, capacity=None))
+        helsinki(year, 10, 25, 18), mode="online", venue=None, address=None, capacity=None))
     db.session.commit()
 
     mails = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.calendar.is_not(None))))

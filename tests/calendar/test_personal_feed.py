@@ -16,16 +16,12 @@ from network.meetings import registration as rules
 from network.meetings.models import WORKING_GROUP
 from network.privacy import anonymise_personal_data, export_personal_data
 from network.rules import RuleError
-from network.timeutil import HELSINKI, as_utc
+from network.timeutil import as_utc
 
-from ..conftest import create_user, csrf_token_in, log_in, missing_component
+from ..conftest import create_user, csrf_token_in, log_in
 from ..factories import make_meeting
 from ..groups.conftest import make_group
-from ..support.icalcheck import assert_parsers_agree, icaljs_available
-
-
-def _local(*args) -> datetime:
-    return datetime(*args, tzinfo=HELSINKI).astimezone(UTC)
+from ..support.icalcheck import assert_parsers_agree, helsinki, require_icaljs
 
 
 def _uids(body: bytes) -> set[str]:
@@ -86,25 +82,23 @@ def test_the_data_export_tells_of_the_feed_and_deleting_the_account_removes_it(a
 
 @pytest.fixture
 def icaljs():
-    reason = icaljs_available()
-    if reason:
-        missing_component(reason)
+    require_icaljs()
 
 
 def test_the_feed_holds_places_and_group_meetings_once_each_and_passes_the_cross_parser_check(app, db, client,
                                                                                                 icaljs):
     person = create_user("aino@example.fi", "Aino", language="sv")
     other = create_user("olli@example.fi", "Olli")
-    registered = make_meeting(title_fi="Kevät", starts_at=_local(2030, 3, 28, 12), ends_at=_local(2030, 3, 28, 16))
-    waiting = make_meeting(title_fi="Syksy", capacity=1, starts_at=_local(2030, 10, 26, 9),
-                           ends_at=_local(2030, 10, 26, 12))
+    registered = make_meeting(title_fi="Kevät", starts_at=helsinki(2030, 3, 28, 12), ends_at=helsinki(2030, 3, 28, 16))
+    waiting = make_meeting(title_fi="Syksy", capacity=1, starts_at=helsinki(2030, 10, 26, 9),
+                           ends_at=helsinki(2030, 10, 26, 12))
     given_up = make_meeting(title_fi="Peruttu paikka")
     theirs = make_meeting(title_fi="Ei minun")
     group, other_group = make_group(), make_group(name_fi="Toinen")
     db.session.add(GroupMembership(group_id=group.id, user_id=person.id))
     db.session.commit()
     group_meeting = make_meeting(kind=WORKING_GROUP, group_id=group.id, title_fi="Ryhmä", mode="online",
-                                 starts_at=_local(2031, 7, 1, 9), ends_at=_local(2031, 7, 1, 11))
+                                 starts_at=helsinki(2031, 7, 1, 9), ends_at=helsinki(2031, 7, 1, 11))
     other_group_meeting = make_meeting(kind=WORKING_GROUP, group_id=other_group.id, title_fi="Toinen ryhmä")
 
     rules.register(registered, email=person.email, name="Aino", mode="in_person", user=person)
