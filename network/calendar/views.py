@@ -45,7 +45,9 @@ def _respond(body: bytes, meetings: list[Meeting], filename: str, private: bool 
     else:
         response.headers["Cache-Control"] = "public, max-age=900"
     response.set_etag(etag)
-    if modified is not None:
+    # A personal feed changes when the person's places or groups change, which no meeting's time stamp records:
+    # only its ETag (the body's hash) answers conditional requests.
+    if modified is not None and not private:
         response.last_modified = modified.replace(microsecond=0)
     # werkzeug answers 304 for If-None-Match / If-Modified-Since (If-None-Match wins when both are sent).
     return response.make_conditional(request)

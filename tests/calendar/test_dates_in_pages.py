@@ -9,7 +9,6 @@ from network.extensions import db
 from network.i18n import format_day
 
 from ..conftest import choose_language
-from ..factories import make_meeting
 from ..groups.conftest import make_group
 from ..mailing.helpers import send_post
 
@@ -41,11 +40,3 @@ def test_a_group_page_in_swedish_has_numeric_dates(client):
     choose_language(client, "sv")
     page = client.get(f"/groups/{group.id}").get_data(as_text=True)
     assert "18.2.2099" in page and "30.6.2099" in page
-
-
-def test_the_invite_form_lists_meetings_by_their_finnish_date(coordinator_client):
-    """Failed before: "2099-02-18 Verkostokokous" in the drop-down."""
-    make_meeting(title_fi="Verkostokokous", starts_at=datetime(2099, 2, 17, 22, 30, tzinfo=UTC),
-                 ends_at=datetime(2099, 2, 18, 1, 0, tzinfo=UTC))
-    page = coordinator_client.get("/mailing/invite").get_data(as_text=True)
-    assert "18.2.2099 Verkostokokous" in page

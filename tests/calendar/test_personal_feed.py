@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from network.calendar import personal
 from network.calendar.models import CalendarFeed
+from network.groups import membership
 from network.groups.models import GroupMembership
 from network.meetings import registration as rules
 from network.meetings.models import WORKING_GROUP
@@ -208,3 +209,25 @@ def test_a_feed_without_meetings_is_an_empty_calendar_and_a_changed_signature_40
     response = client.get(path)
     assert response.status_code == 200 and _uids(response.data) == set()
     assert client.get(path.replace(".ics", "A.ics")).status_code == 404
+
+
+def test_joining_a_group_adds_its_meetings_to_the_feed_and_leaving_takes_them_away(app, db, client):
+    person = create_user("aino@example.fi", "Aino")
+    group = make_group()
+    meeting = make_meeting(kind=WORKING_GROUP, group_id=group.id, title_fi="Ryhmä", mode="online")
+    feed = personal.create_feed(person)
+    db.session.commit()
+    path = _path(personal.feed_url(feed))
+    assert _uids(client.get(path).data) == set()
+    membership.join(group, person)
+    db.session.commit()
+    assert _uids(client.get(path).data) == {meeting.uid}
+    joined = client.get(path)
+    assert client.get(path, headers={"If-None-Match": joined.headers["ETag"]}).status_code == 304
+    membership.leave(group, person)
+    db.session.commit()
+    # No meeting changed, yet the feed did: neither its ETag nor a date may answer 304.
+    assert "Last-Modified" not in joined.headers
+    left = client.get(path, headers={"If-None-Match": joined.headers["ETag"]})
+    assert left.status_code == 200 and _uids(left.data) == set()
+    assert client.get(path, headers={"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}).status_code == 200
