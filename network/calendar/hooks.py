@@ -1,6 +1,7 @@
 """What the calendar domain contributes elsewhere (loaded by network.domains): the registration confirmation and
 cancellation mails with the meeting's calendar entry, updates to everyone holding a place, the personal feed's
-section of the member's own page, and the feed's removal with the account."""
+section of the member's own page, and the feed's removal with the account.
+"""
 
 from __future__ import annotations
 

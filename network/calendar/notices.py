@@ -1,6 +1,7 @@
 """Mails with a meeting's calendar entry to people holding a place: the registration confirmation (METHOD:REQUEST,
 the person as ATTENDEE with PARTSTAT=ACCEPTED, a link to cancel) and, when someone gives up their place, a
-METHOD:CANCEL. Queued in the caller's transaction from the meetings domain's `registration_changed` signal."""
+METHOD:CANCEL. Queued in the caller's transaction from the meetings domain's `registration_changed` signal.
+"""
 
 from __future__ import annotations
 
@@ -84,7 +85,8 @@ CHANGE_LABELS = {
 class Holder:
     """Someone holding a place in a meeting. `notify(change_labels)`, when given, sends that domain's own update
     (e.g. an invite with answer links) instead of the calendar domain's; a no-op `notify` claims the address
-    without a mail."""
+    without a mail.
+    """
 
     email: str
     name: str

@@ -225,7 +225,8 @@ def _queue_update(meeting: Meeting, method: str, change: str, invitation: Meetin
 
 def on_meeting_changed(meeting: Meeting, change: str = "updated", **_: Any) -> None:
     """Tell only the invitees (the update or CANCEL of `invited_holders`); the app itself goes through
-    calendar.notices.notify_holders, which also reaches registrations without an invitation."""
+    calendar.notices.notify_holders, which also reaches registrations without an invitation.
+    """
     for holder in invited_holders(meeting, change):
         if holder.notify is not None:
             holder.notify([])
