@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from babel.dates import get_datetime_format
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from .timeutil import utc_to_helsinki
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
@@ -52,25 +56,83 @@ def localized(fi: str | None, sv: str | None, en: str | None = None, language: s
     return fi or sv or en or ""
 
 
-def format_when(value: datetime | None, style: str = "medium") -> str:
-    """A UTC datetime (naive values are taken as UTC) shown in Europe/Helsinki, formatted for the interface language.
+# Finland's conventions in every interface language: Swedish as written in Finland ("tors 18.2.2027", "12.00"),
+# English with day-month order ("Thu, 18 Feb 2027") and the 24-hour clock of British English ("12:00").
+DATE_LOCALES = {"fi": "fi", "sv": "sv_FI", "en": "en_FI"}
+TIME_LOCALES = {"fi": "fi", "sv": "sv_FI", "en": "en_GB"}
+DATE_SKELETONS = {"fi": "yMEd", "sv": "yMEd", "en": "yMMMEd"}
+SHORT_DATE_SKELETONS = {"fi": "yMd", "sv": "yMd", "en": "yMMMd"}
 
-    The default "medium" style is the language's medium date with its short time (no seconds):
-    fi "15.10.2026 12.30", sv "15 okt. 2026 12:30", en "Oct 15, 2026, 12:30 PM". Other styles are Babel's.
+
+def _language(language: str | None) -> str:
+    language = language or current_language()
+    return language if language in DATE_LOCALES else "fi"
+
+
+def _date_text(value: datetime, language: str, short: bool = False) -> str:
+    skeleton = (SHORT_DATE_SKELETONS if short else DATE_SKELETONS)[language]
+    return format_skeleton(skeleton, value, locale=DATE_LOCALES[language])
+
+
+def _time_text(value: datetime, language: str) -> str:
+    return format_skeleton("Hm", value, locale=TIME_LOCALES[language])
+
+
+def _at(date_text: str, time_text: str, language: str) -> str:
+    """The date and the time joined by the language's connector ("klo", "kl.", a comma in English)."""
+    with force_locale(language):
+        # TRANSLATORS: a date followed by a time or a time span, e.g. "to 18.2.2027 klo 12.00–16.00".
+        return _("%(date)s, %(time)s", date=date_text, time=time_text)
+
+
+def format_when(value: datetime | None, style: str = "medium", language: str | None = None) -> str:
+    """A UTC datetime (naive values are taken as UTC) in Finnish time, without seconds, in Finland's conventions.
+
+    Takes the instant, a style ("short" leaves out the weekday; any other: with it) and the language (default:
+    the interface language). Returns e.g. fi "to 18.2.2027 klo 12.00", sv "tors 18.2.2027 kl. 12.00",
+    en "Thu, 18 Feb 2027, 12:00"; "" for None. Raises nothing. Standard: CLDR locale data through Babel.
     """
     if value is None:
         return ""
-    if style != "medium":
-        return format_datetime(value, style)
-    pattern = get_datetime_format("medium", locale=get_locale()).replace("'", "")
-    return pattern.replace("{1}", format_date(value, "medium")).replace("{0}", format_time(value, "short"))
+    language = _language(language)
+    local = utc_to_helsinki(value)
+    return _at(_date_text(local, language, short=style == "short"), _time_text(local, language), language)
 
 
-def format_day(value: date | None, style: str = "medium") -> str:
-    """A date formatted for the interface language ("" for None)."""
+def format_span(start: datetime, end: datetime | None = None, language: str | None = None) -> str:
+    """When something happens, from `start` to `end` (UTC; naive values taken as UTC), in Finnish time.
+
+    Takes the two instants and the language (default: the interface language). Returns the date once with the
+    start and end times on one day ("to 18.2.2027 klo 12.00–16.00", "tors 18.2.2027 kl. 12.00–16.00",
+    "Thu, 18 Feb 2027, 12:00–16:00"), both dates when it spans days ("to 18.2.2027 klo 12.00 – pe 19.2.2027
+    klo 16.00"), the start alone without an end. Raises nothing. Standard: CLDR locale data through Babel.
+    """
+    language = _language(language)
+    starts = utc_to_helsinki(start)
+    if end is None:
+        return format_when(start, language=language)
+    ends = utc_to_helsinki(end)
+    if starts.date() == ends.date():
+        times = f"{_time_text(starts, language)}–{_time_text(ends, language)}"
+        return _at(_date_text(starts, language), times, language)
+    return f"{format_when(start, language=language)} – {format_when(end, language=language)}"
+
+
+def format_day(value: date | None, style: str = "medium", language: str | None = None) -> str:
+    """A date in the interface language with Finland's conventions (day-month order in English too); "" for None.
+
+    The default style writes the date as `format_when` and `format_span` do ("18.2.2027", "18.2.2027",
+    "18 Feb 2027"); "long" and "full" are Babel's ("18. helmikuuta 2027"). A datetime is taken as a UTC instant
+    and its Helsinki date shown. Raises nothing. Standard: CLDR locale data through Babel.
+    """
     if value is None:
         return ""
-    return format_date(value, style)
+    if isinstance(value, datetime):
+        value = utc_to_helsinki(value).date()  # the Helsinki date of a UTC instant
+    language = _language(language)
+    if style in ("medium", "short"):
+        return format_skeleton(SHORT_DATE_SKELETONS[language], value, locale=DATE_LOCALES[language])
+    return babel_format_date(value, style, locale=DATE_LOCALES[language])
 
 
 def _core_catalog_last(app: Flask) -> None:
@@ -96,6 +158,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day
+    app.jinja_env.globals["format_span"] = format_span
 
     @app.context_processor
     def _navigation() -> dict:

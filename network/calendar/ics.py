@@ -14,6 +14,7 @@ from email.utils import parseaddr
 from flask import current_app
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
+from ..i18n import format_span
 from ..links import absolute_url
 from ..meetings.models import CANCELLED, Meeting
 from ..timeutil import HELSINKI, as_utc, utc_to_helsinki, utcnow
@@ -21,6 +22,7 @@ from ..timeutil import HELSINKI, as_utc, utc_to_helsinki, utcnow
 TZID = "Europe/Helsinki"
 PRODID = "-//Kuntademokratiaverkosto//Meetings//FI"
 REFRESH = timedelta(hours=6)
+ACCEPTED = "ACCEPTED"
 PUBLISH = "PUBLISH"
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
@@ -46,7 +48,8 @@ def _organizer() -> vCalAddress:
 
 
 def _description(meeting: Meeting) -> str:
-    parts = []
+    when = f"{format_span(meeting.starts_at, meeting.ends_at, 'fi')} / {format_span(meeting.starts_at, meeting.ends_at, 'sv')}"
+    parts = [when]
     if meeting.status == CANCELLED:
         parts.append(f"PERUTTU / INSTÄLLT: {meeting.cancel_reason or ''}".strip())
     if meeting.description_fi:
@@ -156,8 +159,13 @@ def event_calendar(meeting: Meeting) -> bytes:
     return calendar.to_ical()
 
 
-def invite_calendar(meeting: Meeting, method: str, attendee_email: str, attendee_name: str | None = None) -> bytes:
-    """An iMIP message body (RFC 6047 / RFC 5546): METHOD:REQUEST to invite or update, METHOD:CANCEL to cancel."""
+def invite_calendar(meeting: Meeting, method: str, attendee_email: str, attendee_name: str | None = None,
+                    partstat: str = "NEEDS-ACTION") -> bytes:
+    """An iMIP message body (RFC 6047 / RFC 5546): METHOD:REQUEST to invite or update, METHOD:CANCEL to cancel.
+
+    `partstat` is the attendee's answer as far as the network knows: NEEDS-ACTION for an invitation (an answer is
+    asked for, RSVP=TRUE), ACCEPTED for someone registered (a confirmation: nothing to answer, RSVP=FALSE).
+    """
     method = method.upper()
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"unsupported iTIP method {method}")
@@ -166,8 +174,8 @@ def invite_calendar(meeting: Meeting, method: str, attendee_email: str, attendee
     attendee = vCalAddress(f"mailto:{attendee_email}")
     attendee.params["CUTYPE"] = vText("INDIVIDUAL")
     attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
-    attendee.params["PARTSTAT"] = vText("NEEDS-ACTION")
-    attendee.params["RSVP"] = vText("TRUE" if method == REQUEST else "FALSE")
+    attendee.params["PARTSTAT"] = vText(partstat)
+    attendee.params["RSVP"] = vText("TRUE" if method == REQUEST and partstat == "NEEDS-ACTION" else "FALSE")
     attendee.params["CN"] = vText(attendee_name or attendee_email)
     event.add("ATTENDEE", attendee)
     if method == CANCEL:

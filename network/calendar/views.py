@@ -1,4 +1,5 @@
-"""Calendar feeds: /calendar.ics (every public meeting) and /meetings/<id>.ics (one meeting).
+"""Calendar feeds: /calendar.ics (every public meeting), /meetings/<id>.ics (one meeting) and a member's secret
+personal feed /calendar/personal/<token>.ics with the pages (from /me) that create, renew and turn it off.
 
 Answers carry ETag and Last-Modified and answer a conditional request with 304 Not Modified.
 `scope_feed(scope, name, filename)` serves any scope's meetings (e.g. a working group's feed with
@@ -11,12 +12,18 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.queries import NETWORK_CALENDAR, MeetingScope, feed_version, meetings_for_feed
 from ..timeutil import as_utc
+from ..web import attempt
+from . import personal
+from .forms import FeedActionForm
 from .ics import event_calendar, feed_calendar, latest_change
 
 bp = Blueprint("calendar", __name__)
@@ -26,15 +33,23 @@ FEED_NAME = "Kuntademokratiaverkosto"
 FEED_DESCRIPTION = "Kuntademokratiaverkoston tapaamiset / Kommundemokratinätverkets möten"
 
 
-def _respond(body: bytes, meetings: list[Meeting], filename: str):
+def _respond(body: bytes, meetings: list[Meeting], filename: str, private: bool = False):
     etag = hashlib.sha256(body).hexdigest()[:32]
     modified = latest_change(meetings)
     response = current_app.response_class(body, mimetype="text/calendar")
     response.headers["Content-Type"] = CONTENT_TYPE
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "public, max-age=900"
+    if private:
+        # A secret address: no shared cache keeps it, no search engine lists it, no page it links to learns it.
+        response.headers["Cache-Control"] = "private, max-age=900"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    else:
+        response.headers["Cache-Control"] = "public, max-age=900"
     response.set_etag(etag)
-    if modified is not None:
+    # A personal feed changes when the person's places or groups change, which no meeting's time stamp records:
+    # only its ETag (the body's hash) answers conditional requests.
+    if modified is not None and not private:
         response.last_modified = modified.replace(microsecond=0)
     # werkzeug answers 304 for If-None-Match / If-Modified-Since (If-None-Match wins when both are sent).
     return response.make_conditional(request)
@@ -108,3 +123,56 @@ def meeting(meeting_id: int):
     if item is None:
         abort(404)
     return _respond(event_calendar(item), [item], f"meeting-{item.id}.ics")
+
+
+@bp.get("/calendar/personal/<token>.ics")
+def personal_feed(token: str):
+    """A member's personal feed; 404 for an address that was renewed, turned off or never existed."""
+    feed = personal.feed_for_token(token)
+    if feed is None or feed.user is None:
+        abort(404)
+    meetings = personal.personal_meetings(feed.user)
+    language = feed.user.language if feed.user.language in current_app.config["LANGUAGES"] else None
+    with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        name = f"{FEED_NAME}: {_('My meetings')}"
+    body = feed_calendar(meetings, name)
+    return _respond(body, meetings, "kuntademokratiaverkosto-omat.ics", private=True)
+
+
+def _back_to_my_page():
+    return redirect(url_for("auth.me") + "#my-calendar-heading")
+
+
+@bp.post("/me/calendar")
+@login_required
+def create_personal_feed():
+    """Make the member's personal feed address (shown on /me)."""
+    form = FeedActionForm()
+    if form.validate_on_submit():
+        attempt(lambda: personal.create_feed(current_user), success=_("Your personal calendar address is ready."))
+    return _back_to_my_page()
+
+
+def _confirmed_change(action: str, rule, done_message: str):
+    if personal.feed_of(current_user) is None:
+        return _back_to_my_page()
+    form = FeedActionForm()
+    if form.validate_on_submit():
+        attempt(lambda: rule(current_user), success=done_message)
+        return _back_to_my_page()
+    return render_template("calendar/confirm.html", form=form, action=action)
+
+
+@bp.route("/me/calendar/renew", methods=["GET", "POST"])
+@login_required
+def renew_personal_feed():
+    """Confirm, then give the member's feed a new address (the old one stops working)."""
+    return _confirmed_change("renew", personal.renew_feed,
+                             _("Your personal calendar has a new address. Add it to your calendar again."))
+
+
+@bp.route("/me/calendar/revoke", methods=["GET", "POST"])
+@login_required
+def revoke_personal_feed():
+    """Confirm, then turn the member's personal feed off (its address stops working)."""
+    return _confirmed_change("revoke", personal.revoke_feed, _("Your personal calendar address no longer works."))

@@ -8,6 +8,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from ..calendar.notices import place_holders
+from ..calendar.personal import personal_feed_source
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..permissions import management_policy
@@ -23,7 +25,7 @@ from ..registries import (
     yearly_figures,
 )
 from ..timeutil import helsinki_today
-from . import privacy, queries
+from . import notify, privacy, queries
 from .lifecycle import GroupState, group_state, is_chair
 from .models import WorkingGroup
 
@@ -112,6 +114,11 @@ audit_labels(
     },
 )
 
+
+# Members hold a place in their group's meetings: updates and cancellations reach them (after invitees, order 10,
+# whose update carries answer links; before registrations, order 50), and their personal feed lists the meetings.
+place_holders(30)(notify.member_holders)
+personal_feed_source(20)(queries.meetings_of_user_groups)
 
 personal_data_exporter("groups")(privacy.export_groups)
 personal_data_anonymiser("groups")(privacy.anonymise_groups)

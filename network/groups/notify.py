@@ -9,10 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
+from ..auth.models import User
+from ..calendar.notices import Holder
+from ..extensions import db
 from ..links import absolute_url
 from ..mail.templates import queue_template_mail
-from .models import WorkingGroup
+from ..meetings.models import Meeting
+from .models import GroupMembership, WorkingGroup
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -23,6 +28,23 @@ def language_of(user: Any, fallback: str | None = None) -> str:
         if candidate in LANGUAGES:
             return candidate
     return current_app.config.get("BABEL_DEFAULT_LOCALE", "fi")
+
+
+def member_holders(meeting: Meeting, change: str = "updated") -> list[Holder]:
+    """Place-holder source for the calendar domain's one notification rule (registered in hooks.py): a group's
+    members hold a place in the group's meetings, so each gets the update or the CANCEL of them (once per address,
+    in their language; an address an earlier source names, e.g. an invitee, is told by that source).
+
+    Takes the meeting and "updated" / "cancelled"; returns the holders (none for a meeting of no group). Raises
+    nothing.
+    """
+    if meeting.group_id is None:
+        return []
+    people = db.session.scalars(
+        select(User).join(GroupMembership, GroupMembership.user_id == User.id)
+        .where(GroupMembership.group_id == meeting.group_id).order_by(User.id)
+    )
+    return [Holder(person.email, person.name or person.email, language_of(person)) for person in people]
 
 
 def group_name(group: WorkingGroup, language: str) -> str:

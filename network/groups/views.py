@@ -81,10 +81,6 @@ def _feed_url(group: WorkingGroup) -> str:
     return absolute_url("groups.calendar", group_id=group.id)
 
 
-def _webcal(url: str) -> str:
-    return "webcal://" + url.split("://", 1)[-1]
-
-
 # --- public ------------------------------------------------------------------------------------------------------
 
 
@@ -121,7 +117,7 @@ def detail(group_id: int):
         can_manage=can_manage, can_join=membership.join_refusal(group, current_user) is None,
         full=membership.is_full(group), participation=queries.participation([group.id])[group.id],
         meetings=queries.group_meetings(group), mailing_list=mailing_list, feed_url=feed_url,
-        webcal_url=_webcal(feed_url), action_form=ActionForm(), ask_form=AskForm(),
+        action_form=ActionForm(), ask_form=AskForm(),
         mandate_html=render_markdown(group.mandate), report_html=render_markdown(group.final_report)
         if group.final_report_fi else None,
         requests=membership.pending_requests(group) if can_manage else [],

@@ -8,10 +8,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..calendar.notices import place_holders
 from ..extensions import db
 from ..mail.delivery import active_subscriptions_check, before_each_batch, personaliser
 from ..mail.models import OutboxMessage
-from ..meetings.signals import meeting_changed
 from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..registries import admin_entry, audit_labels, home_section, yearly_figures
 from . import figures, home, invites, privacy
@@ -35,7 +35,8 @@ active_subscriptions_check(still_subscribed)
 before_each_batch(queue_due_posts)
 personaliser(PERSONALISER)(personal_links)
 
-meeting_changed.connect(invites.on_meeting_changed)
+# Invitees are told of changes by the calendar domain's one notification rule, with mailing's own update.
+place_holders(10)(invites.invited_holders)
 
 home_section(20, "mailing/_home.html")(home.latest_posts)
 

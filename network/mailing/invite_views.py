@@ -13,10 +13,9 @@ from sqlalchemy import select
 
 from ..audit.trail import record_change
 from ..extensions import db
-from ..i18n import localized
+from ..i18n import format_day, localized
 from ..permissions import coordinator_required
 from ..rules import RuleError
-from ..timeutil import utc_to_helsinki
 from ..tokens import TokenError
 from ..web import attempt
 from . import invites
@@ -34,7 +33,7 @@ def invite():
     lists = list(db.session.scalars(select(MailingList).where(MailingList.archived.is_(False)).order_by(
         MailingList.kind.desc(), MailingList.id)))
     # The date as people know it: in Finnish time (a meeting at 00:30 is on the next day than in UTC).
-    form.meeting.choices = [(m.id, f"{utc_to_helsinki(m.starts_at):%Y-%m-%d} {localized(m.title_fi, m.title_sv)}")
+    form.meeting.choices = [(m.id, f"{format_day(m.starts_at)} {localized(m.title_fi, m.title_sv)}")
                             for m in meetings]
     form.mailing_list.choices = [(m.id, m.name_fi) for m in lists]
     if request.method == "GET":

@@ -1,21 +1,24 @@
 """Meeting invitations to a list as iMIP messages (RFC 6047), their updates and cancellations, and RSVP links.
 
 Calendar text comes from network/calendar/ics.py (the icalendar package); this module decides who gets what.
-Updates: meetings send `meeting_changed` inside their transaction after raising SEQUENCE; `on_meeting_changed`
-(connected in hooks.py) queues an outbox row per invited address in that same transaction (same UID, the new SEQUENCE; METHOD:CANCEL when the
-meeting was cancelled).
+Updates: meetings send `meeting_changed` inside their transaction after raising SEQUENCE; the calendar domain's
+one notification rule (calendar.notices.notify_holders) asks `invited_holders` (registered in hooks.py) who was
+invited and queues an outbox row per invited address in that same transaction (same UID, the new SEQUENCE;
+METHOD:CANCEL when the meeting was cancelled).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..calendar.ics import invite_calendar
+from ..calendar.notices import Holder
 from ..extensions import db
 from ..i18n import localized
 from ..links import absolute_url
@@ -94,7 +97,7 @@ class _Content:
 
 
 def _content(meeting: Meeting, method: str, change: str, email: str, name: str, language: str,
-             mailing_list: MailingList | None) -> _Content:
+             mailing_list: MailingList | None, changes: list | None = None) -> _Content:
     calendar = invite_calendar(meeting, method, email, name or None).decode("utf-8")
     token = rsvp_token(meeting, email, name)
     cancelled = change == "cancelled"
@@ -106,14 +109,16 @@ def _content(meeting: Meeting, method: str, change: str, email: str, name: str, 
         title=localized(meeting.title_fi, meeting.title_sv, language=language), place=meeting.location_text,
         links=links, meeting_url=absolute_url("meetings.detail", meeting_id=meeting.id),
         list_name=list_name(mailing_list, language) if mailing_list is not None else None,
-        manage_url=PLACEHOLDER_MANAGE, unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE,
+        manage_url=PLACEHOLDER_MANAGE, unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE, changes=changes or [],
     )
     return _Content(mail.subject, mail.text, mail.html or "", calendar)
 
 
 def _queue(meeting: Meeting, method: str, change: str, invitation: MeetingInvitation,
-           mailing_list: MailingList | None, subscriber: Subscriber | None) -> OutboxMessage:
-    content = _content(meeting, method, change, invitation.email, invitation.name, invitation.language, mailing_list)
+           mailing_list: MailingList | None, subscriber: Subscriber | None,
+           changes: list | None = None) -> OutboxMessage:
+    content = _content(meeting, method, change, invitation.email, invitation.name, invitation.language, mailing_list,
+                       changes)
     key = invite_key(meeting, method)
     if mailing_list is not None and subscriber is not None:
         message = queue_list_message(
@@ -168,31 +173,63 @@ def send_invites(meeting: Meeting, mailing_list: MailingList) -> int:
     return count
 
 
-def on_meeting_changed(meeting: Meeting, change: str = "updated", **_: Any) -> None:
-    """Receiver of meetings' `meeting_changed`: an update (REQUEST, new SEQUENCE) or a CANCEL to everyone invited."""
+def invited_holders(meeting: Meeting, change: str = "updated") -> list[Holder]:
+    """Place-holder source for the calendar domain's one notification rule (registered in hooks.py, order 10):
+    every address invited to the meeting, told by mailing's own update (same UID, the new SEQUENCE, answer links,
+    the list's footer) or METHOD:CANCEL.
+
+    An address already told of this version, cancelled once or failing is claimed without a mail (so no other
+    source mails it); one no longer on the list and not registered is left to the other sources. Takes the meeting
+    and "updated" / "cancelled"; returns the holders. Raises nothing.
+    """
     method = CANCEL if change == "cancelled" else REQUEST
     invitations = list(
         db.session.scalars(select(MeetingInvitation).where(MeetingInvitation.meeting_id == meeting.id))
     )
     if not invitations:
-        return
+        return []
     key = invite_key(meeting, method)
     already = set(db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.message_key == key)))
+    holders = []
     for invitation in invitations:
+        claim = Holder(invitation.email, invitation.name or invitation.email, invitation.language, notify=_told)
         if invitation.email in already:
+            holders.append(claim)
             continue
         if (invitation.last_sequence, invitation.last_method) == (meeting.sequence or 0, method):
             log.warning("meeting %s changed without a higher SEQUENCE; no update sent", meeting.id)
+            holders.append(claim)
             continue
-        if invitation.last_method == CANCEL:
-            continue  # cancelled once: nothing more to tell
-        if is_failing(invitation.email):
+        if invitation.last_method == CANCEL or is_failing(invitation.email):
+            holders.append(claim)  # cancelled once: nothing more to tell; a failing address gets nothing
             continue
         if not _still_wants_updates(meeting, invitation):
             continue
         mailing_list = db.session.get(MailingList, invitation.list_id) if invitation.list_id else None
         subscriber = find_subscriber(invitation.email)
-        _queue(meeting, method, change, invitation, mailing_list, subscriber)
+        holders.append(Holder(
+            invitation.email, invitation.name or invitation.email, invitation.language,
+            notify=partial(_queue_update, meeting, method, change, invitation, mailing_list, subscriber),
+        ))
+    return holders
+
+
+def _told(changes: list) -> None:
+    """A holder claimed without a mail."""
+
+
+def _queue_update(meeting: Meeting, method: str, change: str, invitation: MeetingInvitation,
+                  mailing_list: MailingList | None, subscriber: Subscriber | None, changes: list) -> None:
+    _queue(meeting, method, change, invitation, mailing_list, subscriber, changes=changes)
+
+
+def on_meeting_changed(meeting: Meeting, change: str = "updated", **_: Any) -> None:
+    """Tell only the invitees (the update or CANCEL of `invited_holders`); the app itself goes through
+    calendar.notices.notify_holders, which also reaches registrations without an invitation.
+    """
+    for holder in invited_holders(meeting, change):
+        if holder.notify is not None:
+            holder.notify([])
 
 
 def _still_wants_updates(meeting: Meeting, invitation: MeetingInvitation) -> bool:

@@ -5,16 +5,12 @@ Usable without login: `respond_by_email` is what an accept/decline link in an in
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..auth.models import User
 from ..emails import InvalidAddress, normalize_email
 from ..extensions import db
-from ..i18n import localized
-from ..links import absolute_url
-from ..mail.templates import queue_template_mail
 from ..text import single_line
 from ..timeutil import utcnow
 from .errors import RegistrationError
@@ -30,6 +26,7 @@ from .models import (
     Meeting,
     MeetingRegistration,
 )
+from .signals import registration_changed
 
 ANSWERS = {"yes": IN_PERSON, "remote": REMOTE, "no": None}
 
@@ -168,6 +165,8 @@ def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object
     db.session.flush()
     _place(registration, meeting, mode)
     db.session.flush()
+    if registration.status == REGISTERED:
+        registration_changed.send(registration, change="registered")
     return registration
 
 
@@ -200,10 +199,13 @@ def cancel_registration(registration: MeetingRegistration, status: str = REGISTR
     if meeting.is_past:
         raise RegistrationError(_l("The meeting is already over."))
     lock(meeting)
+    had_place = registration.status == REGISTERED
     registration.status = status
     registration.waitlisted_at = None
     registration.updated_at = utcnow()
     db.session.flush()
+    if had_place and status == REGISTRATION_CANCELLED:
+        registration_changed.send(registration, change="cancelled")
     return fill_from_waiting_list(meeting)
 
 
@@ -230,20 +232,9 @@ def fill_from_waiting_list(meeting: Meeting) -> list[MeetingRegistration]:
 
 
 def _tell_promoted(registration: MeetingRegistration) -> None:
-    if not registration.email:
-        return
-    meeting = registration.meeting
-    language = getattr(registration.user, "language", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    queue_template_mail(
-        registration.email,
-        "meetings/emails/promoted",
-        language,
-        key=f"meeting-{meeting.id}-promoted-{registration.id}-{int(utcnow().timestamp())}",
-        meeting=meeting,
-        title=localized(meeting.title_fi, meeting.title_sv, language=language),
-        name=registration.name or registration.email,
-        url=absolute_url("meetings.detail", meeting_id=meeting.id),
-    )
+    """The promoted person gets the confirmation with the calendar entry (queued by the calendar domain's hook)."""
+    if registration.email:
+        registration_changed.send(registration, change="promoted")
 
 
 def respond_by_email(meeting: Meeting, email: str, name: str | None, answer: str) -> MeetingRegistration:

@@ -33,8 +33,10 @@ from .signals import meeting_changed
 DEMOCRACY_DAY_WEEK = 42
 MEETINGS_PER_YEAR = 4
 
-# Changing any of these raises SEQUENCE and tells the invitees (RFC 5546: a significant change).
-SIGNIFICANT_FIELDS = ("starts_at", "ends_at", "mode", "venue", "address", "online_url", "status")
+# Changing any of these raises SEQUENCE and tells everyone holding a place (RFC 5546: a significant change; issue
+# 12: the title and description too, so that calendars do not keep the old title and agenda).
+SIGNIFICANT_FIELDS = ("starts_at", "ends_at", "mode", "venue", "address", "online_url", "status", "title_fi",
+                      "title_sv", "description_fi", "description_sv")
 AUDIT_FIELDS = (
     "kind", "title_fi", "title_sv", "description_fi", "description_sv", "starts_at", "ends_at", "mode", "venue",
     "address", "online_url", "host_organisation_id", "region", "agenda", "capacity", "registration_deadline",
@@ -179,7 +181,9 @@ def update_meeting(meeting: Meeting, data: MeetingData, actor: object = None) ->
     before = snapshot(meeting, AUDIT_FIELDS)
     significant_before = _significant(meeting)
     _apply(meeting, data)
-    significant = _significant(meeting) != significant_before
+    significant_after = _significant(meeting)
+    changed = tuple(k for k in SIGNIFICANT_FIELDS if significant_after.get(k) != significant_before.get(k))
+    significant = bool(changed)
     if significant:
         meeting.sequence = (meeting.sequence or 0) + 1
     meeting.updated_at = utcnow()
@@ -187,7 +191,7 @@ def update_meeting(meeting: Meeting, data: MeetingData, actor: object = None) ->
     record_change(actor, "meeting.update", "meeting", meeting.id, before=before,
                   after=snapshot(meeting, AUDIT_FIELDS), summary=meeting.title_fi)
     if significant:
-        meeting_changed.send(meeting, change="updated")
+        meeting_changed.send(meeting, change="updated", fields=changed)
     # A larger capacity lets people off the waiting list.
     fill_from_waiting_list(meeting)
     return significant
@@ -212,7 +216,7 @@ def cancel_meeting(meeting: Meeting, reason: str, actor: object = None) -> None:
     db.session.flush()
     record_change(actor, "meeting.cancel", "meeting", meeting.id, before=before,
                   after=snapshot(meeting, AUDIT_FIELDS), summary=reason)
-    meeting_changed.send(meeting, change="cancelled")
+    meeting_changed.send(meeting, change="cancelled", fields=("status",))
 
 
 def publish_minutes(meeting: Meeting, minutes: str, actor: object = None) -> None:

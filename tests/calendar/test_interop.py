@@ -10,26 +10,19 @@ from icalendar import Calendar
 from network.calendar.ics import event_calendar, feed_calendar, helsinki_timezone, invite_calendar
 from network.timeutil import HELSINKI, as_utc
 
-from ..conftest import missing_component
 from ..factories import make_meeting
-from ..support.icalcheck import assert_parsers_agree, icaljs_available
+from ..support.icalcheck import assert_parsers_agree, helsinki, require_icaljs
 
 
 @pytest.fixture(autouse=True)
 def _icaljs():
-    reason = icaljs_available()
-    if reason:
-        missing_component(reason)
-
-
-def _local(*args) -> datetime:
-    return datetime(*args, tzinfo=HELSINKI).astimezone(UTC)
+    require_icaljs()
 
 
 def _days_across_the_year(year: int) -> list[datetime]:
     """Winter, the days around both daylight-saving changes, and summer, at noon Helsinki time."""
-    return [_local(year, 1, 15, 12), _local(year, 3, 24, 12), _local(year, 3, 31, 12), _local(year, 5, 13, 12),
-            _local(year, 7, 1, 9), _local(year, 10, 24, 12), _local(year, 10, 31, 12), _local(year, 12, 10, 18)]
+    return [helsinki(year, 1, 15, 12), helsinki(year, 3, 24, 12), helsinki(year, 3, 31, 12), helsinki(year, 5, 13, 12),
+            helsinki(year, 7, 1, 9), helsinki(year, 10, 24, 12), helsinki(year, 10, 31, 12), helsinki(year, 12, 10, 18)]
 
 
 def _expected(meetings) -> dict:
@@ -43,8 +36,8 @@ def test_a_feed_of_forty_years_is_read_alike_by_every_parser(app):
         for year in range(2000, 2041, 3)
         for start in _days_across_the_year(year)
     ]
-    meetings.append(make_meeting(title_fi="Kevät 2026", starts_at=_local(2026, 5, 13, 12),
-                                 ends_at=_local(2026, 5, 13, 16)))
+    meetings.append(make_meeting(title_fi="Kevät 2026", starts_at=helsinki(2026, 5, 13, 12),
+                                 ends_at=helsinki(2026, 5, 13, 16)))
     body = feed_calendar(meetings, "Kuntademokratiaverkosto")
     instants = assert_parsers_agree(body, _expected(meetings))
     assert instants[meetings[-1].uid][0] == datetime(2026, 5, 13, 9, 0, tzinfo=UTC)
@@ -52,8 +45,8 @@ def test_a_feed_of_forty_years_is_read_alike_by_every_parser(app):
 
 @pytest.mark.parametrize("year", [2000, 2013, 2026, 2040])
 def test_single_files_and_invites_are_read_alike(app, year):
-    meeting = make_meeting(starts_at=_local(year, 3, 26, 10), ends_at=_local(year, 3, 26, 15))
-    summer = make_meeting(starts_at=_local(year, 10, 29, 23), ends_at=_local(year, 10, 30, 1))
+    meeting = make_meeting(starts_at=helsinki(year, 3, 26, 10), ends_at=helsinki(year, 3, 26, 15))
+    summer = make_meeting(starts_at=helsinki(year, 10, 29, 23), ends_at=helsinki(year, 10, 30, 1))
     for m in (meeting, summer):
         assert_parsers_agree(event_calendar(m), _expected([m]))
         for method in ("REQUEST", "CANCEL"):

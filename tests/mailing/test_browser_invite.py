@@ -150,7 +150,10 @@ def test_subscriber_receives_a_calendar_invite_and_answers_it(page, browser, liv
 
     deliver_all()
     invites = _invites_to(smtp_server, SUBSCRIBER)
-    assert len(invites) == 2
+    # The invite, the registration confirmation of the "yes" (issue 12: PARTSTAT=ACCEPTED) and the update.
+    assert len(invites) == 3
+    _part, _calendar_of_confirmation, confirmation = _calendar(invites[1])
+    assert confirmation["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
     part, calendar, update = _calendar(invites[-1])
     assert part.get_param("method") == "REQUEST"
     assert calendar["METHOD"] == "REQUEST"

@@ -150,10 +150,16 @@ def test_change_that_is_not_significant_sends_nothing(app, smtp_server, meeting)
     invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     deliver_all()
-    meetings.update_meeting(meeting, _data(description_fi="Lisätietoja"))
+    meetings.update_meeting(meeting, _data(capacity=50))
     db.session.commit()
     deliver_all()
     assert len(smtp_server.received) == 1
+    # Issue 12: a new description is a change calendars must follow (it sent nothing before).
+    meetings.update_meeting(meeting, _data(capacity=50, description_fi="Lisätietoja"))
+    db.session.commit()
+    deliver_all()
+    assert len(smtp_server.received) == 2
+    assert _event(smtp_server.received[1].message)[1]["SEQUENCE"] == 1
 
 
 def test_inviting_twice_does_not_send_twice(app, smtp_server, meeting):
@@ -190,8 +196,9 @@ def test_invite_page_shows_the_meeting_date_in_finnish_time(coordinator_client):
     meetings.create_meeting(_data(title_fi="Yökokous", starts_at=starts, ends_at=starts + timedelta(hours=2)))
     db.session.commit()
     page = coordinator_client.get("/mailing/invite").get_data(as_text=True)
-    assert f"{year}-03-03 Yökokous" in page
-    assert f"{year}-03-02 Yökokous" not in page
+    # Dated as pages date things (issue 12): the one formatter's date, not an ISO date.
+    assert f"3.3.{year} Yökokous" in page
+    assert f"2.3.{year} Yökokous" not in page
 
 
 def test_cancelled_meeting_cannot_be_invited_to(app, meeting):
@@ -231,5 +238,6 @@ def test_updates_skip_those_who_unsubscribed_unless_registered(app, smtp_server,
     meetings.update_meeting(meeting, _data(starts_at=later, ends_at=later + timedelta(hours=3)))
     db.session.commit()
     deliver_all()
-    updates = sorted(r.rcpt_tos[0] for r in smtp_server.received[3:])
+    # (Since issue 12 the "yes" also brings a registration confirmation, SEQUENCE 0: count the updates.)
+    updates = sorted(r.rcpt_tos[0] for r in smtp_server.received[3:] if _event(r.message)[1]["SEQUENCE"] == 1)
     assert updates == [subscribers[1].email, subscribers[2].email]

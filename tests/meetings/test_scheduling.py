@@ -126,22 +126,25 @@ def test_significant_change_raises_sequence_and_signals(app, db):
     db.session.commit()
     received = []
 
-    def receiver(sender, change):
+    def receiver(sender, change, fields=()):
         received.append((sender.id, change, sender.sequence))
 
     meeting_changed.connect(receiver)
     try:
         uid = meeting.uid
-        assert scheduling.update_meeting(meeting, data(title_fi="Uusi otsikko")) is False
-        assert meeting.sequence == 0 and received == []
-        assert scheduling.update_meeting(meeting, data(title_fi="Uusi otsikko", venue="Toinen sali")) is True
+        # Issue 12: a new title is a change calendars must follow (it was not significant before).
+        assert scheduling.update_meeting(meeting, data(title_fi="Uusi otsikko")) is True
         assert meeting.sequence == 1
+        assert scheduling.update_meeting(meeting, data(title_fi="Uusi otsikko")) is False
+        assert scheduling.update_meeting(meeting, data(title_fi="Uusi otsikko", venue="Toinen sali")) is True
+        assert meeting.sequence == 2
         assert scheduling.update_meeting(
             meeting, data(title_fi="Uusi otsikko", venue="Toinen sali", starts_at=helsinki(2026, 5, 20, 13))
         ) is True
         scheduling.cancel_meeting(meeting, "Peruttu sairastumisen vuoksi")
         assert meeting.uid == uid
-        assert received == [(meeting.id, "updated", 1), (meeting.id, "updated", 2), (meeting.id, "cancelled", 3)]
+        assert received == [(meeting.id, "updated", 1), (meeting.id, "updated", 2), (meeting.id, "updated", 3),
+                            (meeting.id, "cancelled", 4)]
     finally:
         meeting_changed.disconnect(receiver)
 

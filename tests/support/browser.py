@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from ..auth.helpers import GOOD_PASSWORD
+
 SERIOUS = {"serious", "critical"}
+
+
+def log_in_finnish(page, email: str, password: str = GOOD_PASSWORD) -> None:
+    """Log in through the Finnish login form."""
+    page.goto("/login")
+    page.get_by_label("Sähköposti").fill(email)
+    page.get_by_label("Salasana", exact=True).fill(password)
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    page.wait_for_load_state()
 
 
 def serious_axe_violations(page) -> list[str]:

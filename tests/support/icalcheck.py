@@ -16,6 +16,10 @@ from pathlib import Path
 import vobject
 from icalendar import Calendar
 
+from network.timeutil import HELSINKI
+
+from ..conftest import missing_component
+
 ICALJS_DIR = Path(__file__).resolve().parent / "icaljs"
 
 Instants = dict[str, tuple[datetime, datetime | None]]
@@ -28,6 +32,18 @@ def icaljs_available() -> str | None:
     if not (ICALJS_DIR / "node_modules" / "ical.js").is_dir():
         return f"ical.js is not installed (npm ci --prefix {ICALJS_DIR})"
     return None
+
+
+def require_icaljs() -> None:
+    """Fail (CI) or skip (elsewhere) the calling test when ical.js cannot run."""
+    reason = icaljs_available()
+    if reason:
+        missing_component(reason)
+
+
+def helsinki(*args: int) -> datetime:
+    """The UTC instant of a Helsinki wall-clock time, e.g. `helsinki(2026, 5, 13, 12)` is 09:00 UTC."""
+    return datetime(*args, tzinfo=HELSINKI).astimezone(UTC)
 
 
 def _utc(value: datetime) -> datetime:

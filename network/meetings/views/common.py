@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, url_for
-from flask_babel import format_date, format_datetime, format_time
+from flask import Blueprint, abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
-from ...i18n import current_language
+from ...i18n import current_language, format_span
+from ...links import absolute_url
 from ...markup import render_markdown
 from ...orgs.models import Organisation
 from ...orgs.regions import region_name
-from ...timeutil import utc_to_helsinki, utcnow
+from ...timeutil import utcnow
 from .. import participants as participant_rules
 from ..models import DEMOCRACY_DAY, NETWORK, WORKING_GROUP, Meeting
 
@@ -36,18 +36,19 @@ def mode_label(mode: str) -> str:
 
 
 def meeting_time(meeting: Meeting, style: str = "full") -> str:
-    """When a meeting is, in Finnish time: "Thursday 18 February 2027, 12:00–16:00" in the interface language."""
-    starts, ends = utc_to_helsinki(meeting.starts_at), utc_to_helsinki(meeting.ends_at)
-    if starts.date() == ends.date():
-        return _("%(day)s, %(start)s–%(end)s", day=format_date(meeting.starts_utc, style),
-                 start=format_time(meeting.starts_utc, "short"), end=format_time(meeting.ends_utc, "short"))
-    return f"{format_datetime(meeting.starts_utc, 'short')} – {format_datetime(meeting.ends_utc, 'short')}"
+    """When a meeting is, in Finnish time and the interface language: "to 18.2.2027 klo 12.00–16.00" (both dates
+    when it spans days). `style` is kept for the templates that pass one; every style shows the same text."""
+    return format_span(meeting.starts_at, meeting.ends_at)
+
+
+def network_feed_url() -> str:
+    """The network's calendar feed as an absolute address (https in production) to copy into a calendar app."""
+    return absolute_url("calendar.feed")
 
 
 def webcal_url() -> str:
     """The feed address with the webcal:// scheme, which calendar apps open as a subscription."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return "webcal://" + base.split("://", 1)[-1] + url_for("calendar.feed")
+    return "webcal://" + network_feed_url().split("://", 1)[-1]
 
 
 @bp.app_context_processor
@@ -59,6 +60,7 @@ def _labels() -> dict:
         "region_label": lambda code: region_name(code, current_language()),
         "render_markdown": render_markdown,
         "webcal_url": webcal_url,
+        "network_feed_url": network_feed_url,
         "meeting_time": meeting_time,
         "now": utcnow,
     }

@@ -1,0 +1,9 @@
+"""Forms of the calendar domain: confirming a change of one's personal feed address."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+
+class FeedActionForm(FlaskForm):
+    """A confirmed POST (CSRF-checked) creating, renewing or turning off the personal feed."""
