@@ -63,7 +63,7 @@ def _conditions(f: DirectoryFilter, skip: str | None = None) -> list:
 
 def directory_statement(f: DirectoryFilter) -> Select:
     """The SELECT of organisations matching `f`, by name (merged duplicates never listed)."""
-    return select(Organisation).where(*_conditions(f)).order_by(Organisation.search_name, Organisation.id)
+    return select(Organisation).where(*_conditions(f)).order_by(Organisation.sort_column(), Organisation.id)
 
 
 def counts_by_kind(f: DirectoryFilter) -> dict[str, int]:

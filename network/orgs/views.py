@@ -220,7 +220,6 @@ def merge(org_id: int):
     if survivor.merged_into_id is not None:
         abort(404)
     candidates = [o for o in register.active_organisations() if o.id != survivor.id]
-    candidates.sort(key=lambda o: o.search_name)
     choose = MergeChooseForm(request.args)
     choose.duplicate.choices = [(0, _("Choose…")), *((o.id, f"{o.name} ({o.municipality or o.region_name})")
                                                        for o in candidates)]
