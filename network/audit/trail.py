@@ -22,7 +22,8 @@ def _utc_iso(value: datetime) -> str:
 
 def _plain(value: Any) -> Any:
     """A value as JSON-ready and normalised: datetimes in UTC spelt one way, text with LF line ends and no
-    surrounding white space, so equal values compare equal."""
+    surrounding white space, so equal values compare equal.
+    """
     if isinstance(value, datetime):
         return _utc_iso(value)
     if isinstance(value, date):

@@ -93,7 +93,8 @@ def looks_like_formula(value: str | None) -> bool:
 
 def active_organisations() -> list[Organisation]:
     """Every organisation of the register that has not been merged away (members and those that left), in the
-    reader's alphabetical order."""
+    reader's alphabetical order.
+    """
     return list(db.session.scalars(select(Organisation).where(Organisation.merged_into_id.is_(None))
                                    .order_by(Organisation.sort_column(), Organisation.id)))
 
