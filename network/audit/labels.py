@@ -5,7 +5,15 @@ Each domain registers its labels in its hooks.py (registries.audit_labels); the 
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+
+from ..i18n import format_day, format_when
 from ..registries import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS
+
+# Stored times are UTC in ISO form (older entries may carry "+00:00"); dates are ISO dates.
+_STORED_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2})?$")
+_STORED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def entity_label(code: str | None) -> str:
@@ -21,3 +29,20 @@ def action_label(code: str | None) -> str:
 def field_label(name: str | None) -> str:
     """The readable name of a changed field, or the field's name itself."""
     return str(FIELD_LABELS.get(name or "", name or ""))
+
+
+def display_value(value: object) -> object:
+    """Take a stored audit value; return it as a page shows it: a time in Helsinki time in the reader's format
+    (no "+00:00"), a date in the reader's format, anything else unchanged. Raises nothing.
+    """
+    if isinstance(value, str) and _STORED_DATETIME.match(value):
+        try:
+            return format_when(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, str) and _STORED_DATE.match(value):
+        try:
+            return format_day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value

@@ -30,6 +30,19 @@ audit_labels(
         "application.approved": _l("Application approved"),
         "application.rejected": _l("Application rejected"),
     },
+    # The register form's own labels (and translations).
+    fields={
+        "name_fi": _l("Name in Finnish"),
+        "name_sv": _l("Name in Swedish"),
+        "kind": _l("Kind"),
+        "region": _l("Region"),
+        "municipality": _l("Municipality"),
+        "business_id": _l("Business ID (Y-tunnus)"),
+        "website": _l("Website"),
+        "description": _l("Description"),
+        "open_government_member": _l("Member of the Open Government municipal network"),
+        "joined_on": _l("Joined the network on"),
+    },
 )
 
 admin_entry(30, "orgs.admin_index", _l("Member register"),

@@ -88,3 +88,20 @@ def test_out_of_range_filters_are_messages_not_server_errors(coordinator_client,
         assert response.status_code == 200, query
     html = coordinator_client.get("/admin/audit?date_to=9999-12-31").get_data(as_text=True)
     assert 'id="date_to-error"' in html and "4 entries" in html
+
+
+def test_times_shown_in_helsinki_time_and_fields_by_label(coordinator_client, coordinator):
+    # 12:00 -> 13:00 Helsinki time (UTC+2 in November), one entry stored before normalisation with "+00:00".
+    record_change(coordinator, "meeting.update", "meeting", 1, before={"starts_at": datetime(2026, 11, 23, 10, 0)},
+                  after={"starts_at": datetime(2026, 11, 23, 11, 0, tzinfo=UTC)})
+    db.session.add(AuditEntry(actor_id=coordinator.id, action="meeting.update", entity_type="meeting", entity_id=2,
+                              before={"deadline": "2026-11-20T10:00:00+00:00"}, after={"joined_on": "2026-01-05"}))
+    record_change(coordinator, "organisation.updated", "organisation", 1, before={"name_sv": "A"},
+                  after={"name_sv": "B"})
+    db.session.commit()
+    html = coordinator_client.get("/admin/audit").get_data(as_text=True).replace("\u202f", " ")
+    assert "Nov 23, 2026, 12:00 PM → Nov 23, 2026, 1:00 PM" in html and "Nov 20, 2026, 12:00 PM" in html
+    assert "+00:00" not in html and "10:00:00" not in html and "Jan 5, 2026" in html
+    assert "<strong>Name in Swedish</strong>" in html and "<strong>name_sv</strong>" not in html
+    finnish = coordinator_client.get("/admin/audit?lang=fi")
+    assert finnish.status_code == 200
