@@ -9,6 +9,15 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 DEVELOPMENT_SECRET = "development-secret-not-for-production"
+# A production SECRET_KEY has at least this many bytes and is none of the well-known placeholders below.
+MIN_SECRET_KEY_BYTES = 32
+PLACEHOLDER_SECRETS = frozenset({
+    "changeme", "change-me", "change_me", "changethis", "change-this", "secret", "secretkey", "secret-key",
+    "secret_key", "mysecret", "mysecretkey", "your-secret-key", "yoursecretkey", "password", "default", "dev",
+    "development", "test", "testing", "testing-secret", "example", "xxx", "todo", "none", "null",
+    "insecure", "notsecret", "not-a-secret", "supersecret", "super-secret",
+})
+MAKE_SECRET_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -50,6 +59,14 @@ class Config:
     MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "100"))
     # Temporary failures are retried after 1, 2, 4, ... times this many seconds.
     MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
+    # SMTP connections a worker sends over in parallel; how long a claimed batch is held; whether the relay offers
+    # SMTPUTF8 (then addresses with non-ASCII local parts are accepted by the forms).
+    MAIL_CONNECTIONS = int(os.environ.get("MAIL_CONNECTIONS", "1"))
+    MAIL_CLAIM_SECONDS = int(os.environ.get("MAIL_CLAIM_SECONDS", "300"))
+    # Sent marks written per commit: 1 (a commit per message) keeps the resend window after a hard kill to the
+    # message in flight; N trades up to N resends after a SIGKILL for fewer commits (SIGTERM never resends).
+    MAIL_SENT_GROUP = int(os.environ.get("MAIL_SENT_GROUP", "1"))
+    MAIL_SMTPUTF8 = _bool("MAIL_SMTPUTF8")
     # The mailto: of List-Unsubscribe; empty means unsubscribe@<the sender's domain>.
     MAIL_UNSUBSCRIBE_ADDRESS = os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS") or None
 
@@ -73,6 +90,11 @@ class Config:
     MAIL_LINK_RATE_LIMIT = "5 per 10 minutes"
     ORG_APPLICATION_RATE_LIMIT = "10 per hour"
 
+    # /healthz: how long the database check waits for a lock (milliseconds), and how long a due message may wait
+    # in the outbox (seconds) before the outbox counts as stuck. Either failing answers 503.
+    HEALTH_DB_TIMEOUT_MS = int(os.environ.get("HEALTH_DB_TIMEOUT_MS", "1000"))
+    HEALTH_OUTBOX_MAX_DELAY = int(os.environ.get("HEALTH_OUTBOX_MAX_DELAY", str(15 * 60)))
+
     # Reverse proxies in front of the application (e.g. 1 for nginx before gunicorn). Their X-Forwarded-For and
     # X-Forwarded-Proto are trusted that many hops deep, so that rate limits see the client's address rather than
     # the proxy's, and links are built with https. 0 (the default) trusts no forwarded header.
@@ -84,6 +106,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
+
+    # Strict-Transport-Security max-age in seconds; 0 sends no header (the site may be served over plain http).
+    HSTS_MAX_AGE = 0
 
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None
@@ -115,20 +140,47 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
+    # Served over https only: browsers remember for a year to never use plain http.
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
+
     @classmethod
     def validate(cls) -> None:
-        """Called by create_app before anything else: refuse to start with a missing or well-known secret.
+        """Called by create_app before anything else: refuse to start with a missing, short or well-known secret.
 
         The environment is read now, not when this module was imported, and the value checked is the one the
-        application will use.
+        application will use. Raises RuntimeError saying how to make a good one.
         """
         secret = (os.environ.get("SECRET_KEY") or "").strip()
-        if not secret or secret in {DEVELOPMENT_SECRET, TestingConfig.SECRET_KEY}:
+        problem = weak_secret_key(secret)
+        if problem:
             raise RuntimeError(
-                "SECRET_KEY must be set to a long random value in production "
-                "(and must not be the development secret)."
+                f"SECRET_KEY {problem}. Production needs a long random value of at least {MIN_SECRET_KEY_BYTES} "
+                f"bytes; make one with: {MAKE_SECRET_HINT}"
             )
         cls.SECRET_KEY = secret
+
+
+def weak_secret_key(secret: str) -> str | None:
+    """Takes a candidate SECRET_KEY; returns why it is unfit for production (a phrase), or None when it is fine.
+
+    Unfit: empty, shorter than MIN_SECRET_KEY_BYTES bytes (UTF-8), the development or testing value, a well-known
+    placeholder (also when repeated or with other separators, e.g. "change-me-change-me-change-me-change-me"), or
+    a single repeated character.
+    """
+    if not secret:
+        return "is not set"
+    if secret in {DEVELOPMENT_SECRET, TestingConfig.SECRET_KEY}:
+        return "is the development or testing value"
+    folded = "".join(ch for ch in secret.lower() if ch.isalnum())
+    placeholders = {"".join(ch for ch in p if ch.isalnum()) for p in PLACEHOLDER_SECRETS}
+    for placeholder in placeholders:
+        if folded == placeholder or (folded and folded == placeholder * (len(folded) // len(placeholder))):
+            return "is a well-known placeholder"
+    if len(set(secret)) == 1:
+        return "is one character repeated"
+    if len(secret.encode("utf-8")) < MIN_SECRET_KEY_BYTES:
+        return f"is shorter than {MIN_SECRET_KEY_BYTES} bytes"
+    return None
 
 
 CONFIGS: dict[str, type[Config]] = {

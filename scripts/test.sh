@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole suite: lint, then pytest on SQLite, then pytest on a throw-away PostgreSQL server.
-# Installs Chromium and PostgreSQL from Debian when missing and we are root. Under CI=true a missing component
+# Runs the whole suite: lint, then pytest on SQLite, then pytest on a throw-away PostgreSQL server; a throw-away
+# Redis server serves both passes (the multi-process rate-limit tests). Installs Chromium, PostgreSQL and Redis from
+# Debian when missing and we are root. Under CI=true a missing component
 # is a failure, never a skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,12 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
+# WeasyPrint (the self-assessment report's PDF) needs Pango. (The library list is read whole first: with pipefail,
+# `ldconfig -p | grep -q` fails when grep stops reading early.)
+shared_libs="$(ldconfig -p 2>/dev/null || true)"
+grep -q 'libpangoft2-1.0.so.0' <<<"$shared_libs" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+grep -q 'libharfbuzz-subset.so.0' <<<"$shared_libs" || missing+=(libharfbuzz-subset0)
 # node runs ical.js for the calendar cross-parser check (tests/support/icalcheck.py).
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
@@ -44,6 +51,43 @@ if [ "${SKIP_RUFF:-}" != "1" ]; then
   .venv/bin/ruff check .
 fi
 
+PG_DIR=""
+REDIS_PID=""
+REDIS_DIR=""
+cleanup() {
+  if [ -n "$PG_DIR" ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
+  if [ -n "$REDIS_PID" ]; then
+    kill "$REDIS_PID" 2>/dev/null || true
+    wait "$REDIS_PID" 2>/dev/null || true
+  fi
+  [ -z "$REDIS_DIR" ] || rm -rf "$REDIS_DIR"
+}
+trap cleanup EXIT
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Redis on a free port of 127.0.0.1 for the whole run (tests read TEST_REDIS_URL).
+if command -v redis-server >/dev/null; then
+  REDIS_PORT="$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  REDIS_DIR="$(mktemp -d /tmp/network-redis.XXXXXX)"
+  echo "== starting Redis on 127.0.0.1:$REDIS_PORT"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$REDIS_DIR" \
+    --daemonize no >"$REDIS_DIR/log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 50); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+else
+  echo "redis-server is not available: the Redis rate-limit tests are skipped."
+  if $IN_CI; then echo "FAIL: redis-server is required in CI"; exit 1; fi
+fi
+
 if [ "${SKIP_SQLITE:-}" != "1" ]; then
   echo "== pytest on SQLite"
   unset TEST_DATABASE_URL
@@ -59,12 +103,7 @@ fi
 
 PG_DIR="$(mktemp -d /tmp/network-pg.XXXXXX)"
 PG_PORT="${PG_PORT:-55432}"
-as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
-stop_pg() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; }
-trap stop_pg EXIT
 
 echo "== starting PostgreSQL on 127.0.0.1:$PG_PORT"
 as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U network --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null

@@ -15,8 +15,9 @@ from ..emails import InvalidAddress
 from ..emails import normalize_email as shared_normalize_email
 from ..extensions import db
 from ..links import absolute_url
+from ..mail.addresses import receivable_email
 from ..mail.models import OutboxMessage
-from ..mail.outbox import queue_mail
+from ..mail.outbox import queue_mail, repeat_key
 from ..mail.templates import render_mail
 from ..permissions import COORDINATOR, MEMBER, ROLES
 from ..rules import RuleError
@@ -78,6 +79,10 @@ def register_user(data: Registration, role: str = MEMBER) -> User:
     Raises AccountError for an invalid or taken address (field "email") or a too short password ("password").
     """
     email = normalize_email(data.email)
+    try:
+        receivable_email(email)
+    except InvalidAddress as exc:
+        raise AccountError(str(exc.message), "email") from exc
     if find_user_by_email(email):
         raise AccountError(str(_l("An account with this e-mail address already exists.")), "email")
     check_password_rules(data.password)
@@ -112,7 +117,7 @@ def _queue_once(user: User, template: str, key: str, **context: object) -> None:
 def queue_confirmation_mail(user: User) -> None:
     """Queue the mail with the link that confirms `user`'s address, in `user`'s language (caller commits)."""
     token = make_token(CONFIRM_PURPOSE, {"uid": user.id, "email": user.email})
-    _queue_once(user, "auth/emails/confirm_email", f"confirm:{user.id}:{token[-12:]}",
+    _queue_once(user, "auth/emails/confirm_email", repeat_key("confirm", user.id, user.email),
                 link=absolute_url("auth.confirm_email", token=token),
                 hours=current_app.config["TOKEN_MAX_AGE_CONFIRM"] // 3600)
 
@@ -167,7 +172,7 @@ def queue_password_reset(email: str) -> None:
         return
     # The current hash is part of the token, so a link stops working once the password has been changed.
     token = make_token(RESET_PURPOSE, {"uid": user.id, "h": user.password_hash[-16:]})
-    _queue_once(user, "auth/emails/reset_password", f"reset:{user.id}:{token[-12:]}",
+    _queue_once(user, "auth/emails/reset_password", repeat_key("reset", user.id, user.password_hash),
                 link=absolute_url("auth.reset_password", token=token),
                 hours=current_app.config["TOKEN_MAX_AGE_RESET"] // 3600)
 

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..meetings.queries import NETWORK, MeetingScope, meetings_for_feed
+from ..meetings.queries import NETWORK_CALENDAR, MeetingScope, meetings_for_feed
 from .ics import event_calendar, feed_calendar, latest_change
 
 bp = Blueprint("calendar", __name__)
@@ -46,14 +46,14 @@ def calendar_response(meetings: Iterable[Meeting], name: str, filename: str = "c
 
 
 def scope_feed(scope: MeetingScope, name: str, filename: str, description: str | None = None) -> Response:
-    """The calendar feed of a scope's meetings: `scope_feed(NETWORK, ...)` is /calendar.ics; a working group's
+    """The calendar feed of a scope's meetings: `scope_feed(NETWORK_CALENDAR, ...)` is /calendar.ics; a working group's
     feed route answers `scope_feed(GroupScope(group.id), group_name, f"group-{group.id}.ics")`."""
     return calendar_response(meetings_for_feed(scope), name, filename, description)
 
 
 @bp.get("/calendar.ics")
 def feed():
-    return scope_feed(NETWORK, FEED_NAME, "kuntademokratiaverkosto.ics", FEED_DESCRIPTION)
+    return scope_feed(NETWORK_CALENDAR, FEED_NAME, "kuntademokratiaverkosto.ics", FEED_DESCRIPTION)
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")

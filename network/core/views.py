@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_login import current_user
 
 from ..extensions import db
+from ..health import check_health
 from ..permissions import coordinator_required
 from ..registries import home_sections
 from .navigation import safe_next_url
@@ -59,4 +60,6 @@ def admin_index():
 
 @bp.get("/healthz")
 def health():
-    return {"status": "ok"}
+    """200 when the database reads and writes and the outbox moves; 503 with the reasons (JSON) otherwise."""
+    result = check_health()
+    return result.as_json(), 200 if result.ok else 503, {"Cache-Control": "no-store"}

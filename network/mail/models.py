@@ -28,6 +28,21 @@ FAILED = OutboxStatus.FAILED
 SKIPPED = OutboxStatus.SKIPPED
 
 
+class FailureStage(StrEnum):
+    """Where a message failed, which decides who is at fault (RFC 5321 stages, RFC 3463 enhanced codes)."""
+
+    # The message could not be built (a header that cannot be encoded, a broken body).
+    COMPOSE = "compose"
+    # The recipient address cannot be sent to (not an address; a non-ASCII local part and no SMTPUTF8).
+    ADDRESS = "address"
+    # Our relay: connection, TLS, AUTH or MAIL FROM refused. Retried later; never a bounce.
+    RELAY = "relay"
+    # RCPT TO refused: that recipient's bounce.
+    RECIPIENT = "recipient"
+    # Refused after DATA: the message itself (policy, content); no recipient bounce.
+    MESSAGE = "message"
+
+
 class OutboxMessage(db.Model):
     """One message to one recipient. Written in the same transaction as the change that causes it."""
 
@@ -58,6 +73,8 @@ class OutboxMessage(db.Model):
     claim_token: Mapped[str | None] = mapped_column(String(40))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The FailureStage of the last error, for the delivery page.
+    failure_stage: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     def __repr__(self) -> str:
@@ -75,3 +92,19 @@ class AddressHealth(db.Model):
     failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class RelayStatus(db.Model):
+    """The state of our own SMTP relay as the worker last saw it (one row, id 1), shown to coordinators.
+
+    `refusing_since` is set when the relay refused us (connection, TLS, AUTH, MAIL FROM) and cleared when it
+    accepts a message again.
+    """
+
+    __tablename__ = "mail_relay_status"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    refusing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

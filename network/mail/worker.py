@@ -8,7 +8,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from ..extensions import db
-from .delivery import DeliveryReport, deliver_batch
+from .delivery import DeliveryReport, deliver_all, stop_requested
 
 POLL_SECONDS = 3.0
 
@@ -19,10 +19,10 @@ def run_loop(
     poll_seconds: float = POLL_SECONDS,
     on_report: Callable[[DeliveryReport], None] | None = None,
 ) -> None:
-    while not stop.is_set():
+    while not stop.is_set() and not stop_requested():
         with app.app_context():
             try:
-                report = deliver_batch()
+                report = deliver_all()
                 if report.handled and on_report is not None:
                     on_report(report)
             except Exception:  # keep the worker alive; the error is logged and the row retried later

@@ -49,8 +49,13 @@ def invite():
                           summary=f"{mailing_list.slug}: {count}")
             return count
 
-        done, _count = attempt(send, form=form, success=lambda count: _(
-            "The invitation is on its way to %(count)d recipients.", count=count))
+        def sent(count: int) -> str:
+            if count or not invites.invited_count(meeting.id):
+                return _("The invitation is on its way to %(count)d recipients.", count=count)
+            # Sent twice (a double click, two clicks at once): nobody is invited twice, same page as before.
+            return _("The invitation was already sent to everyone on the list.")
+
+        done, _count = attempt(send, form=form, success=sent)
         if done:
             return redirect(url_for("mailing.invite_status", meeting_id=meeting.id))
     status = 200 if request.method == "GET" else 422

@@ -29,7 +29,7 @@ from ..rules import RuleError
 from ..tokens import TokenError, make_token, read_token
 from .lists import list_name
 from .models import MailingList, MeetingInvitation, Subscriber
-from .posts import PLACEHOLDER_MANAGE, PLACEHOLDER_UNSUBSCRIBE, Progress, progress, queue_list_message
+from .posts import PLACEHOLDER_MANAGE, PLACEHOLDER_UNSUBSCRIBE, Progress, lock_list, progress, queue_list_message
 from .subscriptions import find_subscriber, is_active_subscriber, is_failing, recipients_statement
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,8 @@ def send_invites(meeting: Meeting, mailing_list: MailingList) -> int:
         raise InviteError(str(_l("A cancelled meeting cannot be sent as an invitation.")), "meeting")
     if meeting.is_past:
         raise InviteError(str(_l("The meeting is already over.")), "meeting")
+    # Two sends at the same instant run one after the other; the second finds everyone already invited.
+    lock_list(mailing_list)
     existing = {
         i.email: i
         for i in db.session.scalars(select(MeetingInvitation).where(MeetingInvitation.meeting_id == meeting.id))

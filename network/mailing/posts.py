@@ -8,14 +8,14 @@ from typing import Any
 from urllib.parse import quote
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import lazyload
 
 from ..extensions import db
 from ..i18n import localized
 from ..links import absolute_url
 from ..mail.models import FAILED, PENDING, SENT, SKIPPED, OutboxMessage
-from ..mail.outbox import queue_mail
+from ..mail.outbox import outbox_values, queue_mail, queue_many
 from ..mail.templates import render_mail
 from ..markup import markdown_to_text, render_markdown
 from ..rules import RuleError
@@ -74,8 +74,37 @@ def check_post(data: PostInput) -> None:
 RESEND_WINDOW = timedelta(minutes=15)
 
 
+def lock_list(mailing_list: MailingList) -> None:
+    """Serialise sending to one list: two requests sending at the same instant run one after the other, so the
+    second sees what the first did (a row lock on PostgreSQL; on SQLite a no-op write takes the write lock)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(select(MailingList.id).where(MailingList.id == mailing_list.id).with_for_update())
+    else:
+        db.session.execute(update(MailingList).where(MailingList.id == mailing_list.id).values(id=MailingList.id))
+
+
+def find_resend(mailing_list: MailingList, author: Any, data: PostInput) -> Post | None:
+    """The same subject and text sent to the same list by the same author a moment ago (a double click, a
+    reloaded form, two clicks at the same instant), or None. Takes the list lock first (see `lock_list`)."""
+    lock_list(mailing_list)
+    return db.session.scalar(
+        select(Post)
+        .where(
+            Post.list_id == mailing_list.id,
+            Post.author_id == getattr(author, "id", None),
+            Post.subject_fi == single_line(data.subject_fi),
+            Post.body_fi == data.body_fi.replace("\r\n", "\n"),
+            Post.status != CANCELLED,
+            Post.created_at >= utcnow() - RESEND_WINDOW,
+        )
+        .order_by(Post.id)
+        .limit(1)
+    )
+
+
 def check_not_a_resend(mailing_list: MailingList, author: Any, data: PostInput) -> None:
     """Refuse the same subject and text to the same list again right away (a double click or a reloaded form)."""
+    lock_list(mailing_list)
     duplicate = db.session.scalar(
         select(Post.id)
         .where(
@@ -188,23 +217,67 @@ def _render_for(post: Post, language: str) -> _Rendered:
 
 
 def queue_post(post: Post) -> int:
-    """One outbox row per confirmed, active, not failing subscriber, in the caller's transaction."""
+    """One outbox row per confirmed, active, not failing subscriber, in the caller's transaction.
+
+    The post is rendered once per language and the links are built once; each row only gets its recipient's own
+    unsubscribe and manage tokens. The rows are written with a few multi-row INSERTs (idempotent: a post queued
+    twice reaches each address once).
+    """
     mailing_list = post.mailing_list
     rendered: dict[str, _Rendered] = {}
-    count = 0
-    for subscriber in db.session.scalars(recipients_statement(mailing_list)):
+    statement = recipients_statement(mailing_list).with_only_columns(
+        Subscriber.id, Subscriber.email, Subscriber.language)
+    links = _ListLinks(mailing_list)
+    rows = []
+    for subscriber in db.session.execute(statement):
         language = subscriber.language or "fi"
         if language not in rendered:
             rendered[language] = _render_for(post, language)
-        queue_list_message(
-            mailing_list, subscriber, post.message_key, rendered[language].subject, rendered[language].text,
-            rendered[language].html,
-        )
-        count += 1
+        content = rendered[language]
+        rows.append(list_message_values(mailing_list, subscriber, post.message_key, content.subject, content.text,
+                                        content.html, links=links))
+    queue_many(rows)
     post.status = QUEUED
     post.queued_at = utcnow()
-    post.recipient_count = count
-    return count
+    post.recipient_count = len(rows)
+    return len(rows)
+
+
+class _ListLinks:
+    """The parts of a list message's links and headers that are the same for every recipient, built once."""
+
+    TOKEN = "TOKEN0PLACEHOLDER"
+
+    def __init__(self, mailing_list: MailingList) -> None:
+        self.domain = mail_domain()
+        self.unsubscribe = absolute_url("mailing.unsubscribe", token=self.TOKEN)
+        self.manage = absolute_url("mailing.manage", token=self.TOKEN)
+        self.headers = list_headers(mailing_list, self.unsubscribe, self.TOKEN)
+
+    def personal(self, unsubscribe: str, manage: str) -> tuple[str, str, dict[str, str]]:
+        """(unsubscribe URL, manage URL, headers) for one recipient's tokens (URL-safe: no escaping needed)."""
+        headers = dict(self.headers)
+        headers["List-Unsubscribe"] = headers["List-Unsubscribe"].replace(self.TOKEN, unsubscribe)
+        return self.unsubscribe.replace(self.TOKEN, unsubscribe), self.manage.replace(self.TOKEN, manage), headers
+
+
+def list_message_values(mailing_list: MailingList, subscriber: Any, key: str, subject: str, text: str,
+                        html: str | None, *, links: _ListLinks | None = None) -> dict[str, Any]:
+    """The outbox row of a list message to one subscriber (anything with `id` and `email`): personal unsubscribe
+    and manage links in the text, the HTML and the list headers."""
+    links = links or _ListLinks(mailing_list)
+    unsubscribe_url, manage_url, headers = links.personal(unsubscribe_token(subscriber, mailing_list),
+                                                          manage_token(subscriber))
+    return outbox_values(
+        subscriber.email, subject,
+        text.replace(PLACEHOLDER_UNSUBSCRIBE, unsubscribe_url).replace(PLACEHOLDER_MANAGE, manage_url),
+        key=key,
+        body_html=html.replace(PLACEHOLDER_UNSUBSCRIBE, unsubscribe_url).replace(PLACEHOLDER_MANAGE, manage_url)
+        if html is not None else None,
+        headers=headers,
+        list_id=mailing_list.id,
+        domain=links.domain,
+    )
 
 
 def queue_list_message(
@@ -237,8 +310,8 @@ def queue_list_message(
         headers=list_headers(mailing_list, unsubscribe_url, token),
         calendar=calendar,
         calendar_method=calendar_method,
+        list_id=mailing_list.id,
     )
-    message.list_id = mailing_list.id
     return message
 
 

@@ -14,7 +14,9 @@ from sqlalchemy import Select, and_, select
 from ..emails import InvalidAddress, normalize_email
 from ..extensions import db
 from ..links import absolute_url
+from ..mail.addresses import receivable_email
 from ..mail.models import AddressHealth
+from ..mail.outbox import repeat_key
 from ..mail.templates import queue_template_mail
 from ..rules import RuleError
 from ..text import has_line_break, single_line
@@ -119,14 +121,15 @@ def request_subscription(email: str, name: str, language: str, list_ids: list[in
 
     Returns the normalised address. Raises InvalidAddress (field "email") or SubscriptionError ("name").
     """
-    address = normalize_email(email)
+    address = receivable_email(email)  # canonical, and one our mail can reach (else InvalidAddress at once)
     clean_name = check_name(name)
     language = language if language in LANGUAGES else "fi"
     lists = list_ids or [main_list().id]
     token = make_token(CONFIRM_PURPOSE, {"e": address, "n": clean_name, "l": language, "lists": lists})
     link = absolute_url("mailing.confirm", token=token)
-    digest = hashlib.sha256(token.encode()).hexdigest()[:24]
-    queue_template_mail(address, "mailing/emails/confirm_subscription", language, key=f"subscribe-confirm:{digest}",
+    # The same request twice (a double click, at once or a moment later) queues one confirmation mail.
+    queue_template_mail(address, "mailing/emails/confirm_subscription", language,
+                        key=repeat_key("subscribe-confirm", address, clean_name, language, lists),
                         name=clean_name or address, link=link, hours=confirm_max_age() // 3600)
     return address
 
@@ -258,7 +261,7 @@ def queue_manage_link(email: str) -> None:
         return
     token = manage_token(subscriber)
     queue_template_mail(subscriber.email, "mailing/emails/manage_link", subscriber.language,
-                        key=f"manage-link:{hashlib.sha256(token.encode()).hexdigest()[:24]}",
+                        key=repeat_key("manage-link", subscriber.email),
                         name=subscriber.name or subscriber.email, link=absolute_url("mailing.manage", token=token))
 
 

@@ -257,20 +257,32 @@ def new_post():
                 "subject_fi": data.subject_fi, "subject_sv": data.subject_sv,
             }
             return _render_new_post(form, preview, mailing_list)
-        def send() -> Post:
-            post_rules.check_not_a_resend(mailing_list, current_user, data)
-            post = post_rules.create_post(mailing_list, current_user, data)
-            record_change(current_user, "post.schedule" if send_at else "post.send", "mailing_post", post.id,
-                          summary=post.subject_fi)
-            return post
-
-        done, post = attempt(send, form=form, success=lambda post: _("The post is scheduled.") if send_at else _(
-            "The post is on its way to %(count)d subscribers.", count=post.recipient_count))
-        if not done:
-            return _render_new_post(form, preview, mailing_list), 422
-        return redirect(url_for("mailing.post", post_id=post.id))
+        return _send_post(form, mailing_list, data, send_at)
     status = 200 if request.method == "GET" else 422
     return _render_new_post(form, preview, None), status
+
+
+def _send_post(form, mailing_list: MailingList, data: post_rules.PostInput, send_at):
+    """Send or schedule a checked post; the same post sent twice answers as the first time did."""
+    already = post_rules.find_resend(mailing_list, current_user, data)
+    if already is not None:
+        # The same post sent twice (a double click, a reloaded form, two clicks at the same instant): one post, and
+        # the same answer as the first time.
+        db.session.rollback()
+        flash(_("This post was already sent to the list a moment ago. It is not sent twice."), "info")
+        return redirect(url_for("mailing.post", post_id=already.id))
+
+    def send() -> Post:
+        post = post_rules.create_post(mailing_list, current_user, data)
+        record_change(current_user, "post.schedule" if send_at else "post.send", "mailing_post", post.id,
+                      summary=post.subject_fi)
+        return post
+
+    done, post = attempt(send, form=form, success=lambda post: _("The post is scheduled.") if send_at else _(
+        "The post is on its way to %(count)d subscribers.", count=post.recipient_count))
+    if not done:
+        return _render_new_post(form, None, mailing_list), 422
+    return redirect(url_for("mailing.post", post_id=post.id))
 
 
 def _render_new_post(form, preview, mailing_list):

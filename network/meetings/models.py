@@ -16,6 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -112,6 +113,8 @@ class Meeting(db.Model):
     region: Mapped[str | None] = mapped_column(String(40))
     # A working group's meeting belongs to the group (groups.id once that domain exists; no FK yet).
     group_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # A group's meeting may stay out of the network's calendar feed (shown only in the group's).
+    network_calendar: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     agenda: Mapped[str | None] = mapped_column(Text)
     capacity: Mapped[int | None] = mapped_column(Integer)
     registration_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -28,11 +28,14 @@ from .models import ACTIVE_STATUSES, SCHEDULED, Meeting, MeetingRegistration
 
 @dataclass(frozen=True)
 class NetworkScope:
-    """The network's meetings: everything its own pages and feed list (today every meeting)."""
+    """The network's meetings: everything its own pages and feed list (today every meeting). With `listed_only`,
+    only those shown in the network's calendar (a working group's meeting may stay out: Meeting.network_calendar)."""
+
+    listed_only: bool = False
 
     def condition(self) -> ColumnElement[bool]:
-        """The SQL condition on Meeting for this scope (always true)."""
-        return true()
+        """The SQL condition on Meeting for this scope (always true unless `listed_only`)."""
+        return Meeting.network_calendar.is_(True) if self.listed_only else true()
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class GroupScope:
 
 MeetingScope = NetworkScope | GroupScope
 NETWORK = NetworkScope()
+NETWORK_CALENDAR = NetworkScope(listed_only=True)
 
 
 def scoped(scope: MeetingScope) -> Select[tuple[Meeting]]:

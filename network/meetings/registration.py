@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..auth.models import User
 from ..emails import InvalidAddress, normalize_email
@@ -52,7 +52,12 @@ def lock(meeting: Meeting) -> None:
     """Serialise changes to one meeting's registrations (a row lock on PostgreSQL; SQLite locks the database),
     so that two people cannot take the last place at the same time."""
     if meeting.id is not None:
-        db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+        if db.engine.dialect.name == "sqlite":
+            # SQLite has no row locks: a no-op write takes the database's write lock now (waiting for another
+            # writer), so the checks that follow see what a concurrent request committed.
+            db.session.execute(update(Meeting).where(Meeting.id == meeting.id).values(id=Meeting.id))
+        else:
+            db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
 
 
 def places_taken(meeting: Meeting, exclude_id: int | None = None) -> int:
@@ -136,7 +141,8 @@ def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object
 
     Takes the meeting, the address, the name, the mode (in_person / remote) and optionally the account; flushes and
     returns the registration. Raises RegistrationError when the meeting is cancelled or closed, the mode is not
-    offered or the person is already registered; InvalidAddress for an address that is not one.
+    offered or the person is already registered with another mode (the same registration sent twice, at once or
+    one after the other, returns the existing one); InvalidAddress for an address that is not one.
     """
     email = registrant_address(email)
     _check_open(meeting)
@@ -144,6 +150,9 @@ def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object
     lock(meeting)
     registration = find_registration(meeting, email)
     if registration is not None and registration.is_active:
+        if registration.mode == mode:
+            # The same form sent twice (a double click, two tabs): one registration, the same answer.
+            return registration
         raise RegistrationError(_l("You are already registered for this meeting."))
     if registration is None:
         registration = MeetingRegistration(meeting=meeting, email=email)

@@ -39,6 +39,13 @@ class Access:
     member: int | str
     coordinator: int | str
     data: dict | Callable[[World], dict] | None = None
+    # The chair of a working group (see tests/access/groups.py); where not given, what a member gets.
+    chair: int | str | None = None
+
+    def expected(self, role: str) -> int | str:
+        if role == "chair":
+            return self.member if self.chair is None else self.chair
+        return getattr(self, role)
 
     def url_for(self, world: World) -> str:
         return self.url(world) if callable(self.url) else self.url
@@ -64,6 +71,13 @@ def domain_modules() -> list:
 
 def all_rules() -> list[Access]:
     return [rule for module in domain_modules() for rule in module.RULES]
+
+
+def make_chair(world: World, user: Any) -> None:
+    """Give `user` the chair role of the world's objects (each domain module's optional `chair(world, user)`)."""
+    for module in domain_modules():
+        if hasattr(module, "chair"):
+            module.chair(world, user)
 
 
 def setup_world() -> World:

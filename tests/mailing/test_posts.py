@@ -66,10 +66,12 @@ def test_coordinator_previews_then_sends(coordinator_client, smtp_server):
 def test_sending_the_same_post_twice_in_a_row_sends_it_once(coordinator_client):
     add_subscribers(2)
     english(coordinator_client)
-    assert coordinator_client.post("/posts/new", data=_form()).status_code == 302
+    first = coordinator_client.post("/posts/new", data=_form())
+    assert first.status_code == 302
     again = coordinator_client.post("/posts/new", data=_form())  # a double click or a reloaded form
-    assert again.status_code == 422
-    assert "already sent to the list a moment ago" in again.get_data(as_text=True)
+    assert (again.status_code, again.location) == (first.status_code, first.location), "the same answer"
+    shown = coordinator_client.get(again.location).get_data(as_text=True)
+    assert "already sent to the list a moment ago" in shown
     assert db.session.scalar(select(func.count(Post.id))) == 1
     assert _outbox_count() == 2
     changed = coordinator_client.post("/posts/new", data=_form(subject_fi="Lokakuun uutiset"))

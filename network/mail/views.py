@@ -1,0 +1,57 @@
+"""The coordinators' delivery page: the relay's state, what is waiting, failed messages and their retry."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..pagination import paginate
+from ..permissions import coordinator_required
+from .delivery import relay_status, retry_failed
+from .forms import RetryForm
+from .models import FAILED, FailureStage, OutboxMessage, OutboxStatus
+
+bp = Blueprint("mail", __name__)
+
+STAGE_LABELS = {
+    FailureStage.COMPOSE: _l("The message could not be built"),
+    FailureStage.ADDRESS: _l("The address cannot receive our mail"),
+    FailureStage.RELAY: _l("Our mail server refused"),
+    FailureStage.RECIPIENT: _l("The recipient's server refused the address"),
+    FailureStage.MESSAGE: _l("The recipient's server refused the message"),
+}
+
+
+@bp.get("/admin/mail")
+@coordinator_required
+def delivery():
+    counts = dict(db.session.execute(
+        select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)).all())
+    failed = paginate(select(OutboxMessage).where(OutboxMessage.status == FAILED).order_by(OutboxMessage.id.desc()),
+                      per_page=50)
+    return render_template(
+        "mail/delivery.html", relay=relay_status(), counts={status: counts.get(status, 0) for status in OutboxStatus},
+        failed=failed, form=RetryForm(), stage_labels=STAGE_LABELS,
+    )
+
+
+@bp.post("/admin/mail/retry")
+@coordinator_required
+def retry():
+    form = RetryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ids = None
+    if form.message_id.data:
+        if not form.message_id.data.isdigit():
+            abort(400)
+        ids = [int(form.message_id.data)]
+    count = retry_failed(ids)
+    db.session.commit()
+    flash(ngettext("%(num)d message will be sent again.", "%(num)d messages will be sent again.", count)
+          if count else _("There was nothing to send again."), "success" if count else "info")
+    return redirect(url_for("mail.delivery"))
