@@ -73,8 +73,8 @@ def group_figures(year: int) -> list[Figure]:
     """Working groups active in the year and their members (computed in SQL)."""
     groups, people = queries.figures_for_year(year)
     return [
-        Figure("groups_active", _l("Working groups active"), groups, _l("groups")),
-        Figure("group_members", _l("Members of working groups"), people, _l("people")),
+        Figure("groups.active", _l("Working groups active"), groups, _l("groups")),
+        Figure("groups.members", _l("Members of working groups"), people, _l("people")),
     ]
 
 

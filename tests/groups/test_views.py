@@ -411,9 +411,9 @@ def test_yearly_figures_count_active_groups_and_members(app, people):
     membership.join(group, people["erik"])
     db.session.commit()
     figures = {f.key: f.value for f in figures_for_year(year)}
-    assert figures["groups_active"] == 1
-    assert figures["group_members"] == 2
-    assert {f.key: f.value for f in figures_for_year(year - 5)}["groups_active"] == 0
+    assert figures["groups.active"] == 1
+    assert figures["groups.members"] == 2
+    assert {f.key: f.value for f in figures_for_year(year - 5)}["groups.active"] == 0
 
 
 def test_user_created_for_helpers_is_usable(app):
