@@ -1,7 +1,7 @@
 """organisation names' ICU sort keys per language
 
 Revision ID: 0008_collation
-Revises: 0006_surveys
+Revises: 0007_calendar_feeds
 Create Date: 2026-11-30 07:45:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008_collation'
-down_revision = '0006_surveys'
+down_revision = '0007_calendar_feeds'
 branch_labels = None
 depends_on = None
 

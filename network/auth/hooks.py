@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..orgs.models import Organisation
 from ..privacy import personal_data_anonymiser, personal_data_exporter
-from ..registries import admin_entry, audit_labels, organisation_section
+from ..registries import admin_entry, audit_labels, organisation_section, personal_entry
 from .models import User
 from .privacy import anonymise_account, export_account
 
@@ -44,4 +44,5 @@ audit_labels(
     },
 )
 
+personal_entry(0, "auth.me", _l("My page"))
 admin_entry(40, "auth.admin_users", _l("Users and roles"), _l("Promote coordinators and find people."))

@@ -17,6 +17,7 @@ from ..orgs.models import Organisation
 from ..orgs.register import active_organisations, find_by_name
 from ..pagination import paginate
 from ..permissions import coordinator_required
+from ..registries import personal_sections
 from ..text import search_key
 from ..timeutil import utcnow
 from ..tokens import TokenError
@@ -209,6 +210,13 @@ def reset_password(token: str):
         if done:
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
+
+
+@bp.get("/me")
+@login_required
+def me():
+    """The member's own page: "my meetings, my groups, my survey", each contributed by its domain's hooks."""
+    return render_template("auth/me.html", sections=personal_sections(current_user))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

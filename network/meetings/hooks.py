@@ -12,8 +12,17 @@ from ..extensions import db
 from ..orgs.directory import Listed
 from ..orgs.models import Organisation
 from ..privacy import personal_data_anonymiser, personal_data_exporter
-from ..registries import admin_entry, audit_labels, home_section, organisation_section, personal_entry, yearly_figures
-from . import figures, home, privacy
+from ..registries import (
+    admin_entry,
+    audit_labels,
+    home_section,
+    organisation_section,
+    personal_entry,
+    personal_section,
+    yearly_figures,
+)
+from ..timeutil import utcnow
+from . import figures, home, privacy, queries
 from .models import CANCELLED, Meeting
 
 home_section(10, "meetings/_home.html")(home.next_meetings)
@@ -37,6 +46,13 @@ def hosted_meetings(org: Organisation) -> dict[str, Any]:
 
 
 organisation_section(20, "orgs/_hosted_meetings_section.html")(hosted_meetings)
+def my_upcoming_meetings(user: Any) -> dict[str, Any]:
+    """The member's own page: their places in meetings to come (registered or on the waiting list), soonest first."""
+    statement = queries.my_registrations(user).where(Meeting.ends_at >= utcnow()).order_by(Meeting.starts_at)
+    return {"registrations": list(db.session.scalars(statement))}
+
+
+personal_section(10, "meetings/_personal.html")(my_upcoming_meetings)
 personal_entry(10, "meetings.my_meetings", _l("My meetings"))
 admin_entry(10, "meetings.admin_year", _l("Meetings and the year plan"),
             _l("Plan the year's four meetings, edit meetings, participants."))

@@ -33,6 +33,7 @@ RULES = [
     Access("auth.request_reset", "POST", "/reset", OK, OK, OK),
     Access("auth.reset_password", "GET", "/reset/not-a-token", REDIRECT, REDIRECT, REDIRECT),
     Access("auth.reset_password", "POST", "/reset/not-a-token", OK, OK, OK),
+    Access("auth.me", "GET", "/me", LOGIN, OK, OK),
     Access("auth.profile", "GET", "/profile", LOGIN, OK, OK),
     Access("auth.profile", "POST", "/profile", LOGIN, REDIRECT, REDIRECT),
     Access("auth.admin_users", "GET", "/admin/users", LOGIN, FORBIDDEN, OK),
