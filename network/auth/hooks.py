@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..orgs.models import Organisation
+from ..orgs.register import organisation_name
+from ..permissions import COORDINATOR, MEMBER
 from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..registries import admin_entry, audit_labels, organisation_section, personal_entry
 from .models import User
@@ -41,7 +43,18 @@ audit_labels(
         "promote": _l("Made a coordinator"),
         "demote": _l("Made a member"),
         "account.deleted": _l("Account deleted"),
+        "create-coordinator": _l("Coordinator account made from the command line"),
     },
+    fields={
+        "role": _l("Role"),
+        "organisation_id": _l("Organisation"),
+        "organisation_link_pending": _l("Link to the organisation waiting for confirmation"),
+        "organisation_requested_name": _l("Organisation named by the person"),
+    },
+    values={"user": {
+        "role": {MEMBER.value: _l("Member"), COORDINATOR.value: _l("Coordinator")},
+        "organisation_id": organisation_name,
+    }},
 )
 
 personal_entry(0, "auth.me", _l("My page"))

@@ -99,6 +99,14 @@ def active_organisations() -> list[Organisation]:
                                    .order_by(Organisation.sort_column(), Organisation.id)))
 
 
+def organisation_name(org_id: object) -> str | None:
+    """Take an organisation's id; return its name in the reader's language (None for an unknown id). Raises nothing."""
+    if not isinstance(org_id, int) or isinstance(org_id, bool):
+        return None
+    org = db.session.get(Organisation, org_id)
+    return org.name if org is not None else None
+
+
 def find_by_name(name: str, exclude_id: int | None = None) -> Organisation | None:
     """The organisation (not merged away) whose Finnish or Swedish name equals `name` case-insensitively."""
     key = name_key(name)
