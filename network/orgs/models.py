@@ -12,6 +12,7 @@ from ..collation import sort_key
 from ..extensions import db
 from ..i18n import current_language, localized
 from ..timeutil import utcnow
+from .municipalities import municipality_name
 from .regions import kind_label, region_name
 
 
@@ -52,6 +53,11 @@ class Organisation(db.Model):
     def region_name(self) -> str:
         """The region's name in the interface language."""
         return region_name(self.region, current_language())
+
+    @property
+    def municipality_name(self) -> str:
+        """The municipality in the reader's language (Åbo for a Swedish reader of Turku); "" for none."""
+        return municipality_name(self.municipality)
 
     @property
     def kind_label(self) -> str:
@@ -132,6 +138,11 @@ class MembershipApplication(db.Model):
     def region_name(self) -> str:
         """The region's name in the interface language."""
         return region_name(self.region, current_language())
+
+    @property
+    def municipality_name(self) -> str:
+        """The municipality in the reader's language (Åbo for a Swedish reader of Turku); "" for none."""
+        return municipality_name(self.municipality)
 
     @property
     def kind_label(self) -> str:

@@ -16,6 +16,7 @@ from ..text import search_key, single_line
 from ..timeutil import helsinki_today
 from .business_id import is_valid_business_id, normalize_business_id
 from .models import Organisation
+from .municipalities import find_municipality
 from .regions import KINDS, REGIONS
 
 # Fields kept in the audit trail for an organisation.
@@ -73,6 +74,11 @@ class OrganisationData:
         values["kind"] = values["kind"] or ""
         values["region"] = values["region"] or ""
         values["business_id"] = normalize_business_id(values["business_id"])
+        # A municipality of the list is stored by its Finnish name, and the region follows from it.
+        municipality = find_municipality(values["municipality"])
+        if municipality is not None:
+            values["municipality"] = municipality.name_fi
+            values["region"] = municipality.region
         return OrganisationData(**values)
 
 
@@ -149,6 +155,9 @@ def check_organisation(data: OrganisationData, exclude_id: int | None = None) ->
         errors["kind"] = str(_l("Choose a kind from the list."))
     if data.region not in REGIONS:
         errors["region"] = str(_l("Unknown region: choose one of the 19 regions of Finland."))
+    if data.municipality and find_municipality(data.municipality) is None:
+        errors["municipality"] = str(_l("Unknown municipality: give the Finnish or Swedish name of a municipality "
+                                        "of Finland."))
     if data.business_id and not is_valid_business_id(data.business_id):
         errors["business_id"] = str(
             _l("The business ID is not valid: use the form 1234567-8 and check the last digit.")

@@ -221,7 +221,7 @@ def merge(org_id: int):
         abort(404)
     candidates = [o for o in register.active_organisations() if o.id != survivor.id]
     choose = MergeChooseForm(request.args)
-    choose.duplicate.choices = [(0, _("Choose…")), *((o.id, f"{o.name} ({o.municipality or o.region_name})")
+    choose.duplicate.choices = [(0, _("Choose…")), *((o.id, f"{o.name} ({o.municipality_name or o.region_name})")
                                                        for o in candidates)]
     confirm = MergeConfirmForm()
     duplicate_id = request.form.get("duplicate", type=int) if request.method == "POST" else choose.duplicate.data
