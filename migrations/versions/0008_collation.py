@@ -1,4 +1,4 @@
-"""organisation names' ICU sort keys per language
+"""organisation names' ICU sort keys per language; posts' English subject and text
 
 Revision ID: 0008_collation
 Revises: 0007_calendar_feeds
@@ -23,6 +23,9 @@ def upgrade():
         batch_op.add_column(sa.Column('sort_key_fi', sa.LargeBinary(), nullable=True))
         batch_op.add_column(sa.Column('sort_key_sv', sa.LargeBinary(), nullable=True))
         batch_op.add_column(sa.Column('sort_key_en', sa.LargeBinary(), nullable=True))
+    with op.batch_alter_table('mailing_posts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('subject_en', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('body_en', sa.Text(), nullable=True))
     # Existing rows get their keys here (the application keeps them up to date from now on).
     connection = op.get_bind()
     organisations = sa.table('organisations', sa.column('id', sa.Integer), sa.column('name_fi', sa.String),
@@ -41,6 +44,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('mailing_posts', schema=None) as batch_op:
+        batch_op.drop_column('body_en')
+        batch_op.drop_column('subject_en')
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.drop_column('sort_key_en')
         batch_op.drop_column('sort_key_sv')

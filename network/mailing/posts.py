@@ -12,7 +12,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import lazyload
 
 from ..extensions import db
-from ..i18n import localized
 from ..links import absolute_url
 from ..mail.models import FAILED, PENDING, SENT, SKIPPED, OutboxMessage
 from ..mail.outbox import outbox_values, queue_mail, queue_many
@@ -43,11 +42,13 @@ class PostInput:
     subject_sv: str | None = None
     body_sv: str | None = None
     send_at: datetime | None = None  # UTC; None sends now
+    subject_en: str | None = None
+    body_en: str | None = None
 
 
 def check_post(data: PostInput) -> None:
     """Raise PostError (with the field) for header injection, missing or oversized text."""
-    for name in ("subject_fi", "subject_sv"):
+    for name in ("subject_fi", "subject_sv", "subject_en"):
         value = getattr(data, name) or ""
         if has_line_break(value):
             raise PostError(str(_l("The subject must be on one line.")), name)
@@ -57,7 +58,7 @@ def check_post(data: PostInput) -> None:
         raise PostError(str(_l("This field is required.")), "subject_fi")
     if not (data.body_fi or "").strip():
         raise PostError(str(_l("This field is required.")), "body_fi")
-    for name in ("body_fi", "body_sv"):
+    for name in ("body_fi", "body_sv", "body_en"):
         if len(getattr(data, name) or "") > MAX_BODY:
             raise PostError(
                 str(_l("The text is too long (at most %(max)d characters). Shorten it or link to a document.",
@@ -66,6 +67,8 @@ def check_post(data: PostInput) -> None:
             )
     if (data.body_sv or "").strip() and not single_line(data.subject_sv):
         raise PostError(str(_l("Give the Swedish subject too, or leave the Swedish text empty.")), "subject_sv")
+    if (data.body_en or "").strip() and not single_line(data.subject_en):
+        raise PostError(str(_l("Give the English subject too, or leave the English text empty.")), "subject_en")
     if data.send_at is not None and as_utc(data.send_at) <= utcnow():
         raise PostError(str(_l("The sending time must be in the future.")), "send_at")
 
@@ -133,11 +136,14 @@ def create_post(mailing_list: MailingList, author: Any, data: PostInput) -> Post
         subject_sv=single_line(data.subject_sv) or None,
         body_fi=data.body_fi.replace("\r\n", "\n"),
         body_sv=(data.body_sv or "").replace("\r\n", "\n").strip() or None,
+        subject_en=single_line(data.subject_en) or None,
+        body_en=(data.body_en or "").replace("\r\n", "\n").strip() or None,
         status=SCHEDULED if data.send_at else QUEUED,
         scheduled_for=as_utc(data.send_at) if data.send_at else None,
     )
     post.mailing_list = mailing_list
-    post.search_text = search_key(" ".join(filter(None, [post.subject_fi, post.subject_sv, post.body_fi, post.body_sv])))
+    post.search_text = search_key(" ".join(filter(None, [post.subject_fi, post.subject_sv, post.subject_en,
+                                                          post.body_fi, post.body_sv, post.body_en])))
     db.session.add(post)
     db.session.flush()
     if post.status == QUEUED:
@@ -167,13 +173,13 @@ def queue_due_posts(now: datetime | None = None) -> int:
 
 
 def post_subject(post: Post, language: str) -> str:
-    """The subject in `language`: the Swedish one only when the post has a Swedish text too."""
-    return localized(post.subject_fi, post.subject_sv if post.body_sv else None, language=language)
+    """The subject in `language`: the Swedish or English one only when the post has that text too."""
+    return post.subject_in(language)
 
 
 def post_body(post: Post, language: str) -> str:
-    """The post's text (Markdown) in `language`, Finnish when there is no Swedish text."""
-    return localized(post.body_fi, post.body_sv, language=language)
+    """The post's text (Markdown) in `language`, Finnish when there is none in that language."""
+    return post.body_in(language)
 
 
 def list_headers(mailing_list: MailingList, unsubscribe_url: str, unsubscribe_token_value: str) -> dict[str, str]:
@@ -209,7 +215,8 @@ def _render_for(post: Post, language: str) -> _Rendered:
         text=markdown_to_text(body),
         content=render_markdown(body),
         list_name=list_name(post.mailing_list, language),
-        archive_url=absolute_url("mailing.post", post_id=post.id),
+        finnish_only=post.finnish_only_for(language),
+        archive_url=absolute_url("mailing.post", post_id=post.id, lang=language),
         manage_url=PLACEHOLDER_MANAGE,
         unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE,
     )
@@ -227,15 +234,16 @@ def queue_post(post: Post) -> int:
     rendered: dict[str, _Rendered] = {}
     statement = recipients_statement(mailing_list).with_only_columns(
         Subscriber.id, Subscriber.email, Subscriber.language)
-    links = _ListLinks(mailing_list)
+    links: dict[str, _ListLinks] = {}
     rows = []
     for subscriber in db.session.execute(statement):
         language = subscriber.language or "fi"
         if language not in rendered:
             rendered[language] = _render_for(post, language)
+            links[language] = _ListLinks(mailing_list, language)
         content = rendered[language]
         rows.append(list_message_values(mailing_list, subscriber, post.message_key, content.subject, content.text,
-                                        content.html, links=links))
+                                        content.html, links=links[language]))
     queue_many(rows)
     post.status = QUEUED
     post.queued_at = utcnow()
@@ -244,14 +252,15 @@ def queue_post(post: Post) -> int:
 
 
 class _ListLinks:
-    """The parts of a list message's links and headers that are the same for every recipient, built once."""
+    """The parts of a list message's links and headers that are the same for every recipient of a language, built
+    once; the links carry the language, so the pages they open are in the recipient's language without login."""
 
     TOKEN = "TOKEN0PLACEHOLDER"
 
-    def __init__(self, mailing_list: MailingList) -> None:
+    def __init__(self, mailing_list: MailingList, language: str | None = None) -> None:
         self.domain = mail_domain()
-        self.unsubscribe = absolute_url("mailing.unsubscribe", token=self.TOKEN)
-        self.manage = absolute_url("mailing.manage", token=self.TOKEN)
+        self.unsubscribe = absolute_url("mailing.unsubscribe", token=self.TOKEN, lang=language)
+        self.manage = absolute_url("mailing.manage", token=self.TOKEN, lang=language)
         self.headers = list_headers(mailing_list, self.unsubscribe, self.TOKEN)
 
     def personal(self, unsubscribe: str, manage: str) -> tuple[str, str, dict[str, str]]:
@@ -265,7 +274,7 @@ def list_message_values(mailing_list: MailingList, subscriber: Any, key: str, su
                         html: str | None, *, links: _ListLinks | None = None) -> dict[str, Any]:
     """The outbox row of a list message to one subscriber (anything with `id` and `email`): personal unsubscribe
     and manage links in the text, the HTML and the list headers."""
-    links = links or _ListLinks(mailing_list)
+    links = links or _ListLinks(mailing_list, getattr(subscriber, "language", None))
     unsubscribe_url, manage_url, headers = links.personal(unsubscribe_token(subscriber, mailing_list),
                                                           manage_token(subscriber))
     return outbox_values(
@@ -293,8 +302,9 @@ def queue_list_message(
 ) -> OutboxMessage:
     """Queue a list message to one subscriber with personal unsubscribe and manage links and the list headers."""
     token = unsubscribe_token(subscriber, mailing_list)
-    unsubscribe_url = absolute_url("mailing.unsubscribe", token=token)
-    manage_url = absolute_url("mailing.manage", token=manage_token(subscriber))
+    language = getattr(subscriber, "language", None)
+    unsubscribe_url = absolute_url("mailing.unsubscribe", token=token, lang=language)
+    manage_url = absolute_url("mailing.manage", token=manage_token(subscriber), lang=language)
 
     def personal(value: str | None) -> str | None:
         if value is None:

@@ -238,7 +238,7 @@ def _tell_promoted(registration: MeetingRegistration) -> None:
         meeting=meeting,
         title=localized(meeting.title_fi, meeting.title_sv, language=language),
         name=registration.name or registration.email,
-        url=absolute_url("meetings.detail", meeting_id=meeting.id),
+        url=absolute_url("meetings.detail", meeting_id=meeting.id, lang=language),
     )
 
 
