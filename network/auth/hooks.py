@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..collation import collated
 from ..extensions import db
 from ..orgs.models import Organisation
 from ..orgs.register import organisation_name
@@ -28,9 +29,8 @@ def public_people(org: Organisation) -> dict[str, Any]:
         select(User)
         .where(User.organisation_id == org.id, User.public_profile.is_(True),
                User.organisation_link_pending.is_not(True))
-        .order_by(User.name)
     )
-    return {"people": list(people)}
+    return {"people": collated(people, key=lambda person: person.name)}
 
 
 organisation_section(10, "orgs/_people_section.html")(public_people)

@@ -93,3 +93,36 @@ def test_register_and_link_request_drop_downs_in_alphabetical_order(client, coor
     html = client.get("/admin/organisations/link-requests").get_data(as_text=True)
     select_name = re.search(r'<select[^>]*name="(u\d+-organisation)"', html).group(1)
     assert _options(html, select_name) == ["Espoon kaupunki", *FINNISH_ORDER[:-1], "Åbo Akademi"]
+
+
+def test_meeting_host_and_merge_drop_downs_in_alphabetical_order(coordinator_client):
+    _register()
+    _finnish(coordinator_client)
+    html = coordinator_client.get("/admin/meetings/new").get_data(as_text=True)
+    hosts = [name.split(" (")[0] for name in _options(html, "host_organisation_id")]
+    assert hosts == ["Espoon kaupunki", *FINNISH_ORDER[:-1], "Åbo Akademi"]
+
+
+def test_exports_in_the_readers_alphabetical_order(coordinator_client):
+    _register()
+    _finnish(coordinator_client)
+    finnish = coordinator_client.get("/admin/organisations/export.csv").get_data(as_text=True)
+    rows = [line.split(";")[1] if ";" in line else line.split(",")[1] for line in finnish.splitlines()[1:]]
+    assert rows == ["Espoon kaupunki", *FINNISH_ORDER[:-1], "Åbo Akademi"]
+    with coordinator_client.session_transaction() as session:
+        session["lang"] = "sv"
+    swedish = coordinator_client.get("/admin/organisations/export.csv").get_data(as_text=True)
+    swedish_rows = [line.split(";")[2] if ";" in line else line.split(",")[2] for line in swedish.splitlines()[1:]]
+    # Sorted by the Swedish name where there is one: Esbo, Helsingfors, Mänttä-Filpula, S:t Michels, Tavastehus.
+    assert swedish_rows[:5] == ["Esbo stad", "Helsingfors stad", "Mänttä-Filpula stad", "S:t Michels stad",
+                                "Tavastehus stad"]
+
+
+def test_people_on_an_organisation_page_in_alphabetical_order(client):
+    org = make_org("Helsingin kaupunki")
+    for number, name in enumerate(("Örjan Öst", "Åsa Åberg", "Zacharias Z", "Ärla Äng", "Aino A")):
+        create_user(f"person{number}@example.fi", name, organisation_id=org.id, public_profile=True)
+    _finnish(client)
+    html = client.get(f"/organisations/{org.id}").get_data(as_text=True)
+    positions = [html.index(name) for name in ("Aino A", "Zacharias Z", "Åsa Åberg", "Ärla Äng", "Örjan Öst")]
+    assert positions == sorted(positions)
