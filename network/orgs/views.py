@@ -34,9 +34,16 @@ from .forms import (
     RejectForm,
 )
 from .models import ImportUpload, MembershipApplication, Organisation
+from .municipalities import municipality_choices
 from .regions import KINDS, region_choices
 
 bp = Blueprint("orgs", __name__)
+
+
+@bp.context_processor
+def _municipalities() -> dict:
+    """The municipalities' names in the reader's language, for the forms' suggestion list."""
+    return {"municipality_choices": municipality_choices}
 
 IMPORT_SESSION_KEY = "orgs_import_token"
 

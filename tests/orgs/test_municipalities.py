@@ -9,6 +9,8 @@ from collections import Counter
 import pytest
 
 from network.extensions import db
+from network.orgs import demo
+from network.orgs.models import Organisation
 from network.orgs.municipalities import (
     DATA_FILE,
     DATA_YEAR,
@@ -83,3 +85,13 @@ def test_swedish_readers_see_swedish_municipality_names(client):
     assert "<dd>Åbo</dd>" in detail and "Turku" not in detail
     choose_language(client, "fi")
     assert "<td>Turku</td>" in client.get("/organisations").get_data(as_text=True)
+
+
+def test_demo_register_is_consistent_with_the_list(app):
+    demo.load()
+    db.session.commit()
+    for org in db.session.query(Organisation):
+        if org.municipality:
+            municipality = find_municipality(org.municipality)
+            assert municipality is not None, org.municipality
+            assert org.region == municipality.region, org.name_fi
