@@ -257,7 +257,8 @@ def queue_post(post: Post) -> int:
 
 class _ListLinks:
     """The parts of a list message's links and headers that are the same for every recipient of a language, built
-    once; the links carry the language, so the pages they open are in the recipient's language without login."""
+    once; the links carry the language, so the pages they open are in the recipient's language without login.
+    """
 
     TOKEN = "TOKEN0PLACEHOLDER"
 

@@ -155,9 +155,6 @@ def check_organisation(data: OrganisationData, exclude_id: int | None = None) ->
         errors["kind"] = str(_l("Choose a kind from the list."))
     if data.region not in REGIONS:
         errors["region"] = str(_l("Unknown region: choose one of the 19 regions of Finland."))
-    if data.municipality and find_municipality(data.municipality) is None:
-        errors["municipality"] = str(_l("Unknown municipality: give the Finnish or Swedish name of a municipality "
-                                        "of Finland."))
     if data.business_id and not is_valid_business_id(data.business_id):
         errors["business_id"] = str(
             _l("The business ID is not valid: use the form 1234567-8 and check the last digit.")
@@ -170,6 +167,9 @@ def check_organisation(data: OrganisationData, exclude_id: int | None = None) ->
         if name not in errors and value and len(value) > limit:
             errors[name] = str(_l("%(field)s may be at most %(count)d characters long.",
                                   field=name, count=limit))
+    if "municipality" not in errors and data.municipality and find_municipality(data.municipality) is None:
+        errors["municipality"] = str(_l("Unknown municipality: give the Finnish or Swedish name of a municipality "
+                                        "of Finland."))
     if "business_id" not in errors:
         other = find_by_business_id(data.business_id, exclude_id)
         if other is not None:
