@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 .PHONY: run test install translations migrate demo worker lint bench clean
 
 $(STAMP): pyproject.toml
+	# PyICU builds against ICU's headers: install them from Debian when missing and we are root.
+	pkg-config --exists icu-i18n 2>/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq libicu-dev pkg-config; } \
+	  || { echo "PyICU needs libicu-dev and pkg-config (apt-get install libicu-dev pkg-config)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'

@@ -19,11 +19,19 @@ LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 
 def select_locale() -> str:
-    """Session choice first (works without login), then the user's saved language, then Finnish."""
+    """The language a link carries (`?lang=sv`, as every link in a mail does), then the session's choice (both work
+    without login), then the user's saved language, then Finnish. A link's language is kept in the session, so the
+    pages opened from it stay in that language.
+    """
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         # The command line and the delivery worker: the default unless force_locale() says otherwise.
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    linked = request.args.get("lang")
+    if linked in languages:
+        if session.get("lang") != linked:
+            session["lang"] = linked
+        return linked
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

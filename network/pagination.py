@@ -14,6 +14,13 @@ MAX_PAGE = 100_000
 
 
 def paginate(statement: Select, per_page: int = DEFAULT_PER_PAGE) -> Pagination:
-    """Paginate a select by the `page` query argument; a bad page number shows the first page."""
+    """Take a select and the page size; return the page the `page` query argument names.
+
+    A bad page number shows the first page, one past the end the last page (never an empty page under a count
+    of results). Raises nothing.
+    """
     page = request.args.get("page", 1, type=int) or 1
-    return db.paginate(statement, page=min(max(page, 1), MAX_PAGE), per_page=per_page, error_out=False)
+    pagination = db.paginate(statement, page=min(max(page, 1), MAX_PAGE), per_page=per_page, error_out=False)
+    if pagination.total and pagination.page > pagination.pages:
+        pagination = db.paginate(statement, page=pagination.pages, per_page=per_page, error_out=False)
+    return pagination

@@ -8,7 +8,7 @@ layer never imports a higher one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,13 +143,23 @@ def figures_for_year(year: int) -> list[Figure]:
 ENTITY_LABELS: dict[str, object] = {}
 ACTION_LABELS: dict[str, object] = {}
 FIELD_LABELS: dict[str, object] = {}
+# (entity type, field) -> labels of the field's stored values: a mapping value -> label, or a function value -> label.
+VALUE_LABELS: dict[tuple[str, str], Mapping[str, object] | Callable[[str], object]] = {}
 
 
 def audit_labels(
     *, entities: dict[str, object] | None = None, actions: dict[str, object] | None = None,
     fields: dict[str, object] | None = None,
+    values: dict[str, dict[str, Mapping[str, object] | Callable[[str], object]]] | None = None,
 ) -> None:
-    """Readable (lazily translated) names for a domain's audit entity types, action codes and field names."""
+    """Register readable (lazily translated) names for a domain's audit codes; returns None, raises nothing.
+
+    `entities`, `actions` and `fields` map codes to labels; `values` maps an entity type to {field: labels of its
+    code values} (a mapping or a function), so a stored `kind: municipality` reads "Kunta".
+    """
     ENTITY_LABELS.update(entities or {})
     ACTION_LABELS.update(actions or {})
     FIELD_LABELS.update(fields or {})
+    for entity, by_field in (values or {}).items():
+        for field, labels in by_field.items():
+            VALUE_LABELS[(entity, field)] = labels

@@ -25,6 +25,8 @@ grep -q 'libharfbuzz-subset.so.0' <<<"$shared_libs" || missing+=(libharfbuzz-sub
 # node runs ical.js for the calendar cross-parser check (tests/support/icalcheck.py).
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+# PyICU (alphabetical order) builds against ICU's headers, found with pkg-config.
+pkg-config --exists icu-i18n 2>/dev/null || missing+=(libicu-dev pkg-config)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing from Debian: ${missing[*]}"
@@ -42,6 +44,9 @@ if command -v npm >/dev/null && [ ! -d tests/support/icaljs/node_modules/ical.js
   echo "Installing ical.js (npm ci)"
   npm ci --prefix tests/support/icaljs --no-audit --no-fund --loglevel=error || { $IN_CI && exit 1; true; }
 fi
+
+# A virtualenv made before PyICU became a dependency gets it now (the headers are installed above).
+$PY -c "import icu" 2>/dev/null || $PY -m pip install -q PyICU
 
 if [ "${SKIP_RUFF:-}" != "1" ]; then
   echo "== ruff"

@@ -9,7 +9,7 @@ from ..pagination import paginate
 from ..permissions import coordinator_required
 from . import queries
 from .forms import AuditFilterForm
-from .labels import action_label, entity_label
+from .labels import action_label, display_value, entity_label, field_label
 
 bp = Blueprint("audit", __name__)
 
@@ -45,4 +45,4 @@ def index():
     }
     return render_template("audit/index.html", form=form, page=page, args=args,
                            changed_fields=queries.changed_fields, action_label=action_label,
-                           entity_label=entity_label)
+                           entity_label=entity_label, field_label=field_label, display_value=display_value)

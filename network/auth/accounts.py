@@ -118,7 +118,7 @@ def queue_confirmation_mail(user: User) -> None:
     """Queue the mail with the link that confirms `user`'s address, in `user`'s language (caller commits)."""
     token = make_token(CONFIRM_PURPOSE, {"uid": user.id, "email": user.email})
     _queue_once(user, "auth/emails/confirm_email", repeat_key("confirm", user.id, user.email),
-                link=absolute_url("auth.confirm_email", token=token),
+                link=absolute_url("auth.confirm_email", token=token, lang=user.language),
                 hours=current_app.config["TOKEN_MAX_AGE_CONFIRM"] // 3600)
 
 
@@ -173,7 +173,7 @@ def queue_password_reset(email: str) -> None:
     # The current hash is part of the token, so a link stops working once the password has been changed.
     token = make_token(RESET_PURPOSE, {"uid": user.id, "h": user.password_hash[-16:]})
     _queue_once(user, "auth/emails/reset_password", repeat_key("reset", user.id, user.password_hash),
-                link=absolute_url("auth.reset_password", token=token),
+                link=absolute_url("auth.reset_password", token=token, lang=user.language),
                 hours=current_app.config["TOKEN_MAX_AGE_RESET"] // 3600)
 
 

@@ -9,8 +9,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..collation import collated
 from ..extensions import db
 from ..orgs.models import Organisation
+from ..orgs.register import organisation_name
+from ..permissions import COORDINATOR, MEMBER
 from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..registries import admin_entry, audit_labels, organisation_section, personal_entry
 from .models import User
@@ -26,9 +29,8 @@ def public_people(org: Organisation) -> dict[str, Any]:
         select(User)
         .where(User.organisation_id == org.id, User.public_profile.is_(True),
                User.organisation_link_pending.is_not(True))
-        .order_by(User.name)
     )
-    return {"people": list(people)}
+    return {"people": collated(people, key=lambda person: person.name)}
 
 
 organisation_section(10, "orgs/_people_section.html")(public_people)
@@ -41,7 +43,18 @@ audit_labels(
         "promote": _l("Made a coordinator"),
         "demote": _l("Made a member"),
         "account.deleted": _l("Account deleted"),
+        "create-coordinator": _l("Coordinator account made from the command line"),
     },
+    fields={
+        "role": _l("Role"),
+        "organisation_id": _l("Organisation"),
+        "organisation_link_pending": _l("Link to the organisation waiting for confirmation"),
+        "organisation_requested_name": _l("Organisation named by the person"),
+    },
+    values={"user": {
+        "role": {MEMBER.value: _l("Member"), COORDINATOR.value: _l("Coordinator")},
+        "organisation_id": organisation_name,
+    }},
 )
 
 personal_entry(0, "auth.me", _l("My page"))

@@ -17,6 +17,14 @@ from .accounts import AccountError, coordinator_count
 from .models import User
 
 
+def person_name(user_id: object) -> str | None:
+    """Take an account's id; return the person's name (None for an unknown id). Raises nothing."""
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        return None
+    user = db.session.get(User, user_id)
+    return user.name if user is not None else None
+
+
 def personal_data(user: User) -> dict[str, Any]:
     """Everything the platform holds on `user`, by section (each domain's registered exporter); JSON-ready.
 

@@ -58,7 +58,7 @@ def _token_message(error: TokenError) -> str:
 
 def _organisation_choices() -> list[tuple[int, str]]:
     organisations = db.session.scalars(
-        select(Organisation).where(Organisation.left_on.is_(None)).order_by(Organisation.search_name)
+        select(Organisation).where(Organisation.left_on.is_(None)).order_by(Organisation.sort_column(), Organisation.id)
     )
     return [(NOT_LISTED, _("My organisation is not listed yet")), *((o.id, o.name) for o in organisations)]
 

@@ -46,7 +46,7 @@ def queue_calendar_mail(meeting: Meeting, *, email: str, name: str, language: st
     mail = render_mail(
         template, language, meeting=meeting, name=name or email,
         title=localized(meeting.title_fi, meeting.title_sv, language=language), place=meeting.location_text,
-        url=absolute_url("meetings.detail", meeting_id=meeting.id), **context,
+        url=absolute_url("meetings.detail", meeting_id=meeting.id, lang=language), **context,
     )
     queue_mail(email, mail.subject, mail.text, key=key, body_html=mail.html, calendar=calendar,
                calendar_method=method)

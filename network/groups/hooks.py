@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from ..auth.people import person_name
 from ..calendar.notices import place_holders
 from ..calendar.personal import personal_feed_source
 from ..extensions import db
@@ -27,7 +28,7 @@ from ..registries import (
 from ..timeutil import helsinki_today
 from . import notify, privacy, queries
 from .lifecycle import GroupState, group_state, is_chair
-from .models import WorkingGroup
+from .models import Decision, WorkingGroup
 
 
 @management_policy(WorkingGroup)
@@ -111,7 +112,16 @@ audit_labels(
         "chair_id": _l("Chair"),
         "final_report_fi": _l("Final report in Finnish"),
         "final_report_sv": _l("Final report in Swedish"),
+        "file": _l("Attachment"),
     },
+    values={"working_group": {
+        "decision": {
+            Decision.PENDING.value: _l("Waiting for a decision"),
+            Decision.APPROVED.value: _l("Approved"),
+            Decision.DECLINED.value: _l("Declined"),
+        },
+        "chair_id": person_name,
+    }},
 )
 
 

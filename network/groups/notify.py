@@ -60,5 +60,5 @@ def send(recipient_email: str, template: str, language: str, *, key: str, group:
     """
     queue_template_mail(
         recipient_email, f"groups/emails/{template}", language, key=key, group=group,
-        name=group_name(group, language), group_url=absolute_url("groups.detail", group_id=group.id), **context,
+        name=group_name(group, language), group_url=absolute_url("groups.detail", group_id=group.id, lang=language), **context,
     )

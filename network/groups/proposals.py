@@ -146,7 +146,8 @@ def propose(proposer: Any, data: GroupData, language: str = "fi") -> WorkingGrou
     for coordinator in db.session.scalars(select(User).where(User.role == COORDINATOR).order_by(User.id)):
         notify.send(coordinator.email, "proposal_received", notify.language_of(coordinator),
                     key=f"group-{group.id}-proposed", group=group, person=coordinator.name,
-                    proposer=getattr(proposer, "name", ""), decide_url=absolute_url("groups.decide", group_id=group.id))
+                    proposer=getattr(proposer, "name", ""), decide_url=absolute_url("groups.decide", group_id=group.id,
+                                                           lang=notify.language_of(coordinator)))
     return group
 
 

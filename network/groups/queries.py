@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, and_, extract, func, or_, select
 
 from ..auth.models import User
+from ..collation import collated
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.queries import GroupScope, meetings_for_feed
@@ -66,8 +67,8 @@ def members_statement(group: WorkingGroup) -> Select:
 
 
 def members(group: WorkingGroup) -> list[tuple[GroupMembership, User]]:
-    """The group's members with their accounts."""
-    return [(m, u) for m, u in db.session.execute(members_statement(group)).unique()]
+    """The group's members with their accounts, by name in the reader's alphabetical order."""
+    return collated(db.session.execute(members_statement(group)).unique().tuples(), key=lambda row: row[1].name)
 
 
 @dataclass

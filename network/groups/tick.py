@@ -70,7 +70,8 @@ def _remind_members(group: WorkingGroup) -> None:
 def _remind_chair(group: WorkingGroup) -> None:
     chair = group.chair
     notify.send(chair.email, "report_reminder", notify.language_of(chair), key=f"group-{group.id}-report-reminder",
-                group=group, person=chair.name, report_url=absolute_url("groups.report", group_id=group.id))
+                group=group, person=chair.name, report_url=absolute_url("groups.report", group_id=group.id,
+                                                                     lang=notify.language_of(chair)))
     group.chair_reminded_at = utcnow()
 
 

@@ -74,6 +74,14 @@ class PostForm(FlaskForm):
         validators=[Optional(), Length(max=MAX_BODY, message=_l(
             "The text is too long (at most %(max)d characters). Shorten it or link to a document."))],
     )
+    subject_en = StringField(_l("Subject in English"), validators=[Optional(), Length(max=MAX_SUBJECT), one_line])
+    body_en = TextAreaField(
+        _l("Text in English"),
+        description=_l("Optional. Subscribers who chose English receive this text; without it they receive the "
+                       "Finnish text with a note."),
+        validators=[Optional(), Length(max=MAX_BODY, message=_l(
+            "The text is too long (at most %(max)d characters). Shorten it or link to a document."))],
+    )
     when = RadioField(
         _l("When"), choices=[("now", _l("Send now")), ("later", _l("Schedule"))], default="now"
     )

@@ -48,4 +48,12 @@ yearly_figures(30)(figures.mailing_figures)
 # Added by part A of the architecture issue: the admin page's area and the audit label.
 admin_entry(20, "mailing.admin", _l("Mailing lists and invitations"),
             _l("Write posts, send meeting invitations, follow delivery."))
-audit_labels(entities={"mailing_post": _l("Mailing list post")})
+audit_labels(
+    entities={"mailing_post": _l("Mailing list post")},
+    actions={
+        "post.send": _l("Post sent"),
+        "post.schedule": _l("Post scheduled"),
+        "post.cancel": _l("Scheduled post cancelled"),
+        "meeting.invite": _l("Meeting invitations sent"),
+    },
+)

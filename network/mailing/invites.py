@@ -102,12 +102,12 @@ def _content(meeting: Meeting, method: str, change: str, email: str, name: str, 
     token = rsvp_token(meeting, email, name)
     cancelled = change == "cancelled"
     links = [] if cancelled else [
-        (answer, absolute_url("mailing.rsvp", token=token, answer=answer)) for answer in answers_for(meeting)
+        (answer, absolute_url("mailing.rsvp", token=token, answer=answer, lang=language)) for answer in answers_for(meeting)
     ]
     mail = render_mail(
         "mailing/emails/invite", language, meeting=meeting, cancelled=cancelled, updated=change == "updated",
         title=localized(meeting.title_fi, meeting.title_sv, language=language), place=meeting.location_text,
-        links=links, meeting_url=absolute_url("meetings.detail", meeting_id=meeting.id),
+        links=links, meeting_url=absolute_url("meetings.detail", meeting_id=meeting.id, lang=language),
         list_name=list_name(mailing_list, language) if mailing_list is not None else None,
         manage_url=PLACEHOLDER_MANAGE, unsubscribe_url=PLACEHOLDER_UNSUBSCRIBE, changes=changes or [],
     )

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n import current_language, localized
 from ..timeutil import utcnow
 
 
@@ -138,6 +139,9 @@ class Post(db.Model):
     subject_sv: Mapped[str | None] = mapped_column(String(200))
     body_fi: Mapped[str] = mapped_column(Text)
     body_sv: Mapped[str | None] = mapped_column(Text)
+    # English is a message language too: readers who chose it get this text, else the Finnish one with a note.
+    subject_en: Mapped[str | None] = mapped_column(String(200))
+    body_en: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
     scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
@@ -152,6 +156,19 @@ class Post(db.Model):
     def message_key(self) -> str:
         """The outbox key prefix of this post's messages (one row per recipient: the key makes queueing idempotent)."""
         return f"post:{self.id}"
+
+    def subject_in(self, language: str | None = None) -> str:
+        """The subject in `language` (default: the reader's): a translation's subject only with its text."""
+        return localized(self.subject_fi, self.subject_sv if self.body_sv else None,
+                         self.subject_en if self.body_en else None, language=language)
+
+    def body_in(self, language: str | None = None) -> str:
+        """The text (Markdown) in `language` (default: the reader's); the Finnish text when there is none."""
+        return localized(self.body_fi, self.body_sv, self.body_en, language=language)
+
+    def finnish_only_for(self, language: str | None = None) -> bool:
+        """True when an English reader gets the Finnish text because the post has no English one."""
+        return (language or current_language()) == "en" and not self.body_en
 
     @property
     def published_at(self) -> datetime | None:

@@ -13,7 +13,6 @@ from sqlalchemy import Integer, String, Text, case, cast, func, literal, select,
 from sqlalchemy.orm import lazyload
 
 from ..extensions import db
-from ..i18n import localized
 from ..links import absolute_url
 from ..mail.models import FAILED, PENDING, SENT, SKIPPED, OutboxMessage
 from ..mail.outbox import queue_mail, queue_select, store_body
@@ -46,11 +45,13 @@ class PostInput:
     subject_sv: str | None = None
     body_sv: str | None = None
     send_at: datetime | None = None  # UTC; None sends now
+    subject_en: str | None = None
+    body_en: str | None = None
 
 
 def check_post(data: PostInput) -> None:
     """Raise PostError (with the field) for header injection, missing or oversized text."""
-    for name in ("subject_fi", "subject_sv"):
+    for name in ("subject_fi", "subject_sv", "subject_en"):
         value = getattr(data, name) or ""
         if has_line_break(value):
             raise PostError(str(_l("The subject must be on one line.")), name)
@@ -60,7 +61,7 @@ def check_post(data: PostInput) -> None:
         raise PostError(str(_l("This field is required.")), "subject_fi")
     if not (data.body_fi or "").strip():
         raise PostError(str(_l("This field is required.")), "body_fi")
-    for name in ("body_fi", "body_sv"):
+    for name in ("body_fi", "body_sv", "body_en"):
         if len(getattr(data, name) or "") > MAX_BODY:
             raise PostError(
                 str(_l("The text is too long (at most %(max)d characters). Shorten it or link to a document.",
@@ -69,6 +70,8 @@ def check_post(data: PostInput) -> None:
             )
     if (data.body_sv or "").strip() and not single_line(data.subject_sv):
         raise PostError(str(_l("Give the Swedish subject too, or leave the Swedish text empty.")), "subject_sv")
+    if (data.body_en or "").strip() and not single_line(data.subject_en):
+        raise PostError(str(_l("Give the English subject too, or leave the English text empty.")), "subject_en")
     if data.send_at is not None and as_utc(data.send_at) <= utcnow():
         raise PostError(str(_l("The sending time must be in the future.")), "send_at")
 
@@ -138,11 +141,14 @@ def create_post(mailing_list: MailingList, author: Any, data: PostInput) -> Post
         subject_sv=single_line(data.subject_sv) or None,
         body_fi=data.body_fi.replace("\r\n", "\n"),
         body_sv=(data.body_sv or "").replace("\r\n", "\n").strip() or None,
+        subject_en=single_line(data.subject_en) or None,
+        body_en=(data.body_en or "").replace("\r\n", "\n").strip() or None,
         status=SCHEDULED if data.send_at else QUEUED,
         scheduled_for=as_utc(data.send_at) if data.send_at else None,
     )
     post.mailing_list = mailing_list
-    post.search_text = search_key(" ".join(filter(None, [post.subject_fi, post.subject_sv, post.body_fi, post.body_sv])))
+    post.search_text = search_key(" ".join(filter(None, [post.subject_fi, post.subject_sv, post.subject_en,
+                                                          post.body_fi, post.body_sv, post.body_en])))
     db.session.add(post)
     db.session.flush()
     if post.status == QUEUED:
@@ -172,13 +178,13 @@ def queue_due_posts(now: datetime | None = None) -> int:
 
 
 def post_subject(post: Post, language: str) -> str:
-    """The subject in `language`: the Swedish one only when the post has a Swedish text too."""
-    return localized(post.subject_fi, post.subject_sv if post.body_sv else None, language=language)
+    """The subject in `language`: the Swedish or English one only when the post has that text too."""
+    return post.subject_in(language)
 
 
 def post_body(post: Post, language: str) -> str:
-    """The post's text (Markdown) in `language`, Finnish when there is no Swedish text."""
-    return localized(post.body_fi, post.body_sv, language=language)
+    """The post's text (Markdown) in `language`, Finnish when there is none in that language."""
+    return post.body_in(language)
 
 
 def list_headers(mailing_list: MailingList, unsubscribe_url: str, unsubscribe_token_value: str) -> dict[str, str]:
@@ -218,9 +224,10 @@ def _render_for(post: Post, language: str, placeholders: dict[str, str]) -> _Ren
         text=markdown_to_text(body),
         content=render_markdown(body),
         list_name=list_name(post.mailing_list, language),
-        archive_url=absolute_url("mailing.post", post_id=post.id),
-        manage_url=absolute_url("mailing.manage", token=placeholders["manage"]),
-        unsubscribe_url=absolute_url("mailing.unsubscribe", token=placeholders["unsubscribe"]),
+        finnish_only=post.finnish_only_for(language),
+        archive_url=absolute_url("mailing.post", post_id=post.id, lang=language),
+        manage_url=absolute_url("mailing.manage", token=placeholders["manage"], lang=language),
+        unsubscribe_url=absolute_url("mailing.unsubscribe", token=placeholders["unsubscribe"], lang=language),
     )
     return _Rendered(mail.subject, mail.text, mail.html or "")
 
@@ -236,8 +243,8 @@ def _store_bodies(post: Post, languages: list[str]) -> tuple[dict[str, int], dic
     for language in languages:
         placeholders = {"unsubscribe": f"u{secrets.token_hex(16)}", "manage": f"m{secrets.token_hex(16)}"}
         content = _render_for(post, language, placeholders)
-        headers = list_headers(mailing_list, absolute_url("mailing.unsubscribe", token=placeholders["unsubscribe"]),
-                               placeholders["unsubscribe"])
+        headers = list_headers(mailing_list, absolute_url("mailing.unsubscribe", token=placeholders["unsubscribe"],
+                                                          lang=language), placeholders["unsubscribe"])
         bodies[language] = store_body(f"{post.message_key}:{language}", content.text, body_html=content.html or None,
                                       headers=headers, personaliser=PERSONALISER, placeholders=placeholders)
         subjects[language] = single_line(content.subject)
@@ -314,8 +321,9 @@ def queue_list_message(
 ) -> OutboxMessage:
     """Queue a list message to one subscriber with personal unsubscribe and manage links and the list headers."""
     token = unsubscribe_token(subscriber, mailing_list)
-    unsubscribe_url = absolute_url("mailing.unsubscribe", token=token)
-    manage_url = absolute_url("mailing.manage", token=manage_token(subscriber))
+    language = getattr(subscriber, "language", None)
+    unsubscribe_url = absolute_url("mailing.unsubscribe", token=token, lang=language)
+    manage_url = absolute_url("mailing.manage", token=manage_token(subscriber), lang=language)
 
     def personal(value: str | None) -> str | None:
         if value is None:

@@ -127,7 +127,7 @@ def request_subscription(email: str, name: str, language: str, list_ids: list[in
     language = language if language in LANGUAGES else "fi"
     lists = list_ids or [main_list().id]
     token = make_token(CONFIRM_PURPOSE, {"e": address, "n": clean_name, "l": language, "lists": lists})
-    link = absolute_url("mailing.confirm", token=token)
+    link = absolute_url("mailing.confirm", token=token, lang=language)
     # The same request twice (a double click, at once or a moment later) queues one confirmation mail.
     queue_template_mail(address, "mailing/emails/confirm_subscription", language,
                         key=repeat_key("subscribe-confirm", address, clean_name, language, lists),
@@ -272,7 +272,8 @@ def queue_manage_link(email: str) -> None:
     token = manage_token(subscriber)
     queue_template_mail(subscriber.email, "mailing/emails/manage_link", subscriber.language,
                         key=repeat_key("manage-link", subscriber.email),
-                        name=subscriber.name or subscriber.email, link=absolute_url("mailing.manage", token=token))
+                        name=subscriber.name or subscriber.email, link=absolute_url("mailing.manage", token=token,
+                                                                             lang=subscriber.language))
 
 
 # --- recipients and failing addresses ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..audit.trail import record_change
 from ..extensions import csrf, db, limiter, login_manager
-from ..i18n import current_language, localized
+from ..i18n import current_language
 from ..mail.models import AddressHealth
 from ..markup import render_markdown
 from ..pagination import paginate
@@ -200,7 +200,7 @@ def post(post_id: int):
     manager = list_rules.can_post(current_user, post.mailing_list)
     return render_template(
         "mailing/post.html", post=post, manager=manager,
-        body_html=render_markdown(localized(post.body_fi, post.body_sv)),
+        body_html=render_markdown(post.body_in()),
         progress=post_rules.post_progress(post) if manager else None,
     )
 
@@ -245,6 +245,7 @@ def new_post():
         data = post_rules.PostInput(
             subject_fi=form.subject_fi.data, body_fi=form.body_fi.data,
             subject_sv=form.subject_sv.data, body_sv=form.body_sv.data, send_at=send_at,
+            subject_en=form.subject_en.data, body_en=form.body_en.data,
         )
         try:
             post_rules.check_post(data)
@@ -255,6 +256,7 @@ def new_post():
             preview = {
                 "fi": render_markdown(data.body_fi), "sv": render_markdown(data.body_sv) if data.body_sv else None,
                 "subject_fi": data.subject_fi, "subject_sv": data.subject_sv,
+                "en": render_markdown(data.body_en) if data.body_en else None, "subject_en": data.subject_en,
             }
             return _render_new_post(form, preview, mailing_list)
         return _send_post(form, mailing_list, data, send_at)

@@ -9,8 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import current_language
 from ..orgs.directory import Listed
 from ..orgs.models import Organisation
+from ..orgs.regions import region_name
+from ..orgs.register import organisation_name
 from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..registries import (
     admin_entry,
@@ -23,7 +26,7 @@ from ..registries import (
 )
 from ..timeutil import utcnow
 from . import figures, home, privacy, queries
-from .models import CANCELLED, Meeting
+from .models import CANCELLED, Meeting, MeetingKind, MeetingMode, MeetingStatus
 
 home_section(10, "meetings/_home.html")(home.next_meetings)
 
@@ -56,4 +59,56 @@ personal_section(10, "meetings/_personal.html")(my_upcoming_meetings)
 personal_entry(10, "meetings.my_meetings", _l("My meetings"))
 admin_entry(10, "meetings.admin_year", _l("Meetings and the year plan"),
             _l("Plan the year's four meetings, edit meetings, participants."))
-audit_labels(entities={"meeting": _l("Meeting")})
+audit_labels(
+    entities={"meeting": _l("Meeting")},
+    actions={
+        "meeting.create": _l("Meeting added"),
+        "meeting.update": _l("Meeting changed"),
+        "meeting.cancel": _l("Meeting cancelled"),
+        "meeting.minutes": _l("Minutes published"),
+        "meeting.material.add": _l("Material added"),
+        "meeting.material.remove": _l("Material removed"),
+        "meeting.attendance": _l("Attendance recorded"),
+    },
+    # The meeting form's own labels.
+    fields={
+        "kind": _l("Kind"),
+        "title_fi": _l("Title in Finnish"),
+        "title_sv": _l("Title in Swedish"),
+        "description_fi": _l("Description in Finnish"),
+        "description_sv": _l("Description in Swedish"),
+        "starts_at": _l("Starts"),
+        "ends_at": _l("Ends"),
+        "mode": _l("How the meeting is held"),
+        "venue": _l("Venue"),
+        "address": _l("Address"),
+        "online_url": _l("Link for joining online"),
+        "host_organisation_id": _l("Host organisation"),
+        "region": _l("Region"),
+        "agenda": _l("Agenda"),
+        "capacity": _l("Capacity"),
+        "registration_deadline": _l("Registration deadline"),
+        "status": _l("Status"),
+        "cancel_reason": _l("Reason for the cancellation"),
+        "sequence": _l("Version of the calendar entry"),
+        "group_id": _l("Working group"),
+        "minutes": _l("Minutes"),
+        "material": _l("Material"),
+        "attended": _l("Participants who attended"),
+    },
+    values={"meeting": {
+        "kind": {
+            MeetingKind.NETWORK.value: _l("Network meeting"),
+            MeetingKind.DEMOCRACY_DAY.value: _l("Democracy Day"),
+            MeetingKind.WORKING_GROUP.value: _l("Working-group meeting"),
+        },
+        "mode": {
+            MeetingMode.IN_PERSON.value: _l("In person"),
+            MeetingMode.ONLINE.value: _l("Online"),
+            MeetingMode.HYBRID.value: _l("Hybrid"),
+        },
+        "status": {MeetingStatus.SCHEDULED.value: _l("Scheduled"), MeetingStatus.CANCELLED.value: _l("Cancelled")},
+        "region": lambda code: region_name(code, current_language()),
+        "host_organisation_id": organisation_name,
+    }},
+)

@@ -171,7 +171,7 @@ def host_history(before_year: int) -> dict[int, list[str]]:
 def member_hosts() -> dict[str, list[HostOption]]:
     """Member organisations (not left) by region, in name order."""
     hosts: dict[str, list[HostOption]] = {}
-    statement = select(Organisation).where(Organisation.left_on.is_(None)).order_by(Organisation.search_name)
+    statement = select(Organisation).where(Organisation.left_on.is_(None)).order_by(Organisation.sort_column(), Organisation.id)
     for organisation in db.session.scalars(statement):
         if organisation.region in REGIONS:
             hosts.setdefault(organisation.region, []).append(

@@ -115,10 +115,11 @@ def _queue_received_mails(application: MembershipApplication) -> None:
     """A receipt to the applicant and a note to every coordinator, in the same transaction."""
     queue_template_mail(application.contact_email, "orgs/emails/application_received", application.language,
                         key=f"org-application:{application.id}:received", application=application)
-    link = absolute_url("orgs.application_detail", application_id=application.id)
     for email, language in _coordinator_addresses():
         queue_template_mail(email, "orgs/emails/application_new", language,
-                            key=f"org-application:{application.id}:new", application=application, link=link)
+                            key=f"org-application:{application.id}:new", application=application,
+                            link=absolute_url("orgs.application_detail", application_id=application.id,
+                                              lang=language))
 
 
 def _check_pending(application: MembershipApplication) -> None:
@@ -140,7 +141,8 @@ def approve_application(application: MembershipApplication, actor: Any) -> objec
     if application.contact_email:
         queue_template_mail(application.contact_email, "orgs/emails/application_approved", application.language,
                             key=f"org-application:{application.id}:approved", application=application,
-                            link=absolute_url("orgs.detail", org_id=org.id), register=absolute_url("auth.register"))
+                            link=absolute_url("orgs.detail", org_id=org.id, lang=application.language),
+                            register=absolute_url("auth.register", lang=application.language))
     return org
 
 

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..text import search_key
 from .business_id import business_id_check_digit
 from .models import MembershipApplication, Organisation
+from .municipalities import find_municipality
 from .register import search_name_for
 
 # (Finnish name, Swedish name, kind, region, municipality, seven digits of a business ID or None, Open Government)
@@ -102,7 +103,8 @@ def load() -> None:
                 name_sv=name_sv,
                 search_name=search_name_for(name_fi, name_sv),
                 kind=kind,
-                region=region,
+                # As in the register: the region follows from the municipality.
+                region=find_municipality(municipality).region if find_municipality(municipality) else region,
                 municipality=municipality,
                 business_id=_business_id(digits, used),
                 open_government_member=open_gov,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from ..extensions import db
 from .models import Organisation
+from .municipalities import municipalities_matching
 from .regions import KINDS, REGIONS
 from .register import name_key
 
@@ -51,7 +52,10 @@ def _conditions(f: DirectoryFilter, skip: str | None = None) -> list:
     key = name_key(f.query)
     if key:
         # Every word must occur in the stored folded names; the same SQL on SQLite and PostgreSQL.
-        conditions += [Organisation.search_name.contains(word, autoescape=True) for word in key.split()]
+        # A word may also name the organisation's municipality, in Finnish or Swedish ("Mariehamn").
+        conditions += [or_(Organisation.search_name.contains(word, autoescape=True),
+                           Organisation.municipality.in_(municipalities_matching(word)))
+                       for word in key.split()]
     if f.kind and skip != "kind":
         conditions.append(Organisation.kind == f.kind)
     if f.region and skip != "region":
@@ -63,7 +67,7 @@ def _conditions(f: DirectoryFilter, skip: str | None = None) -> list:
 
 def directory_statement(f: DirectoryFilter) -> Select:
     """The SELECT of organisations matching `f`, by name (merged duplicates never listed)."""
-    return select(Organisation).where(*_conditions(f)).order_by(Organisation.search_name, Organisation.id)
+    return select(Organisation).where(*_conditions(f)).order_by(Organisation.sort_column(), Organisation.id)
 
 
 def counts_by_kind(f: DirectoryFilter) -> dict[str, int]:

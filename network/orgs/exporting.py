@@ -18,9 +18,11 @@ COLUMNS = ("id", "name_fi", "name_sv", "kind", "kind_label", "region", "region_n
 EXPORT_STEM = "jasenrekisteri"
 
 
-def _organisations() -> Iterable[Organisation]:
+def _organisations(language: str | None = None) -> Iterable[Organisation]:
+    """The register in `language`'s alphabetical order (the directory's order)."""
     return db.session.scalars(
-        select(Organisation).where(Organisation.merged_into_id.is_(None)).order_by(Organisation.search_name)
+        select(Organisation).where(Organisation.merged_into_id.is_(None))
+        .order_by(Organisation.sort_column(language), Organisation.id)
     )
 
 
@@ -50,7 +52,7 @@ def register_sheet(organisations: Iterable[Organisation] | None = None, language
     the region names. Returns the Sheet; raises nothing.
     """
     if organisations is None:
-        organisations = _organisations()
+        organisations = _organisations(language)
     return Sheet("Register", list(COLUMNS), [_values(org, language) for org in organisations])
 
 

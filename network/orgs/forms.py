@@ -57,8 +57,11 @@ class OrganisationFieldsMixin:
     name_sv = StringField(_l("Name in Swedish"), validators=[Optional(), Length(max=200)],
                           description=_l("If the organisation has an official Swedish name."))
     kind = SelectField(_l("Kind"), validators=[DataRequired(REQUIRED)], validate_choice=False)
-    region = SelectField(_l("Region"), validators=[DataRequired(REQUIRED)], validate_choice=False)
-    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=120)])
+    # Not required when a municipality is given: the region follows from it (the register rule checks).
+    region = SelectField(_l("Region"), validators=[Optional()], validate_choice=False)
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=120)],
+                               description=_l("In Finnish or Swedish. The region follows from the municipality."),
+                               render_kw={"list": "municipality-names", "autocomplete": "off"})
     business_id = StringField(_l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=12)],
                               description=_l("In the form 1234567-8. Optional."))
 

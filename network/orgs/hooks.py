@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import current_language
 from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..registries import admin_entry, audit_labels, yearly_figures
 from .figures import register_figures
+from .importing import CREATE, REJECTED, UNCHANGED, UPDATE
+from .models import ApplicationStatus
 from .privacy import anonymise_applications, export_applications
+from .regions import KINDS, region_name
+from .register import organisation_name
 
 personal_data_exporter("membership_applications")(export_applications)
 personal_data_anonymiser("membership_applications")(anonymise_applications)
@@ -29,6 +34,43 @@ audit_labels(
         "organisation.import": _l("Register imported from a file"),
         "application.approved": _l("Application approved"),
         "application.rejected": _l("Application rejected"),
+    },
+    # The register form's own labels (and translations).
+    fields={
+        "name_fi": _l("Name in Finnish"),
+        "name_sv": _l("Name in Swedish"),
+        "kind": _l("Kind"),
+        "region": _l("Region"),
+        "municipality": _l("Municipality"),
+        "business_id": _l("Business ID (Y-tunnus)"),
+        "website": _l("Website"),
+        "description": _l("Description"),
+        "open_government_member": _l("Member of the Open Government municipal network"),
+        "joined_on": _l("Joined the network on"),
+        "left_on": _l("Left the network on"),
+        "merged_into_id": _l("Merged into"),
+        "status": _l("Status"),
+        "decision_message": _l("Message to the applicant"),
+        "organisation_id": _l("Organisation"),
+        # The counts of an import, by what happened to each row.
+        f"organisation.{CREATE}": _l("New organisations"),
+        f"organisation.{UPDATE}": _l("Updated organisations"),
+        f"organisation.{UNCHANGED}": _l("Unchanged rows"),
+        f"organisation.{REJECTED}": _l("Rejected rows"),
+    },
+    values={
+        entity: {
+            "kind": KINDS,
+            "region": lambda code: region_name(code, current_language()),
+            "merged_into_id": organisation_name,
+            "organisation_id": organisation_name,
+            "status": {
+                ApplicationStatus.PENDING.value: _l("Waiting for a decision"),
+                ApplicationStatus.APPROVED.value: _l("Approved"),
+                ApplicationStatus.REJECTED.value: _l("Rejected"),
+            },
+        }
+        for entity in ("organisation", "application")
     },
 )
 

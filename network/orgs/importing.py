@@ -168,6 +168,11 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+# The csv module's own (English) reason is never shown: this says what to do, in the user's language.
+CSV_UNREADABLE = _l("The CSV file could not be read. Save it again from Excel as \"CSV UTF-8\" or as an XLSX "
+                    "workbook, and check that quotation marks inside cells are paired.")
+
+
 def _read_csv(content: bytes) -> list[list[str]]:
     try:
         text = content.decode("utf-8-sig")
@@ -175,6 +180,8 @@ def _read_csv(content: bytes) -> list[list[str]]:
         raise ImportFileError(
             str(_l("The file is not in UTF-8. Save it from Excel as \"CSV UTF-8\" or as an XLSX workbook."))
         ) from exc
+    # Line ends as Windows (CRLF), Unix (LF) or Excel for Mac (CR) writes them: one kind from here on.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise ImportFileError(str(_l("The file is empty.")))
@@ -186,7 +193,7 @@ def _read_csv(content: bytes) -> list[list[str]]:
         try:
             columns = canonical_columns(next(csv.reader([header], delimiter=delimiter)))
         except csv.Error as exc:  # e.g. a field longer than the csv module allows
-            raise ImportFileError(str(_l("The CSV file could not be read: %(error)s", error=str(exc)))) from exc
+            raise ImportFileError(str(CSV_UNREADABLE)) from exc
         if all(c in columns for c in REQUIRED_COLUMNS):
             chosen = delimiter
             break
@@ -201,7 +208,7 @@ def _read_csv(content: bytes) -> list[list[str]]:
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")),
                                                                        delimiter=chosen)]
     except csv.Error as exc:
-        raise ImportFileError(str(_l("The CSV file could not be read: %(error)s", error=str(exc)))) from exc
+        raise ImportFileError(str(CSV_UNREADABLE)) from exc
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, func
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, event, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..collation import sort_key
 from ..extensions import db
 from ..i18n import current_language, localized
 from ..timeutil import utcnow
+from .municipalities import municipality_name
 from .regions import kind_label, region_name
 
 
@@ -24,6 +26,11 @@ class Organisation(db.Model):
     name_sv: Mapped[str | None] = mapped_column(String(200))
     # Lower-cased, accent-folded name used for uniqueness and search.
     search_name: Mapped[str] = mapped_column(String(400), index=True)
+    # ICU sort keys of the name each language shows (Swedish readers see the Swedish name where there is one);
+    # they compare bytewise in that language's alphabetical order, so SQL can order and paginate by them.
+    sort_key_fi: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sort_key_sv: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sort_key_en: Mapped[bytes | None] = mapped_column(LargeBinary)
     kind: Mapped[str] = mapped_column(String(40), index=True)
     region: Mapped[str] = mapped_column(String(40), index=True)
     municipality: Mapped[str | None] = mapped_column(String(120))
@@ -48,6 +55,11 @@ class Organisation(db.Model):
         return region_name(self.region, current_language())
 
     @property
+    def municipality_name(self) -> str:
+        """The municipality in the reader's language (Åbo for a Swedish reader of Turku); "" for none."""
+        return municipality_name(self.municipality)
+
+    @property
     def kind_label(self) -> str:
         """The kind's readable name."""
         return kind_label(self.kind)
@@ -62,8 +74,26 @@ class Organisation(db.Model):
         """True for a duplicate merged into another organisation."""
         return self.merged_into_id is not None
 
+    @classmethod
+    def sort_column(cls, language: str | None = None):
+        """The sort key column for a language (default: the reader's), for ORDER BY in alphabetical order."""
+        language = language or current_language()
+        return {"sv": cls.sort_key_sv, "en": cls.sort_key_en}.get(language, cls.sort_key_fi)
+
+    def update_sort_keys(self) -> None:
+        """Recompute the sort keys from the names (done automatically before every insert and update)."""
+        for language in ("fi", "sv", "en"):
+            shown = localized(self.name_fi, self.name_sv, language=language)
+            setattr(self, f"sort_key_{language}", sort_key(shown, language))
+
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name_fi!r}>"
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _keep_sort_keys(_mapper, _connection, organisation: Organisation) -> None:
+    organisation.update_sort_keys()
 
 
 class ApplicationStatus(StrEnum):
@@ -108,6 +138,11 @@ class MembershipApplication(db.Model):
     def region_name(self) -> str:
         """The region's name in the interface language."""
         return region_name(self.region, current_language())
+
+    @property
+    def municipality_name(self) -> str:
+        """The municipality in the reader's language (Åbo for a Swedish reader of Turku); "" for none."""
+        return municipality_name(self.municipality)
 
     @property
     def kind_label(self) -> str:

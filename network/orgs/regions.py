@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..collation import collated
+
 # code -> (Finnish name, Swedish name)
 REGIONS: dict[str, tuple[str, str]] = {
     "uusimaa": ("Uusimaa", "Nyland"),
@@ -51,8 +53,8 @@ def kind_label(code: str | None) -> str:
 
 
 def region_choices(language: str = "fi") -> list[tuple[str, str]]:
-    """(code, name) of the 19 regions, sorted by name in `language`."""
-    return sorted(((code, region_name(code, language)) for code in REGIONS), key=lambda c: c[1])
+    """(code, name) of the 19 regions, in `language`'s alphabetical order."""
+    return collated(((code, region_name(code, language)) for code in REGIONS), key=lambda c: c[1], language=language)
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from ..text import search_key, single_line
 from ..timeutil import helsinki_today
 from .business_id import is_valid_business_id, normalize_business_id
 from .models import Organisation
+from .municipalities import find_municipality
 from .regions import KINDS, REGIONS
 
 # Fields kept in the audit trail for an organisation.
@@ -73,6 +74,11 @@ class OrganisationData:
         values["kind"] = values["kind"] or ""
         values["region"] = values["region"] or ""
         values["business_id"] = normalize_business_id(values["business_id"])
+        # A municipality of the list is stored by its Finnish name, and the region follows from it.
+        municipality = find_municipality(values["municipality"])
+        if municipality is not None:
+            values["municipality"] = municipality.name_fi
+            values["region"] = municipality.region
         return OrganisationData(**values)
 
 
@@ -92,8 +98,19 @@ def looks_like_formula(value: str | None) -> bool:
 
 
 def active_organisations() -> list[Organisation]:
-    """Every organisation of the register that has not been merged away (members and those that left)."""
-    return list(db.session.scalars(select(Organisation).where(Organisation.merged_into_id.is_(None))))
+    """Every organisation of the register that has not been merged away (members and those that left), in the
+    reader's alphabetical order.
+    """
+    return list(db.session.scalars(select(Organisation).where(Organisation.merged_into_id.is_(None))
+                                   .order_by(Organisation.sort_column(), Organisation.id)))
+
+
+def organisation_name(org_id: object) -> str | None:
+    """Take an organisation's id; return its name in the reader's language (None for an unknown id). Raises nothing."""
+    if not isinstance(org_id, int) or isinstance(org_id, bool):
+        return None
+    org = db.session.get(Organisation, org_id)
+    return org.name if org is not None else None
 
 
 def find_by_name(name: str, exclude_id: int | None = None) -> Organisation | None:
@@ -150,6 +167,9 @@ def check_organisation(data: OrganisationData, exclude_id: int | None = None) ->
         if name not in errors and value and len(value) > limit:
             errors[name] = str(_l("%(field)s may be at most %(count)d characters long.",
                                   field=name, count=limit))
+    if "municipality" not in errors and data.municipality and find_municipality(data.municipality) is None:
+        errors["municipality"] = str(_l("Unknown municipality: give the Finnish or Swedish name of a municipality "
+                                        "of Finland."))
     if "business_id" not in errors:
         other = find_by_business_id(data.business_id, exclude_id)
         if other is not None:

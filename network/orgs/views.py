@@ -34,9 +34,16 @@ from .forms import (
     RejectForm,
 )
 from .models import ImportUpload, MembershipApplication, Organisation
+from .municipalities import municipality_choices
 from .regions import KINDS, region_choices
 
 bp = Blueprint("orgs", __name__)
+
+
+@bp.context_processor
+def _municipalities() -> dict:
+    """The municipalities' names in the reader's language, for the forms' suggestion list."""
+    return {"municipality_choices": municipality_choices}
 
 IMPORT_SESSION_KEY = "orgs_import_token"
 
@@ -220,9 +227,8 @@ def merge(org_id: int):
     if survivor.merged_into_id is not None:
         abort(404)
     candidates = [o for o in register.active_organisations() if o.id != survivor.id]
-    candidates.sort(key=lambda o: o.search_name)
     choose = MergeChooseForm(request.args)
-    choose.duplicate.choices = [(0, _("Choose…")), *((o.id, f"{o.name} ({o.municipality or o.region_name})")
+    choose.duplicate.choices = [(0, _("Choose…")), *((o.id, f"{o.name} ({o.municipality_name or o.region_name})")
                                                        for o in candidates)]
     confirm = MergeConfirmForm()
     duplicate_id = request.form.get("duplicate", type=int) if request.method == "POST" else choose.duplicate.data

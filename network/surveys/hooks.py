@@ -13,6 +13,8 @@ from ..extensions import db
 from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..registries import Figure, admin_entry, audit_labels, home_section, personal_section, yearly_figures
 from .answering import has_answered, has_draft
+from .forms import kind_choices, source_choices
+from .goals import GOALS
 from .models import Survey, SurveyDraft, SurveyPopulation, SurveyReceipt, SurveyResponse
 
 # Coordinators' changes to surveys are audited; answers never are.
@@ -30,6 +32,31 @@ audit_labels(
         "survey.question.delete": _l("Survey question removed"),
         "survey.question.move": _l("Survey questions reordered"),
     },
+    fields={
+        "title_fi": _l("Title in Finnish"),
+        "title_sv": _l("Title in Swedish"),
+        "title_en": _l("Title in English"),
+        "intro_fi": _l("Introduction in Finnish"),
+        "intro_sv": _l("Introduction in Swedish"),
+        "intro_en": _l("Introduction in English"),
+        "opens_on": _l("Opens on"),
+        "closes_on": _l("Closes on"),
+        "invitations": _l("Invitations sent"),
+        "reminders": _l("Reminders sent"),
+        "key": _l("Key (the same question in every year)"),
+        "survey.kind": _l("Kind of question"),
+        "text_fi": _l("Question in Finnish"),
+        "text_sv": _l("Question in Swedish"),
+        "text_en": _l("Question in English"),
+        "required": _l("An answer is required"),
+        "goal": _l("Goal or role it measures"),
+        "position": _l("Place in the survey"),
+        "options": _l("Options"),
+        "year": _l("Year"),
+        "source": _l("Questions"),
+    },
+    values={"survey": {"kind": lambda code: dict(kind_choices()).get(code), "goal": GOALS,
+                       "source": lambda code: dict(source_choices()).get(code)}},
 )
 
 admin_entry(60, "surveys.admin", _l("Member survey and self-assessment"),

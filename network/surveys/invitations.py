@@ -42,12 +42,13 @@ def _not_answered(survey: Survey):
 
 def _queue(people: list[User], survey: Survey, template: str, key: str) -> int:
     already = set(db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.message_key == key)))
-    link = absolute_url("surveys.answer", year=survey.year)
     count = 0
     for person in people:
         if person.email in already:
             continue
         language = person.language if person.language in ("fi", "sv", "en") else "fi"
+        # The link carries the person's language, so the survey opens in it.
+        link = absolute_url("surveys.answer", year=survey.year, lang=language)
         queue_template_mail(person.email, f"surveys/emails/{template}", language, key=key, survey=survey,
                             person=person, link=link, title=survey.title_in(language))
         count += 1

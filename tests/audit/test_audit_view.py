@@ -8,7 +8,7 @@ from network.audit.models import AuditEntry
 from network.audit.queries import AuditFilter, audit_statement
 from network.audit.trail import record_change
 from network.extensions import db
-from tests.conftest import create_user
+from tests.conftest import choose_language, create_user
 
 
 def _entries(coordinator):
@@ -47,7 +47,8 @@ def test_page_shows_who_what_when_and_changes(coordinator_client, coordinator):
     html = coordinator_client.get("/admin/audit").get_data(as_text=True)
     assert "4 entries" in html
     assert "Kalle Coordinator" in html and "Olga Other" in html and "deleted account or the system" in html
-    assert "uusimaa" in html and "lappi" in html
+    # Region codes read as the region's name.
+    assert "Uusimaa" in html and "Lappi" in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     filtered = coordinator_client.get("/admin/audit?entity_type=organisation&action=organisation.updated")
     assert "1 entry" in filtered.get_data(as_text=True)
@@ -88,3 +89,44 @@ def test_out_of_range_filters_are_messages_not_server_errors(coordinator_client,
         assert response.status_code == 200, query
     html = coordinator_client.get("/admin/audit?date_to=9999-12-31").get_data(as_text=True)
     assert 'id="date_to-error"' in html and "4 entries" in html
+
+
+def test_times_shown_in_helsinki_time_and_fields_by_label(coordinator_client, coordinator):
+    # 12:00 -> 13:00 Helsinki time (UTC+2 in November), one entry stored before normalisation with "+00:00".
+    record_change(coordinator, "meeting.update", "meeting", 1, before={"starts_at": datetime(2026, 11, 23, 10, 0)},
+                  after={"starts_at": datetime(2026, 11, 23, 11, 0, tzinfo=UTC)})
+    db.session.add(AuditEntry(actor_id=coordinator.id, action="meeting.update", entity_type="meeting", entity_id=2,
+                              before={"deadline": "2026-11-20T10:00:00+00:00"}, after={"joined_on": "2026-01-05"}))
+    record_change(coordinator, "organisation.updated", "organisation", 1, before={"name_sv": "A"},
+                  after={"name_sv": "B"})
+    db.session.commit()
+    html = coordinator_client.get("/admin/audit").get_data(as_text=True).replace("\u202f", " ")
+    assert "Nov 23, 2026, 12:00 PM → Nov 23, 2026, 1:00 PM" in html and "Nov 20, 2026, 12:00 PM" in html
+    assert "+00:00" not in html and "10:00:00" not in html and "Jan 5, 2026" in html
+    assert "<strong>Name in Swedish</strong>" in html and "<strong>name_sv</strong>" not in html
+    finnish = coordinator_client.get("/admin/audit?lang=fi")
+    assert finnish.status_code == 200
+
+
+def test_actions_fields_and_code_values_read_in_the_readers_language(coordinator_client, coordinator):
+    record_change(coordinator, "meeting.create", "meeting", 1, after={"kind": "democracy_day", "mode": "hybrid",
+                                                                       "agenda": "Esityslista"})
+    record_change(coordinator, "meeting.material.add", "meeting", 1, after={"material": "liite.pdf"})
+    record_change(coordinator, "post.send", "mailing_post", 3)
+    record_change(coordinator, "organisation.updated", "organisation", 1, before={"kind": "other"},
+                  after={"kind": "municipality"})
+    record_change(coordinator, "organisation.updated", "organisation", 2, before={"open_government_member": False},
+                  after={"open_government_member": True})
+    db.session.commit()
+    choose_language(coordinator_client, "fi")
+    # The entries' table (the filter's options carry the codes as their values).
+    finnish = coordinator_client.get("/admin/audit").get_data(as_text=True).split("<table", 1)[1]
+    for raw in ("meeting.create", "meeting.material.add", "post.send", "democracy_day", "hybrid", ">municipality<",
+                "<strong>kind</strong>", "<strong>agenda</strong>", "True"):
+        assert raw not in finnish, raw
+    assert "Kokous lisätty" in finnish and "Materiaali lisätty" in finnish and "Viesti lähetetty" in finnish
+    assert "<strong>Tyyppi</strong>: Muu → Kunta" in finnish and "Demokratiapäivä" in finnish
+    assert "Ei → Kyllä" in finnish
+    choose_language(coordinator_client, "sv")
+    swedish = coordinator_client.get("/admin/audit").get_data(as_text=True)
+    assert "Möte tillagt" in swedish and "Kommun" in swedish and "Inlägget skickat" in swedish

@@ -68,12 +68,15 @@ def test_malformed_email_is_refused_next_to_the_field(client):
     [
         ("business_id", "0201256-5", "The business ID is not valid"),
         ("region", "atlantis", "Unknown region"),
+        ("municipality", "Atlantis", "Unknown municipality"),
         ("kind", "club", "Choose a kind"),
         ("name_fi", "=cmd|' /C calc'!A0", "may not start with"),
     ],
 )
 def test_bad_application_data(client, field, value, message):
-    response = client.post("/organisations/apply", data={**FORM, field: value})
+    # The region follows from a municipality of the list: a bad region is refused when no municipality is given.
+    data = {**FORM, "municipality": ""} if field == "region" else FORM
+    response = client.post("/organisations/apply", data={**data, field: value})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert _count(MembershipApplication) == 0

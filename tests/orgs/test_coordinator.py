@@ -33,15 +33,16 @@ def test_create_and_edit(coordinator_client, coordinator):
     assert response.status_code == 302
     org = db.session.scalar(select(Organisation))
     assert org.name_sv == "Nya kommun" and org.open_government_member and str(org.joined_on) == "2024-05-01"
-    response = coordinator_client.post(f"/admin/organisations/{org.id}/edit", data={**NEW, "region": "lappi",
-                                                                                      "open_government_member": ""})
+    # The region follows from the municipality: moving to Lapland is moving to a municipality there.
+    response = coordinator_client.post(f"/admin/organisations/{org.id}/edit", data={
+        **NEW, "municipality": "Rovaniemi", "region": "lappi", "open_government_member": ""})
     assert response.status_code == 302
     db.session.refresh(org)
     assert org.region == "lappi" and not org.open_government_member
     entries = list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
     assert [e.action for e in entries] == ["organisation.created", "organisation.updated"]
     assert entries[1].actor_id == coordinator.id
-    assert entries[1].before == {"region": "kainuu", "open_government_member": True}
+    assert entries[1].before == {"region": "kainuu", "municipality": "Kajaani", "open_government_member": True}
 
 
 def test_create_shows_errors_next_to_fields_and_changes_nothing(coordinator_client):

@@ -73,14 +73,17 @@ def test_pagination(client):
     assert "25 organisations" in first.get_data(as_text=True)
     second = client.get("/organisations?page=2")
     assert _names(second) == [f"Kunta {n:02d}" for n in range(20, 25)]
-    assert len(_names(client.get("/organisations?page=99"))) == 0
+    # A page past the end shows the last page, never "25 organisations" above an empty list (issue 16).
+    past_end = client.get("/organisations?page=99")
+    assert _names(past_end) == [f"Kunta {n:02d}" for n in range(20, 25)]
+    assert "No organisations" not in past_end.get_data(as_text=True)
 
 
 def test_huge_page_number_is_not_a_server_error(client):
     make_org("Kunta 01")
     response = client.get("/organisations?page=99999999999999999999")
     assert response.status_code == 200
-    assert _names(response) == []
+    assert _names(response) == ["Kunta 01"]
 
 
 def test_left_and_merged_organisations(client, coordinator):

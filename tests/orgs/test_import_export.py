@@ -311,3 +311,18 @@ def test_confirm_with_a_forged_token_changes_nothing(coordinator_client):
         response = coordinator_client.post("/admin/organisations/import/confirm", data={"token": token})
         assert response.status_code == 302 and response.headers["Location"].endswith("/admin/organisations/import")
     assert _count() == 0
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\n", "\r\n"], ids=["CR (Excel for Mac)", "LF", "CRLF"])
+def test_csv_line_ends(app, line_end):
+    content = line_end.join([HEADER, *ROWS]).encode() + line_end.encode()
+    plan = plan_import("r.csv", content)
+    assert [row.values["name_fi"] for row in plan.rows] == [
+        "Helsingin kaupunki", "Oikeusministeriö", "Kansalaisareena ry"]
+
+
+def test_unreadable_csv_message_has_no_python_text(app):
+    with pytest.raises(ImportFileError) as error:
+        plan_import("r.csv", ("name_fi;kind;region;" + "x" * 200_000 + "\n").encode())
+    assert "field larger than field limit" not in error.value.message
+    assert "CSV UTF-8" in error.value.message

@@ -76,7 +76,7 @@ def meeting_or_404(meeting_id: int) -> Meeting:
 def host_choices() -> list[tuple[int, str]]:
     """Member organisations (not left) as host choices, "no host" first."""
     organisations = db.session.scalars(
-        select(Organisation).where(Organisation.left_on.is_(None)).order_by(Organisation.search_name)
+        select(Organisation).where(Organisation.left_on.is_(None)).order_by(Organisation.sort_column(), Organisation.id)
     )
     return [(NO_HOST, _("No host organisation")),
             *((o.id, f"{o.name} ({o.region_name})" if o.region_name else o.name) for o in organisations)]
