@@ -14,17 +14,20 @@ import pytest
 from sqlalchemy import select
 
 from config import BASE_DIR
+from network.auth.accounts import change_role
 from network.core.legal import statement_parts
 from network.demo import load_demo
 from network.extensions import db
+from network.mailing.models import Post
 from network.meetings.models import Meeting
+from network.orgs.models import MembershipApplication, Organisation
 from network.privacy import (
     export_personal_data,
     personal_data_descriptions,
     undescribed_sections,
 )
 
-from ..conftest import choose_language
+from ..conftest import choose_language, make_app
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -65,9 +68,6 @@ def test_descriptions_name_exactly_what_the_export_holds(app, member):
 
 
 def test_audit_and_application_descriptions_match_their_entries(app, member, coordinator):
-    from network.auth.accounts import change_role
-    from network.orgs.models import MembershipApplication
-
     change_role(member, "coordinator", actor=coordinator)
     db.session.add(MembershipApplication(name_fi="Hakijan kunta", kind="municipality", region="uusimaa",
                                          contact_name=member.name, contact_email=member.email, reason="x"))
@@ -150,9 +150,6 @@ def test_favicon(client):
 def demo_pages(app):
     load_demo()
     meeting = db.session.scalars(select(Meeting).order_by(Meeting.id)).first()
-    from network.mailing.models import Post
-    from network.orgs.models import Organisation
-
     post = db.session.scalars(select(Post).order_by(Post.id)).first()
     org = db.session.scalars(select(Organisation).order_by(Organisation.id)).first()
     return ["/", "/meetings", f"/meetings/{meeting.id}", "/groups", "/posts", f"/posts/{post.id}", "/organisations",
@@ -209,8 +206,6 @@ def test_responses_are_compressed(client, demo_pages, encoding, decompress, path
 
 
 def test_compression_can_be_left_to_a_proxy():
-    from tests.conftest import make_app
-
     app = make_app(COMPRESS_REGISTER=False)
     with app.app_context():
         response = app.test_client().get("/static/css/site.css", headers={"Accept-Encoding": "gzip, br"})
