@@ -40,6 +40,18 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
+    # The privacy notice (GDPR art. 13) and the accessibility statement: who is responsible and how to reach them.
+    PRIVACY_CONTROLLER = os.environ.get(
+        "PRIVACY_CONTROLLER", "Suomen Kuntaliitto ry – Finlands Kommunförbund rf, Toinen linja 14, 00530 Helsinki"
+    )
+    PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "tietosuoja@kuntademokratia.example")
+    ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "saavutettavuus@kuntademokratia.example")
+    # Compressed responses (gzip, Brotli): turn off (COMPRESS_RESPONSES=0) when a reverse proxy compresses them.
+    COMPRESS_REGISTER = _bool("COMPRESS_RESPONSES", True)
+    # Streamed responses (exports, uploaded files) are sent as they are: compressing a stream would leave its file
+    # open. The static files are read whole first (network/core/views.py), so they are compressed.
+    COMPRESS_STREAMS = False
+
     # Languages: Finnish by default, Swedish and English available.
     LANGUAGES = ("fi", "sv", "en")
     BABEL_DEFAULT_LOCALE = "fi"

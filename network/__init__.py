@@ -15,7 +15,7 @@ from config import BASE_DIR, CONFIGS
 from . import cli, errors, i18n, security
 from .core import navigation
 from .domains import domain_modules, load_hooks, load_models
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .extensions import mail as mail_extension
 from .i18n import select_locale, select_timezone
 from .mail.worker import start_inline_worker
@@ -110,6 +110,8 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
+    # Registers its after_request only when COMPRESS_REGISTER is on (COMPRESS_RESPONSES in the environment).
+    compress.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from .text import single_line
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -38,3 +41,22 @@ def render_markdown(text: str | None) -> Markup:
 def markdown_to_text(text: str | None) -> str:
     """Plain-text version for text/plain mail parts: the Markdown source is already readable text."""
     return (text or "").replace("\r\n", "\n").strip() + "\n"
+
+
+def summary(text: str | None, limit: int = 160) -> str:
+    """A page's description for search engines (<meta name="description">) from Markdown or plain text.
+
+    Takes the text (or None) and the longest length wanted; returns it as one line of plain text (Markdown and any
+    HTML removed, white space collapsed), cut at the last word boundary within `limit` characters with "…" when it
+    is longer. Never raises.
+    """
+    if not text:
+        return ""
+    plain = html.unescape(nh3.clean(_md.render(text), tags=set()))
+    plain = single_line(plain)
+    if len(plain) <= limit:
+        return plain
+    cut = plain[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:–-") + "…"

@@ -44,6 +44,11 @@ if command -v npm >/dev/null && [ ! -d tests/support/icaljs/node_modules/ical.js
   echo "Installing ical.js (npm ci)"
   npm ci --prefix tests/support/icaljs --no-audit --no-fund --loglevel=error || { $IN_CI && exit 1; true; }
 fi
+# Lighthouse from the npm registry (tests/core/test_lighthouse.py), pinned by tests/support/lighthouse/package-lock.json.
+if command -v npm >/dev/null && [ ! -d tests/support/lighthouse/node_modules/lighthouse ]; then
+  echo "Installing Lighthouse (npm ci)"
+  npm ci --prefix tests/support/lighthouse --no-audit --no-fund --loglevel=error || { $IN_CI && exit 1; true; }
+fi
 
 # A virtualenv made before PyICU became a dependency gets it now (the headers are installed above).
 $PY -c "import icu" 2>/dev/null || $PY -m pip install -q PyICU

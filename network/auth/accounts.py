@@ -24,6 +24,7 @@ from ..rules import RuleError
 from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
 from .models import User
+from .signals import email_changed
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -34,6 +35,7 @@ def hash_password(password: str) -> str:
 
 CONFIRM_PURPOSE = "confirm-email"
 RESET_PURPOSE = "reset-password"
+EMAIL_CHANGE_PURPOSE = "change-email"
 
 
 class AccountError(RuleError):
@@ -102,16 +104,18 @@ def register_user(data: Registration, role: str = MEMBER) -> User:
     return user
 
 
-def _queue_once(user: User, template: str, key: str, **context: object) -> None:
-    """Queue a link mail unless the very same one is already queued: two requests within the same second make
-    the same token (itsdangerous stamps whole seconds), and the same mail twice helps nobody.
+def _queue_once(user: User, template: str, key: str, recipient: str | None = None, **context: object) -> None:
+    """Queue a link mail to `recipient` (the account's address by default) unless the very same one is already
+    queued: two requests within the same second make the same token (itsdangerous stamps whole seconds), and the
+    same mail twice helps nobody.
     """
+    recipient = recipient or user.email
     exists = db.session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.message_key == key, OutboxMessage.recipient == user.email)
+        select(OutboxMessage.id).where(OutboxMessage.message_key == key, OutboxMessage.recipient == recipient)
     )
     if exists is None:
         mail = render_mail(template, user.language, name=user.name, **context)
-        queue_mail(user.email, mail.subject, mail.text, key=key, body_html=mail.html)
+        queue_mail(recipient, mail.subject, mail.text, key=key, body_html=mail.html)
 
 
 def queue_confirmation_mail(user: User) -> None:
@@ -208,6 +212,83 @@ def set_password(user: User, password: str) -> None:
     """Replace the password of `user` (caller commits); raises AccountError for a password that breaks the rules."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
+
+
+def _check_current_password(user: User, password: str, field: str) -> None:
+    if not check_password_hash(user.password_hash, password or ""):
+        raise AccountError(str(_l("The password is not right.")), field)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Replace the password of `user`, who must give the current one (caller commits).
+
+    Raises AccountError when the current password is wrong (field "current_password") or the new one breaks the
+    rules ("password"). Links to reset the old password stop working (they are bound to the old hash).
+    """
+    _check_current_password(user, current_password, "current_password")
+    check_password_rules(new_password)
+    user.password_hash = hash_password(new_password)
+
+
+def request_email_change(user: User, new_email: str, password: str) -> str:
+    """Queue a link to the new address that makes it the account's address once opened (caller commits); the
+    account keeps its old address until then. Returns the new address, normalised.
+
+    Raises AccountError for a wrong password (field "password"), or an invalid, unreceivable, unchanged or taken
+    address ("email").
+    """
+    _check_current_password(user, password, "password")
+    email = normalize_email(new_email)
+    try:
+        receivable_email(email)
+    except InvalidAddress as exc:
+        raise AccountError(str(exc.message), "email") from exc
+    if email == user.email:
+        raise AccountError(str(_l("This is already the address of your account.")), "email")
+    if find_user_by_email(email):
+        raise AccountError(str(_l("An account with this e-mail address already exists.")), "email")
+    token = make_token(EMAIL_CHANGE_PURPOSE, {"uid": user.id, "old": user.email, "new": email})
+    _queue_once(user, "auth/emails/change_email", repeat_key("change-email", user.id, email), recipient=email,
+                link=absolute_url("auth.confirm_email_change", token=token), address=email,
+                hours=current_app.config["TOKEN_MAX_AGE_CONFIRM"] // 3600)
+    return email
+
+
+def check_email_change_token(token: str) -> tuple[User, str]:
+    """The account and the new address a change link is for, changing nothing.
+
+    Raises TokenError when the link is forged, expired, for another purpose, or used (the account's address is no
+    longer the one it was made for).
+    """
+    payload = read_token(EMAIL_CHANGE_PURPOSE, token, current_app.config["TOKEN_MAX_AGE_CONFIRM"])
+    if not isinstance(payload, dict) or not isinstance(payload.get("new"), str):
+        raise TokenError("invalid")
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("old"):
+        raise TokenError("invalid")
+    return user, payload["new"]
+
+
+def confirm_email_change(token: str) -> User:
+    """Make the new address of a change link the account's address, confirmed, and tell the old address (caller
+    commits). Returns the account.
+
+    Raises TokenError for a bad, expired or used link, and AccountError ("email") when another account has taken
+    the address since the link was sent.
+    """
+    user, new_email = check_email_change_token(token)
+    if find_user_by_email(new_email):
+        raise AccountError(str(_l("An account with this e-mail address already exists.")), "email")
+    old_email = user.email
+    user.email = new_email
+    user.email_confirmed_at = utcnow()
+    db.session.flush()
+    mail = render_mail("auth/emails/email_changed", user.language, name=user.name, address=new_email,
+                       contact=current_app.config["PRIVACY_CONTACT_EMAIL"])
+    queue_mail(old_email, mail.subject, mail.text, key=repeat_key("email-changed", user.id, old_email, new_email),
+               body_html=mail.html)
+    email_changed.send(user, old=old_email, new=new_email)
+    return user
 
 
 def update_profile(user: User, *, name: str, title: str | None, language: str, public_profile: bool) -> None:

@@ -114,3 +114,29 @@ class DeleteAccountForm(FlaskForm):
     confirm = BooleanField(_l("I understand that my account is deleted for good"),
                            validators=[DataRequired(_l("Tick the box to confirm."))])
     submit = SubmitField(_l("Delete my account"))
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(_l("New e-mail address"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    password = PasswordField(_l("Your password"), validators=[DataRequired(REQUIRED)])
+    submit = SubmitField(_l("Send a confirmation link"))
+
+
+class ConfirmEmailChangeForm(FlaskForm):
+    """The button on the page a change link opens: fetching the link alone changes nothing."""
+
+    submit = SubmitField(_l("Use this address"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(REQUIRED), PasswordFields.password_length],
+    )
+    password_confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+    submit = SubmitField(_l("Change password"))

@@ -14,13 +14,29 @@ from ..extensions import db
 from ..orgs.models import Organisation
 from ..orgs.register import organisation_name
 from ..permissions import COORDINATOR, MEMBER
-from ..privacy import personal_data_anonymiser, personal_data_exporter
+from ..privacy import personal_data_anonymiser, personal_data_description, personal_data_exporter
 from ..registries import admin_entry, audit_labels, organisation_section, personal_entry
 from .models import User
 from .privacy import anonymise_account, export_account
 
 personal_data_exporter("account")(export_account)
 personal_data_anonymiser("account")(anonymise_account)
+personal_data_description(
+    "account", order=10, title=_l("Account"),
+    fields={
+        "name": _l("Name"), "email": _l("E-mail address"), "title": _l("Title"), "language": _l("Language"),
+        "role": _l("Role"), "public_profile": _l("Whether your name is shown on your organisation's page"),
+        "organisation": _l("Organisation"), "organisation_requested_name": _l("Organisation"),
+        "email_confirmed_at": _l("When the account was created, confirmed and last used"),
+        "last_login_at": _l("When the account was created, confirmed and last used"),
+        "created_at": _l("When the account was created, confirmed and last used"),
+    },
+    purpose=_l("Your account: logging in, taking part in the network's activities and telling you about them."),
+    legal_basis=_l("Your membership of the network, which you asked for by registering (GDPR art. 6(1)(b)); showing "
+                   "your name publicly only with your consent (art. 6(1)(a)), which you can withdraw in your "
+                   "profile."),
+    retention=_l("Until you delete your account (My data). The password is stored only as a one-way hash."),
+)
 
 
 def public_people(org: Organisation) -> dict[str, Any]:

@@ -25,6 +25,9 @@ from ..web import attempt
 from . import accounts, organisation_links, people
 from .forms import (
     NOT_LISTED,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ConfirmEmailChangeForm,
     ConfirmEmailForm,
     DeleteAccountForm,
     LinkConfirmForm,
@@ -235,6 +238,63 @@ def profile():
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form)
+
+
+@bp.route("/profile/email", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_mail_link_limit, methods=["POST"])
+def change_email():
+    """A new address is taken into use only from the link sent to it; the old address is told when it is."""
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        done, _address = attempt(
+            lambda: accounts.request_email_change(user, form.email.data, form.password.data), form=form,
+            success=lambda address: _("We sent a link to %(address)s. Your address changes when you open it.",
+                                      address=address),
+        )
+        if done:
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/change_email.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.route("/profile/email/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    """GET shows a button, POST changes the address (a mail scanner's fetch changes nothing); works without login,
+    since the link itself proves the new address."""
+    try:
+        _user, address = accounts.check_email_change_token(token)
+    except TokenError as error:
+        flash(_token_message(error), "error")
+        return redirect(url_for("auth.change_email"))
+    form = ConfirmEmailChangeForm()
+    if form.validate_on_submit():
+        try:
+            # No form field to show a refusal next to: it is flashed.
+            done, _result = attempt(lambda: accounts.confirm_email_change(token),
+                                    success=_("Your e-mail address is now %(address)s.", address=address))
+        except TokenError as error:
+            db.session.rollback()
+            flash(_token_message(error), "error")
+            return redirect(url_for("auth.change_email"))
+        if done:
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/confirm_email_change.html", form=form, address=address)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        done, _result = attempt(
+            lambda: accounts.change_password(user, form.current_password.data, form.password.data), form=form,
+            success=_("Your password has been changed."),
+        )
+        if done:
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/change_password.html", form=form), 200 if request.method == "GET" else 422
 
 
 @bp.get("/admin/users")

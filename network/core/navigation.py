@@ -8,6 +8,7 @@ from flask import Flask, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..markup import summary
 from ..permissions import is_coordinator
 from ..registries import admin_entries, personal_entries
 
@@ -85,3 +86,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         main_menu=main_menu, optional_url=optional_url, admin_menu=admin_menu, personal_menu=personal_menu
     )
+    # A page's <meta name="description"> from its content (templates' `description` block).
+    app.jinja_env.filters["summary"] = summary

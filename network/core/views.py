@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_from_directory, session
 from flask_login import current_user
 
 from ..extensions import db
 from ..health import check_health
+from ..i18n import current_language
 from ..permissions import coordinator_required
+from ..privacy import personal_data_descriptions
 from ..registries import home_sections
+from .legal import accessibility_statement
 from .navigation import safe_next_url
 
 bp = Blueprint("core", __name__)
@@ -33,6 +36,17 @@ def _refuse_nul_characters() -> None:
         for value in values.listvalues():
             if any("\x00" in item for item in value):
                 abort(400)
+
+
+@bp.after_app_request
+def _static_files_in_one_piece(response):
+    """The site's own static files are small: read them whole, so that Flask-Compress (which runs after this)
+    compresses them like pages. It leaves streamed responses alone (COMPRESS_STREAMS is off: its streaming mode
+    would leave the file open)."""
+    if request.endpoint in ("static", "core.favicon") and response.direct_passthrough and response.status_code == 200:
+        response.direct_passthrough = False
+        response.make_sequence()
+    return response
 
 
 @bp.get("/")
@@ -63,3 +77,23 @@ def health():
     """200 when the database reads and writes and the outbox moves; 503 with the reasons (JSON) otherwise."""
     result = check_health()
     return result.as_json(), 200 if result.ok else 503, {"Cache-Control": "no-store"}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; a day's caching."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
+
+
+@bp.get("/privacy")
+def privacy():
+    """The privacy notice (GDPR art. 13), its data sections described by each domain (network/privacy.py)."""
+    return render_template("core/privacy.html", descriptions=personal_data_descriptions())
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement; its text is docs/accessibility.md."""
+    statement = accessibility_statement(current_language(), current_app.config["ACCESSIBILITY_CONTACT_EMAIL"])
+    return render_template("core/accessibility.html", statement=statement)

@@ -14,7 +14,7 @@ from ..calendar.personal import personal_feed_source
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..permissions import management_policy
-from ..privacy import personal_data_anonymiser, personal_data_exporter
+from ..privacy import personal_data_anonymiser, personal_data_description, personal_data_exporter
 from ..registries import (
     Figure,
     admin_entry,
@@ -132,3 +132,15 @@ personal_feed_source(20)(queries.meetings_of_user_groups)
 
 personal_data_exporter("groups")(privacy.export_groups)
 personal_data_anonymiser("groups")(privacy.anonymise_groups)
+personal_data_description(
+    "groups", order=50, title=_l("Working groups"),
+    fields={
+        "memberships": _l("Groups you belong to or chair, and since when"),
+        "join_requests": _l("Your requests to join a group, with your message"),
+        "proposed_groups": _l("Groups you proposed"),
+    },
+    purpose=_l("Running the network's working groups: members, chairs, proposals and requests to join."),
+    legal_basis=_l("Taking part in the network's activities as a member (GDPR art. 6(1)(b))."),
+    retention=_l("Until you delete your account; a closed group's final report stays public without members' "
+                 "personal data."),
+)

@@ -5,14 +5,16 @@ No outbox rows are written: the demo's posts are already "sent", so `make run` d
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from ..auth.models import User
 from ..extensions import db
+from ..meetings.models import DEMOCRACY_DAY, NETWORK, Meeting
+from ..meetings.scheduling import DEMOCRACY_DAY_WEEK
 from ..text import search_key
-from ..timeutil import utcnow
+from ..timeutil import as_utc, helsinki_to_utc, helsinki_today, helsinki_year_bounds, utcnow
 from .lists import main_list
 from .models import QUEUED, Post, Subscriber, Subscription
 
@@ -22,9 +24,11 @@ OUTSIDERS = (
     ("Riikka Tutkija", "riikka.tutkija@yliopisto.example", "fi"),
 )
 
+# (when, subject fi, subject sv, body fi, body sv); "when" is resolved by _sent_at against the demo's meetings, so
+# that no post says something its own dates contradict (e.g. registration open for a day already past).
 POSTS = (
     (
-        90,
+        "welcome",
         "Tervetuloa verkoston postituslistalle",
         "Välkommen till nätverkets e-postlista",
         "Tämä lista on **Kuntademokratiaverkoston** tiedotuskanava. Täältä saat kokouskutsut, uutiset ja "
@@ -33,7 +37,7 @@ POSTS = (
         "inbjudningar till arbetsgrupper.",
     ),
     (
-        45,
+        "spring_minutes",
         "Kevään verkostokokouksen muistio julkaistu",
         "Minnesanteckningarna från vårens nätverksmöte",
         "Kevään kokouksen muistio ja esitykset ovat nyt verkossa.\n\n- osallistuva budjetointi\n"
@@ -41,7 +45,7 @@ POSTS = (
         None,
     ),
     (
-        7,
+        "democracy_day_registration",
         "Demokratiapäivä viikolla 42: ilmoittautuminen on auki",
         "Demokratidagen vecka 42: anmälan är öppen",
         "Tämän vuoden **Demokratiapäivä** järjestetään viikolla 42. Kutsu ja ohjelma tulevat kalenterikutsuna "
@@ -50,6 +54,44 @@ POSTS = (
         "listans prenumeranter.",
     ),
 )
+
+
+def _first_meeting(kind: str, year: int, title_start: str | None = None) -> Meeting | None:
+    """The (Helsinki) year's first demo meeting of `kind` (whose Finnish title starts with `title_start`)."""
+    start, end = helsinki_year_bounds(year)
+    statement = select(Meeting).where(Meeting.kind == kind, Meeting.starts_at >= start, Meeting.starts_at < end)
+    if title_start:
+        statement = statement.where(Meeting.title_fi.startswith(title_start))
+    return db.session.scalars(statement.order_by(Meeting.starts_at)).first()
+
+
+def _in_week(year: int, week: int, hour: int) -> datetime:
+    """Thursday of ISO week `week` of `year` at `hour` Helsinki time, in UTC (when the meetings are not loaded)."""
+    return helsinki_to_utc(datetime.combine(date.fromisocalendar(year, week, 4), time(hour)))
+
+
+def _minutes_published(year: int) -> datetime:
+    spring = _first_meeting(NETWORK, year, "Kuntademokratiaverkoston kevät")
+    if spring is not None and spring.minutes_published_at is not None:
+        return as_utc(spring.minutes_published_at)
+    return _in_week(year, 20, 12) + timedelta(days=3)
+
+
+def _sent_at(when: str, now: datetime) -> datetime:
+    """When the demo post `when` was sent, consistent with the meetings it speaks of.
+
+    The minutes post follows the publication of the latest spring meeting's minutes; the Democracy Day post (this
+    year's) goes out three weeks before that day's registration deadline, or a week ago if that is earlier.
+    """
+    year = helsinki_today().year
+    if when == "welcome":
+        return now - timedelta(days=90)
+    if when == "spring_minutes":
+        published = _minutes_published(year)
+        return (published if published < now else _minutes_published(year - 1)) + timedelta(hours=2)
+    democracy_day = _first_meeting(DEMOCRACY_DAY, year)
+    deadline = democracy_day.deadline_utc if democracy_day else _in_week(year, DEMOCRACY_DAY_WEEK, 9) - timedelta(days=7)
+    return min(deadline - timedelta(days=21), now - timedelta(days=7))
 
 
 def load() -> None:
@@ -66,10 +108,10 @@ def load() -> None:
         db.session.flush()
         db.session.add(Subscription(subscriber_id=subscriber.id, list_id=mailing_list.id, active=True))
     count = len(people)
-    for days_ago, subject_fi, subject_sv, body_fi, body_sv in POSTS:
+    for when, subject_fi, subject_sv, body_fi, body_sv in POSTS:
         if db.session.scalar(select(Post.id).where(Post.subject_fi == subject_fi)):
             continue
-        sent = now - timedelta(days=days_ago)
+        sent = _sent_at(when, now)
         db.session.add(Post(
             list_id=mailing_list.id, subject_fi=subject_fi, subject_sv=subject_sv if body_sv else None,
             body_fi=body_fi, body_sv=body_sv, status=QUEUED, queued_at=sent, created_at=sent,

@@ -8,15 +8,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..auth.signals import email_changed
 from ..calendar.notices import place_holders
 from ..extensions import db
 from ..mail.delivery import active_subscriptions_check, before_each_batch, personaliser
 from ..mail.models import OutboxMessage
-from ..privacy import personal_data_anonymiser, personal_data_exporter
+from ..privacy import personal_data_anonymiser, personal_data_description, personal_data_exporter
 from ..registries import admin_entry, audit_labels, home_section, yearly_figures
 from . import figures, home, invites, privacy
 from .models import Subscriber, Subscription
 from .posts import PERSONALISER, personal_links, queue_due_posts
+from .subscriptions import follow_account_address
 
 
 def still_subscribed(ids: list[int]) -> set[tuple[str, int]]:
@@ -37,11 +39,26 @@ personaliser(PERSONALISER)(personal_links)
 
 # Invitees are told of changes by the calendar domain's one notification rule, with mailing's own update.
 place_holders(10)(invites.invited_holders)
+email_changed.connect(follow_account_address)
 
 home_section(20, "mailing/_home.html")(home.latest_posts)
 
 personal_data_exporter("mailing")(privacy.export_mailing)
 personal_data_anonymiser("mailing")(privacy.anonymise_mailing)
+personal_data_description(
+    "mailing", order=40, title=_l("Mailing lists"),
+    fields={
+        "subscriptions": _l("Your subscription: e-mail address, name, language, lists, when you confirmed and "
+                            "unsubscribed"),
+        "meeting_invitations": _l("Calendar invitations sent to you and their version"),
+        "messages": _l("Messages sent to you: subject, delivery status and time"),
+    },
+    purpose=_l("Sending the list's posts and meeting invitations, and unsubscribing in one click."),
+    legal_basis=_l("Your consent, given when you confirmed the subscription (GDPR art. 6(1)(a)); you can withdraw "
+                   "it at any time by unsubscribing."),
+    retention=_l("Until you unsubscribe or delete your account; delivery records of sent messages are removed with "
+                 "the account."),
+)
 
 yearly_figures(30)(figures.mailing_figures)
 

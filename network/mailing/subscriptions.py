@@ -91,6 +91,19 @@ def find_subscriber(email: str) -> Subscriber | None:
     return db.session.scalar(select(Subscriber).where(Subscriber.email == email.strip().lower()))
 
 
+def follow_account_address(user: Any, old: str, new: str, **_extra: Any) -> None:
+    """An account's address changed (auth's `email_changed` signal): its subscriber record follows, so list mail
+    goes to the new address. Nothing changes when the new address already has a subscriber record of its own.
+    Flushes; the caller commits.
+    """
+    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.user_id == user.id)) or find_subscriber(old)
+    if subscriber is None or find_subscriber(new) is not None:
+        return
+    subscriber.email = new.strip().lower()
+    subscriber.user_id = user.id
+    db.session.flush()
+
+
 def subscriber_for_user(user: Any, create: bool = False) -> Subscriber | None:
     """The subscriber record of an account (the account's e-mail is confirmed, so the address is too)."""
     subscriber = db.session.scalar(select(Subscriber).where(Subscriber.user_id == user.id)) or find_subscriber(

@@ -54,8 +54,8 @@ AGENDA = (
     "4. Yhteenveto ja seuraavat askeleet\n"
     "5. Seuraava tapaaminen"
 )
+# No heading of its own: the meeting page puts the minutes under its "Minutes" heading already.
 MINUTES = (
-    "## Muistio\n\n"
     "Tapaamiseen osallistui jäseniä kunnista, hyvinvointialueilta, valtionhallinnosta ja järjestöistä.\n\n"
     "- Alustukset herättivät vilkasta keskustelua hyvistä käytännöistä.\n"
     "- Sovittiin, että kokemuksia kootaan verkoston työtilaan.\n"
@@ -102,7 +102,8 @@ def _create_year(year: int, history: dict[int, list[str]], people: list[User]) -
         )
         if meeting.ends_at < now:
             meeting.minutes = MINUTES
-            meeting.minutes_published_at = meeting.ends_at + timedelta(days=3)
+            # Three days after the meeting, but never later than the day the demo is loaded.
+            meeting.minutes_published_at = min(meeting.ends_at + timedelta(days=3), now)
         db.session.add(meeting)
         db.session.flush()
         _register_people(meeting, people, index)
@@ -111,7 +112,10 @@ def _create_year(year: int, history: dict[int, list[str]], people: list[User]) -
 
 
 def _register_people(meeting: Meeting, people: list[User], offset: int) -> None:
-    past = meeting.ends_at < utcnow()
+    now = utcnow()
+    past = meeting.ends_at < now
+    # Registrations come in during the weeks before the deadline, never after it and never later than now.
+    latest = min(meeting.registration_deadline or meeting.starts_at, now)
     for number, person in enumerate(people):
         if (number + offset) % 3 == 2:
             continue
@@ -125,7 +129,7 @@ def _register_people(meeting: Meeting, people: list[User], offset: int) -> None:
                 mode="remote" if remote else "in_person",
                 status="registered",
                 attended=(number % 5 != 4) if past else None,
-                created_at=meeting.starts_at - timedelta(days=20 - number),
+                created_at=min(meeting.starts_at - timedelta(days=20 - number % 13), latest - timedelta(minutes=20 - number % 13)),
             )
         )
 

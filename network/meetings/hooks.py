@@ -14,7 +14,7 @@ from ..orgs.directory import Listed
 from ..orgs.models import Organisation
 from ..orgs.regions import region_name
 from ..orgs.register import organisation_name
-from ..privacy import personal_data_anonymiser, personal_data_exporter
+from ..privacy import personal_data_anonymiser, personal_data_description, personal_data_exporter
 from ..registries import (
     admin_entry,
     audit_labels,
@@ -32,6 +32,15 @@ home_section(10, "meetings/_home.html")(home.next_meetings)
 
 personal_data_exporter("meetings")(privacy.export_registrations)
 personal_data_anonymiser("meetings")(privacy.anonymise_registrations)
+personal_data_description(
+    "meetings", order=30, title=_l("Meeting registrations"),
+    fields={"registrations": _l("Each registration: the meeting, your name and e-mail, in person or remote, place "
+                                "or waiting list, attendance and when you registered")},
+    purpose=_l("Organising the network's meetings: places, the waiting list, the participant list and yearly "
+               "attendance figures (which are counted without names)."),
+    legal_basis=_l("Taking part in the network's activities as a member (GDPR art. 6(1)(b))."),
+    retention=_l("Until you delete your account; the meeting's attendance figures stay without your name."),
+)
 
 yearly_figures(10)(figures.meeting_figures)
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
-from ..privacy import personal_data_anonymiser, personal_data_exporter
+from ..privacy import personal_data_anonymiser, personal_data_description, personal_data_exporter
 from ..registries import Figure, admin_entry, audit_labels, home_section, personal_section, yearly_figures
 from .answering import has_answered, has_draft
 from .forms import kind_choices, source_choices
@@ -92,6 +92,19 @@ def export_survey_data(user: Any) -> dict[str, Any]:
     drafts = db.session.execute(select(Survey.year, SurveyDraft.data).join(SurveyDraft)
                                 .where(SurveyDraft.user_id == user.id).order_by(Survey.year)).all()
     return {"answered_years": list(years), "drafts": [{"year": y, "answers": data} for y, data in drafts]}
+
+
+personal_data_description(
+    "surveys", order=60, title=_l("Member survey"),
+    fields={
+        "answered_years": _l("The years you answered the survey (not your answers)"),
+        "drafts": _l("Answers you saved but have not sent yet"),
+    },
+    purpose=_l("One response per person a year and reminders to those who have not answered. Sent answers are "
+               "stored without any link to you, so they are not personal data."),
+    legal_basis=_l("The network's legitimate interest in evaluating its work every year (GDPR art. 6(1)(f))."),
+    retention=_l("Until you delete your account; an unsent draft until you send it."),
+)
 
 
 @personal_data_anonymiser("surveys")

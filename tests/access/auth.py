@@ -36,6 +36,12 @@ RULES = [
     Access("auth.me", "GET", "/me", LOGIN, OK, OK),
     Access("auth.profile", "GET", "/profile", LOGIN, OK, OK),
     Access("auth.profile", "POST", "/profile", LOGIN, REDIRECT, REDIRECT),
+    Access("auth.change_email", "GET", "/profile/email", LOGIN, OK, OK),
+    Access("auth.change_email", "POST", "/profile/email", LOGIN, 422, 422),
+    Access("auth.confirm_email_change", "GET", "/profile/email/not-a-token", REDIRECT, REDIRECT, REDIRECT),
+    Access("auth.confirm_email_change", "POST", "/profile/email/not-a-token", REDIRECT, REDIRECT, REDIRECT),
+    Access("auth.change_password", "GET", "/profile/password", LOGIN, OK, OK),
+    Access("auth.change_password", "POST", "/profile/password", LOGIN, 422, 422),
     Access("auth.admin_users", "GET", "/admin/users", LOGIN, FORBIDDEN, OK),
     Access(
         "auth.change_role",
