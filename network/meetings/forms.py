@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form,
@@ -152,15 +153,21 @@ class AttendanceForm(FlaskForm):
 
 class PlanItemForm(Form):
     kind = HiddenField()
+    slot = HiddenField()
     day = LocalDateField(_l("Date"), validators=[InputRequired(REQUIRED)])
     starts = LocalTimeField(_l("Starts"), validators=[InputRequired(REQUIRED)])
     ends = LocalTimeField(_l("Ends"), validators=[InputRequired(REQUIRED)])
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
     host_organisation_id = SelectField(_l("Host organisation"), coerce=int, validate_choice=True)
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    exception = BooleanField(_l("Confirm an exception to the date or host rules"))
+    reason = StringField(_l("Reason for the exception"), validators=[Optional(), Length(max=500)],
+                         description=_l("For example a seminar on the eve of a holiday. Democracy Day's week 42 "
+                                        "allows no exception."))
 
 
 class PlanForm(FlaskForm):
-    meetings = FieldList(FormField(PlanItemForm), min_entries=4, max_entries=4)
+    meetings = FieldList(FormField(PlanItemForm), min_entries=0, max_entries=4)
     submit = SubmitField(_l("Confirm the plan"))

@@ -92,6 +92,8 @@ def new_uid() -> str:
 
 class Meeting(db.Model):
     __tablename__ = "meetings"
+    # The planner fills each of a year's four slots once (a database rule, not only a check).
+    __table_args__ = (UniqueConstraint("plan_year", "plan_slot", name="uq_meetings_plan_year_slot"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(200), unique=True, default=new_uid)
@@ -120,6 +122,9 @@ class Meeting(db.Model):
     registration_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     minutes: Mapped[str | None] = mapped_column(Text)
     minutes_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The year and slot ("winter", "spring", "summer", "autumn") the planner created this meeting for.
+    plan_year: Mapped[int | None] = mapped_column(Integer)
+    plan_slot: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now()
