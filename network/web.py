@@ -62,6 +62,9 @@ def apply_rule_error(form: Any, error: RuleError) -> None:
         else:
             flash(str(message), "error")
             continue
+        present = [str(e) for e in target.errors] if isinstance(target.errors, list | tuple) else []
+        if str(message) in present:
+            continue  # the form's own check already said it
         target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
 
 

@@ -23,7 +23,7 @@ from ..orgs.regions import REGIONS, region_name
 from ..timeutil import helsinki_to_utc, utc_to_helsinki
 from .errors import MeetingError
 from .models import DEMOCRACY_DAY, NETWORK, NETWORK_KINDS, SCHEDULED, Meeting
-from .queries import meetings_in_year
+from .queries import WITH_DRAFTS, meetings_in_year
 from .scheduling import DEMOCRACY_DAY_WEEK, MEETINGS_PER_YEAR, MeetingData, create_meeting, helsinki_year
 
 # (kind, ISO week aimed at, season): winter, spring, late summer, and Democracy Day in the autumn.
@@ -261,7 +261,7 @@ def filled_slots(year: int) -> dict[str, Meeting]:
     A meeting the planner created holds its slot; any other takes the free slot of its kind nearest to its
     ISO week (Democracy Day the autumn one). Meetings beyond the four fill nothing.
     """
-    active = [m for m in meetings_in_year(year) if m.is_network_meeting and m.status == SCHEDULED]
+    active = [m for m in meetings_in_year(year, WITH_DRAFTS) if m.is_network_meeting and m.status == SCHEDULED]
     filled = {m.plan_slot: m for m in active if m.plan_slot in SLOT_NAMES and m.plan_year == year}
     for meeting in active:
         if meeting in filled.values():
@@ -281,7 +281,7 @@ def helsinki_date(meeting: Meeting) -> date:
 def lacking_slots(year: int) -> list[str]:
     """The slots of `year` still without a meeting, in the year's order; none once the year has its four
     scheduled network meetings."""
-    active = [m for m in meetings_in_year(year) if m.is_network_meeting and m.status == SCHEDULED]
+    active = [m for m in meetings_in_year(year, WITH_DRAFTS) if m.is_network_meeting and m.status == SCHEDULED]
     if len(active) >= MEETINGS_PER_YEAR:
         return []
     filled = filled_slots(year)
@@ -350,7 +350,7 @@ def check_plan(year: int, items: list[PlanItem], prefix: str = "meetings") -> di
 
 
 def create_plan(year: int, items: list[PlanItem], actor: object = None, prefix: str = "meetings") -> list[Meeting]:
-    """Create the plan's meetings together (all or none), each holding its slot of `year`; flushes.
+    """Create the plan's meetings together (all or none), as drafts, each holding its slot of `year`; flushes.
 
     Returns the meetings; raises MeetingError with every problem at once ({"<prefix>-<index>-<field>": message},
     see `check_plan`), also when another coordinator filled a slot meanwhile (the database's unique slot).
@@ -370,7 +370,7 @@ def create_plan(year: int, items: list[PlanItem], actor: object = None, prefix: 
             host_organisation_id=host.id if host else None, region=host.region if host else None,
         )
         try:
-            meeting = create_meeting(data, actor)
+            meeting = create_meeting(data, actor, draft=True)
         except MeetingError as error:
             errors.update({f"{prefix}-{index}-{to_form.get(name or '', 'day')}": message
                            for name, message in error.errors.items()})

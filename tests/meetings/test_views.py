@@ -50,6 +50,7 @@ def meeting_form(**fields) -> dict:
         "region": "pirkanmaa",
         "capacity": "40",
         "registration_deadline": "2026-05-13T16:00",
+        "confirm_past": "y",  # 20.5.2026 is in the past today: the form asks to confirm it
     }
     values.update(fields)
     return values
@@ -263,7 +264,8 @@ def test_year_view_warns(coordinator_client, db):
 
 def upload(client, meeting, name, content):
     return client.post(f"/admin/meetings/{meeting.id}/materials",
-                       data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
+                       data={"title_fi": "Esityslista", "file": (io.BytesIO(content), name)},
+                       content_type="multipart/form-data")
 
 
 @pytest.mark.parametrize(("name", "content", "content_type", "disposition"), [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, url_for
 from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from ...extensions import db
@@ -12,6 +13,7 @@ from ...i18n import current_language
 from ...markup import render_markdown
 from ...orgs.models import Organisation
 from ...orgs.regions import region_name
+from ...permissions import is_coordinator
 from ...timeutil import utc_to_helsinki, utcnow
 from .. import participants as participant_rules
 from ..models import DEMOCRACY_DAY, NETWORK, WORKING_GROUP, Meeting
@@ -65,8 +67,9 @@ def _labels() -> dict:
 
 
 def meeting_or_404(meeting_id: int) -> Meeting:
+    """The meeting, or 404; a draft is 404 for everyone but coordinators."""
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
+    if meeting is None or (meeting.is_draft and not is_coordinator(current_user)):
         abort(404)
     return meeting
 

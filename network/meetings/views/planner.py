@@ -60,11 +60,12 @@ def plan(year: int):
     if request.method == "POST" and form.validate_on_submit():
         done, created = attempt(
             lambda: create_plan(year, [_item(entry.form) for entry in form.meetings], current_user), form=form,
-            success=lambda created: ngettext("%(num)d meeting of %(year)d was created.",
-                                             "%(num)d meetings of %(year)d were created.", len(created), year=year))
+            success=lambda created: ngettext("%(num)d meeting of %(year)d was created as a draft.",
+                                             "%(num)d meetings of %(year)d were created as drafts.", len(created),
+                                             year=year))
         if done:
             return redirect(url_for("meetings.admin_year", year=year))
-    existing = queries.meetings_in_year(year)
+    existing = queries.meetings_in_year(year, queries.WITH_DRAFTS)
     errors = [(field_id, _card_label(field_id, cards, label), message)
               for field_id, label, message in error_list(form)]
     status = 200 if request.method == "GET" else 422
