@@ -18,7 +18,8 @@ UPLOAD_SUBDIR = "meetings"
 def attach(meeting: Meeting, filename: str, stream: IO[bytes], actor: object = None, *,
            title_fi: str | None = None, title_sv: str | None = None) -> MeetingMaterial:
     """Store an uploaded file as a material of `meeting` with its title in Finnish (and optionally Swedish;
-    the file name when no title is given), audited. Raises UploadError for a refused file."""
+    the file name when no title is given), audited. Raises UploadError for a refused file.
+    """
     stored_name, checked = store_upload(UPLOAD_SUBDIR, filename, stream)
     display_name = safe_display_name(filename, checked.extension)
     material = MeetingMaterial(

@@ -28,6 +28,8 @@ TEMPLATE = "meetings/emails/participants_message"
 
 @dataclass(frozen=True)
 class Recipient:
+    """One address a message goes to, with the name and language of its frame."""
+
     email: str
     name: str
     language: str
@@ -39,14 +41,16 @@ _invitee_sources: list[InviteeSource] = []
 
 def invitee_source(source: InviteeSource) -> InviteeSource:
     """Register `source(meeting) -> [(email, name, language)]`: the people invited to a meeting (the mailing
-    domain's invitations). Returns the source (a decorator)."""
+    domain's invitations). Returns the source (a decorator).
+    """
     _invitee_sources.append(source)
     return source
 
 
 def recipients(meeting: Meeting, include_invitees: bool = False) -> list[Recipient]:
     """Everyone holding a place (registered or on the waiting list) and, with `include_invitees`, those invited;
-    each address once, in address order."""
+    each address once, in address order.
+    """
     found: dict[str, Recipient] = {}
     rows = db.session.scalars(select(MeetingRegistration).where(
         MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status.in_(ACTIVE_STATUSES),
@@ -63,7 +67,8 @@ def recipients(meeting: Meeting, include_invitees: bool = False) -> list[Recipie
 
 def check_message(meeting: Meeting, subject: str, body: str, include_invitees: bool = False) -> list[Recipient]:
     """Every problem of a message at once (subject on one line, a body, someone to send to); returns the
-    recipients. Raises MeetingError {"subject"/"body"/None: message}."""
+    recipients. Raises MeetingError {"subject"/"body"/None: message}.
+    """
     errors: dict[str | None, object] = {}
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
@@ -87,7 +92,8 @@ def send_message(meeting: Meeting, subject: str, body: str, actor: object = None
     """Write to the meeting's participants: one outbox row each (in their language's frame, the text as
     written), the message kept on the meeting; audited; flushes.
 
-    Returns the kept message; raises MeetingError (see `check_message`)."""
+    Returns the kept message; raises MeetingError (see `check_message`).
+    """
     people = check_message(meeting, subject, body, include_invitees)
     message = MeetingMessage(meeting=meeting, subject=subject.strip(), body=body.strip(),
                              include_invitees=include_invitees, recipient_count=len(people),

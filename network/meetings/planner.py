@@ -45,6 +45,8 @@ SEASON_SV = {"winter": "vinter", "spring": "vår", "summer": "sommar", "autumn":
 
 @dataclass(frozen=True)
 class HostOption:
+    """A possible host for a proposed meeting: organisation id, name and region."""
+
     id: int
     name: str
     region: str
@@ -52,6 +54,8 @@ class HostOption:
 
 @dataclass
 class ProposedMeeting:
+    """One meeting the planner proposes for the year: its kind, day and host options (best first)."""
+
     kind: str
     day: date
     starts: time
@@ -62,6 +66,7 @@ class ProposedMeeting:
 
     @property
     def host_id(self) -> int | None:
+        """The first host option's organisation id, or None when no member can host."""
         return self.hosts[0].id if self.hosts else None
 
     @property
@@ -71,12 +76,14 @@ class ProposedMeeting:
 
     @property
     def title_fi(self) -> str:
+        """The proposed Finnish title ("talvitapaaminen 2027", "Demokratiapäivä 2027")."""
         if self.kind == DEMOCRACY_DAY:
             return f"Demokratiapäivä {self.day.year}"
         return f"Kuntademokratiaverkoston {SEASON_FI[self.season]}tapaaminen {self.day.year}"
 
     @property
     def title_sv(self) -> str:
+        """The proposed Swedish title."""
         if self.kind == DEMOCRACY_DAY:
             return f"Demokratidagen {self.day.year}"
         return f"Kommundemokratinätverkets {SEASON_SV[self.season]}möte {self.day.year}"
@@ -94,7 +101,8 @@ def finnish_holidays(years: Iterable[int], language: str = "fi") -> dict[date, s
 @dataclass(frozen=True)
 class Problem:
     """One broken planning rule: the plan item's field it concerns, the message, and whether a coordinator may
-    confirm an exception to it (soft) or not (Democracy Day's week, the year)."""
+    confirm an exception to it (soft) or not (Democracy Day's week, the year).
+    """
 
     field: str
     message: object
@@ -130,7 +138,8 @@ def plan_problems(kind: str, day: date, holidays: Mapping[date, str] | set[date]
 
 def is_meeting_day(day: date, holidays: Mapping[date, str] | set[date], kind: str = NETWORK) -> bool:
     """A weekday, not a Finnish public holiday, not in July (and week 42 for Democracy Day): no problem
-    found by `plan_problems`."""
+    found by `plan_problems`.
+    """
     return not plan_problems(kind, day, holidays)
 
 
@@ -229,7 +238,8 @@ def member_hosts() -> dict[str, list[HostOption]]:
 
 def proposal_for_year(year: int) -> list[ProposedMeeting]:
     """The four network meetings proposed for `year`, from earlier years' host regions and the member
-    organisations (see propose_year)."""
+    organisations (see propose_year).
+    """
     return propose_year(year, host_history(year), member_hosts())
 
 
@@ -280,7 +290,8 @@ def helsinki_date(meeting: Meeting) -> date:
 
 def lacking_slots(year: int) -> list[str]:
     """The slots of `year` still without a meeting, in the year's order; none once the year has its four
-    scheduled network meetings."""
+    scheduled network meetings.
+    """
     active = [m for m in meetings_in_year(year, WITH_DRAFTS) if m.is_network_meeting and m.status == SCHEDULED]
     if len(active) >= MEETINGS_PER_YEAR:
         return []

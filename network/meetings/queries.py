@@ -30,14 +30,16 @@ from .models import ACTIVE_STATUSES, SCHEDULED, Meeting, MeetingRegistration
 @dataclass(frozen=True)
 class NetworkScope:
     """The network's meetings: everything its own pages and feed list (today every meeting). With `listed_only`,
-    only those shown in the network's calendar (a working group's meeting may stay out: Meeting.network_calendar)."""
+    only those shown in the network's calendar (a working group's meeting may stay out: Meeting.network_calendar).
+    """
 
     listed_only: bool = False
     drafts: bool = False
 
     def condition(self) -> ColumnElement[bool]:
         """The SQL condition on Meeting for this scope: published meetings (drafts too with `drafts`), only
-        those in the network's calendar with `listed_only`."""
+        those in the network's calendar with `listed_only`.
+        """
         published = true() if self.drafts else Meeting.published_at.is_not(None)
         return (Meeting.network_calendar.is_(True) & published) if self.listed_only else published
 

@@ -80,7 +80,8 @@ class MeetingData:
 def time_problems(starts_at: datetime | None, ends_at: datetime | None,
                   deadline: datetime | None = None) -> dict[str, object]:
     """{field: message} for times in the wrong order: the meeting ends after it starts ("ends_at") and
-    registration closes before it starts ("registration_deadline"); a missing time is not checked."""
+    registration closes before it starts ("registration_deadline"); a missing time is not checked.
+    """
     problems: dict[str, object] = {}
     if starts_at is not None and ends_at is not None and as_utc(ends_at) <= as_utc(starts_at):
         problems["ends_at"] = _l("The meeting must end after it starts.")
@@ -91,7 +92,8 @@ def time_problems(starts_at: datetime | None, ends_at: datetime | None,
 
 def check_times(starts_at: datetime, ends_at: datetime, deadline: datetime | None = None) -> None:
     """Raises MeetingError ("ends_at" and/or "registration_deadline", all at once) unless the meeting ends after
-    it starts and registration closes before it starts."""
+    it starts and registration closes before it starts.
+    """
     problems = time_problems(starts_at, ends_at, deadline)
     if problems:
         raise MeetingError(field=next(iter(problems)), errors=problems)
@@ -125,7 +127,8 @@ def meeting_problems(data: MeetingData, meeting_id: int | None = None) -> dict[s
     """Every problem of what a coordinator entered at once, {field: message}: title, kind, mode, times,
     capacity, place, online link, Democracy Day. A time left None (not understood by the form) is not checked.
 
-    `meeting_id` is the meeting being edited (None when creating)."""
+    `meeting_id` is the meeting being edited (None when creating).
+    """
     problems: dict[str, object] = {}
     if not (data.title_fi or "").strip():
         problems["title_fi"] = _l("This field is required.")
@@ -153,7 +156,8 @@ def meeting_problems(data: MeetingData, meeting_id: int | None = None) -> dict[s
 def validate(data: MeetingData, meeting_id: int | None = None) -> None:
     """Check what a coordinator entered (see `meeting_problems`); `meeting_id` is the meeting being edited.
 
-    Returns nothing; raises MeetingError with every problem at once ({field: message})."""
+    Returns nothing; raises MeetingError with every problem at once ({field: message}).
+    """
     problems = meeting_problems(data, meeting_id)
     if data.starts_at is None or data.ends_at is None:
         problems.setdefault("starts_at" if data.starts_at is None else "ends_at", _l("This field is required."))
@@ -168,7 +172,8 @@ EARLIER, LATER = "earlier", "later"
 
 def local_time_kind(local: datetime) -> str:
     """"missing" for a Helsinki wall-clock time that does not exist (the spring gap), "ambiguous" for one that
-    occurs twice (the autumn repeat), else "ok"."""
+    occurs twice (the autumn repeat), else "ok".
+    """
     first, second = local.replace(tzinfo=HELSINKI, fold=0), local.replace(tzinfo=HELSINKI, fold=1)
     if first.utcoffset() == second.utcoffset():
         return "ok"
@@ -222,7 +227,8 @@ def create_meeting(data: MeetingData, actor: object = None, *, draft: bool = Fal
     """Create a meeting (SEQUENCE 0, scheduled) from `data` and record it in the audit trail; flushes.
 
     With `draft` the meeting is seen by coordinators only until `publish_meeting`; otherwise it is public at
-    once. Returns the meeting; raises MeetingError (every field at once) when `data` is not valid."""
+    once. Returns the meeting; raises MeetingError (every field at once) when `data` is not valid.
+    """
     validate(data)
     meeting = Meeting(sequence=0, status=SCHEDULED, published_at=None if draft else utcnow())
     _apply(meeting, data)
@@ -291,7 +297,8 @@ def cancel_meeting(meeting: Meeting, reason: str, actor: object = None) -> None:
 
 def publish_meeting(meeting: Meeting, actor: object = None) -> None:
     """Publish a draft: from now on it is in the list, the calendar feeds and the front page, and invites may
-    be sent. Raises MeetingError when the meeting is already published; audited; flushes."""
+    be sent. Raises MeetingError when the meeting is already published; audited; flushes.
+    """
     if not meeting.is_draft:
         raise MeetingError(_l("The meeting is already published."))
     meeting.published_at = utcnow()
@@ -303,7 +310,8 @@ def publish_meeting(meeting: Meeting, actor: object = None) -> None:
 def delete_draft(meeting: Meeting, actor: object = None) -> None:
     """Delete a draft made by mistake (a published meeting is cancelled instead, and stays visible).
 
-    Raises MeetingError when the meeting is published; audited; flushes."""
+    Raises MeetingError when the meeting is published; audited; flushes.
+    """
     if not meeting.is_draft:
         raise MeetingError(_l("A published meeting cannot be deleted: cancel it instead."))
     record_change(actor, "meeting.delete", "meeting", meeting.id, before=snapshot(meeting, AUDIT_FIELDS),
@@ -315,7 +323,8 @@ def delete_draft(meeting: Meeting, actor: object = None) -> None:
 def publish_minutes(meeting: Meeting, minutes: str, actor: object = None) -> None:
     """Publish (or correct) the meeting's minutes (Markdown); the first publication time is kept.
 
-    Raises MeetingError ("minutes") when the text is empty; the change is audited."""
+    Raises MeetingError ("minutes") when the text is empty; the change is audited.
+    """
     minutes = (minutes or "").strip()
     if not minutes:
         raise MeetingError(_l("This field is required."), "minutes")
