@@ -304,9 +304,9 @@ class PlanItem:
     """One meeting of the plan as the coordinator confirmed it (Helsinki day and times)."""
 
     slot: str
-    day: date
-    starts: time
-    ends: time
+    day: date | None
+    starts: time | None
+    ends: time | None
     title_fi: str
     title_sv: str | None = None
     host_organisation_id: int | None = None
@@ -316,47 +316,52 @@ class PlanItem:
     reason: str | None = None
 
 
+def _item_problems(item: PlanItem, year: int, holidays: Mapping[date, str], recent: set[str]) -> list[Problem]:
+    """The problems of one plan item whose slot is still lacking (see `check_plan`)."""
+    found: list[Problem] = []
+    if item.day is not None:  # else the form already says the date was not understood
+        host = db.session.get(Organisation, item.host_organisation_id) if item.host_organisation_id else None
+        problems = plan_problems(SLOT_KIND[item.slot], item.day, holidays, year=year,
+                                 region=host.region if host else None, recent_regions=recent)
+        waived = item.exception and bool((item.reason or "").strip())
+        found += [p for p in problems if not (p.soft and waived)]
+        if item.exception and not waived and any(p.soft for p in problems):
+            found.append(Problem("reason", _l("Give the reason for the exception."), False))
+    if item.ends is not None and item.starts is not None and item.ends <= item.starts:
+        found.append(Problem("ends", _l("The meeting must end after it starts."), False))
+    if not (item.title_fi or "").strip():
+        found.append(Problem("title_fi", _l("This field is required."), False))
+    return found
+
+
 def check_plan(year: int, items: list[PlanItem], prefix: str = "meetings") -> dict[str | None, object]:
     """Every problem of the plan at once: {"<prefix>-<index>-<field>": message} (None: the whole plan).
 
     Checks that each slot is still lacking, the year, Democracy Day's week, the times, and the soft rules
     (weekday, holiday, July, host rotation) unless an exception is confirmed with a reason.
     """
-    errors: dict[str | None, object] = {}
     lacking = lacking_slots(year)
     if not lacking:
         return {None: _l("%(year)d already has its four network meetings: edit them in the year view.", year=year)}
     if not items:
         return {None: _l("Nothing was created: the plan has no meetings. Reload the planner.")}
-    holidays = finnish_holidays([year, *{item.day.year for item in items}])
+    holidays = finnish_holidays([year, *{item.day.year for item in items if item.day is not None}])
     recent = {r for y, regions in host_history(year).items() if y >= year - RECENT_YEARS for r in regions}
+    errors: dict[str | None, object] = {}
     seen: set[str] = set()
     for index, item in enumerate(items):
-        def put(name: str, message: object, index: int = index) -> None:
-            key = f"{prefix}-{index}-{name}"
-            errors[key] = f"{errors[key]} {message}" if key in errors else message
-
         if item.slot not in SLOT_NAMES or item.slot in seen:
-            put("day", _l("This meeting is not part of the plan; reload the planner."))
-            continue
+            problems = [Problem("day", _l("This meeting is not part of the plan; reload the planner."), False)]
+        elif item.slot not in lacking:
+            problems = [Problem("day", _l("This year already has its Democracy Day.")
+                                if SLOT_KIND[item.slot] == DEMOCRACY_DAY
+                                else _l("%(year)d already has this meeting; reload the planner.", year=year), False)]
+        else:
+            problems = _item_problems(item, year, holidays, recent)
         seen.add(item.slot)
-        if item.slot not in lacking:
-            put("day", _l("This year already has its Democracy Day.") if SLOT_KIND[item.slot] == DEMOCRACY_DAY
-                else _l("%(year)d already has this meeting; reload the planner.", year=year))
-            continue
-        host = db.session.get(Organisation, item.host_organisation_id) if item.host_organisation_id else None
-        problems = plan_problems(SLOT_KIND[item.slot], item.day, holidays, year=year,
-                                 region=host.region if host else None, recent_regions=recent)
-        waived = item.exception and bool((item.reason or "").strip())
         for problem in problems:
-            if not (problem.soft and waived):
-                put(problem.field, problem.message)
-        if item.exception and not waived and any(problem.soft for problem in problems):
-            put("reason", _l("Give the reason for the exception."))
-        if item.ends <= item.starts:
-            put("ends", _l("The meeting must end after it starts."))
-        if not (item.title_fi or "").strip():
-            put("title_fi", _l("This field is required."))
+            key = f"{prefix}-{index}-{problem.field}"
+            errors[key] = f"{errors[key]} {problem.message}" if key in errors else problem.message
     return errors
 
 

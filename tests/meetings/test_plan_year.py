@@ -156,3 +156,14 @@ def test_create_plan_reports_every_item_at_once(app, db, orgs):
         create_plan(2027, items)
     assert set(refused.value.errors) == {"meetings-0-day", "meetings-1-day", "meetings-1-ends"}
     assert meeting_count(db) == 0
+
+
+def test_a_date_the_form_cannot_read_does_not_hide_the_plans_other_errors(coordinator_client, db, orgs):
+    data = plan_form(coordinator_client.get("/admin/meetings/plan/2027").get_data(as_text=True))
+    data["meetings-1-day"] = "31.2.2027"
+    data["meetings-3-day"] = "2027-10-28"
+    text = coordinator_client.post("/admin/meetings/plan/2027", data=data).get_data(as_text=True)
+    links = dict(re.findall(r'<a href="#([^"]+)">([^<]*)</a>', text[text.index('class="error-summary"'):]))
+    assert fi("Enter a date, for example 2026-10-15.") in links["meetings-1-day"]
+    assert fi("Democracy Day must be held in week 42 of the year.") in links["meetings-3-day"]
+    assert meeting_count(db) == 0

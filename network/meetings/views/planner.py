@@ -10,10 +10,11 @@ from flask_login import current_user
 from ...i18n import current_language
 from ...orgs.regions import region_name
 from ...permissions import coordinator_required
-from ...web import attempt, error_list
+from ...web import apply_rule_error, attempt, error_list
 from .. import queries, scheduling
+from ..errors import MeetingError
 from ..forms import PlanForm, PlanItemForm
-from ..planner import PlanItem, ProposedMeeting, create_plan, lacking_slots, proposal_for_year
+from ..planner import PlanItem, ProposedMeeting, check_plan, create_plan, lacking_slots, proposal_for_year
 from .common import NO_HOST, bp, host_choices
 
 
@@ -57,7 +58,11 @@ def plan(year: int):
     everyone = host_choices()
     for entry, item in zip(form.meetings, cards, strict=True):
         entry.form.host_organisation_id.choices = _host_choices(item, everyone)
-    if request.method == "POST" and form.validate_on_submit():
+    valid = request.method == "POST" and form.validate_on_submit()
+    if request.method == "POST" and not valid and form.meetings.entries:
+        # Every problem at once: the plan's rules too for what the form understood.
+        apply_rule_error(form, MeetingError(errors=check_plan(year, [_item(entry.form) for entry in form.meetings])))
+    if valid:
         done, created = attempt(
             lambda: create_plan(year, [_item(entry.form) for entry in form.meetings], current_user), form=form,
             success=lambda created: ngettext("%(num)d meeting of %(year)d was created as a draft.",
