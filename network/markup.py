@@ -12,6 +12,8 @@ from markupsafe import Markup
 from .text import single_line
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+# The same, with every line break kept (an agenda typed one item a line).
+_md_breaks = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable("table")
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -21,11 +23,14 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Markdown to HTML that is safe to show: raw HTML is escaped, scripts and javascript: links removed."""
+def render_markdown(text: str | None, *, breaks: bool = False) -> Markup:
+    """Markdown to HTML that is safe to show: raw HTML is escaped, scripts and javascript: links removed.
+
+    With `breaks`, a single line break is kept as a line break (CommonMark would join the lines).
+    """
     if not text:
         return Markup("")
-    html = _md.render(text)
+    html = (_md_breaks if breaks else _md).render(text)
     # Headings inside user content start at h2 so the page keeps one h1.
     html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
     clean = nh3.clean(

@@ -14,14 +14,46 @@ T = TypeVar("T")
 HIDDEN_FIELD_TYPES = ("CSRFTokenField", "HiddenField", "SubmitField")
 
 
+def all_fields(form: Any) -> dict[str, Any]:
+    """Every input field of `form` by its full name, sub-forms included ("meetings-0-day" of a FieldList of
+    FormFields), in the order of the form.
+    """
+    found: dict[str, Any] = {}
+    for item in form:
+        if item.type in ("FieldList", "FormField"):
+            for sub in item:
+                if sub.type == "FormField":
+                    found.update(all_fields(sub))
+                else:
+                    found[sub.name] = sub
+        else:
+            found[item.name] = item
+    return found
+
+
+def error_list(form: Any) -> list[tuple[str, str, str]]:
+    """All errors of `form` for an error summary, sub-forms included: (field id, label, message) in the order
+    of the fields; the form's own errors (`form_errors`) first, with an empty id.
+    """
+    listed = [("", "", str(message)) for message in getattr(form, "form_errors", [])]
+    for item in all_fields(form).values():
+        for message in item.errors if isinstance(item.errors, list) else []:
+            listed.append((item.id, str(item.label.text), str(message)))
+    return listed
+
+
 def apply_rule_error(form: Any, error: RuleError) -> None:
-    """Put each message of `error` next to its field of `form` (WTForms); a message for no field of the form
-    goes to the form's own errors (shown above the fields) or, where the form has none, onto its first field.
+    """Put each message of `error` next to its field of `form` (WTForms), also a sub-form's field by its full
+    name ("meetings-0-day"); a message for no field of the form goes to the form's own errors (shown above the
+    fields) or, where the form has none, onto its first field.
     """
     visible = [f for f in form if f.type not in HIDDEN_FIELD_TYPES]
+    nested = all_fields(form)
     for name, message in error.errors.items():
         if name and name in form:
             target = form[name]
+        elif name and name in nested:
+            target = nested[name]
         elif hasattr(form, "form_errors"):
             form.form_errors.append(str(message))
             continue
@@ -30,6 +62,9 @@ def apply_rule_error(form: Any, error: RuleError) -> None:
         else:
             flash(str(message), "error")
             continue
+        present = [str(e) for e in target.errors] if isinstance(target.errors, list | tuple) else []
+        if str(message) in present:
+            continue  # the form's own check already said it
         target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
 
 

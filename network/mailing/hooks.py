@@ -13,10 +13,11 @@ from ..calendar.notices import place_holders
 from ..extensions import db
 from ..mail.delivery import active_subscriptions_check, before_each_batch, personaliser
 from ..mail.models import OutboxMessage
+from ..meetings.messages import invitee_source
 from ..privacy import personal_data_anonymiser, personal_data_description, personal_data_exporter
 from ..registries import admin_entry, audit_labels, home_section, yearly_figures
 from . import figures, home, invites, privacy
-from .models import Subscriber, Subscription
+from .models import MeetingInvitation, Subscriber, Subscription
 from .posts import PERSONALISER, personal_links, queue_due_posts
 from .subscriptions import follow_account_address
 
@@ -31,6 +32,13 @@ def still_subscribed(ids: list[int]) -> set[tuple[str, int]]:
         .where(OutboxMessage.id.in_(ids), Subscription.active.is_(True), Subscriber.confirmed_at.is_not(None))
     )
     return {(email, list_id) for email, list_id in rows}
+
+
+@invitee_source
+def invited_to(meeting) -> list[tuple[str, str, str]]:
+    """(address, name, language) of those sent the meeting's invite, for a message to its participants."""
+    rows = db.session.scalars(select(MeetingInvitation).where(MeetingInvitation.meeting_id == meeting.id))
+    return [(row.email, row.name, row.language) for row in rows]
 
 
 active_subscriptions_check(still_subscribed)

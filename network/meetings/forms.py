@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form,
@@ -33,6 +34,8 @@ BAD_TIME = _l("Enter a time, for example 13:00.")
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 OUT_OF_RANGE = _l("Enter a date between 2000 and 2100.")
 MAX_CAPACITY = 100_000
+MARKDOWN_HINT = _l("Formatting: **bold**, *italic*, a line starting with - for a list, [text](https://...) for a "
+                   "link; every line break is kept.")
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -87,8 +90,10 @@ class MeetingForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=kind_choices, default=NETWORK)
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
     title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
-    description_fi = TextAreaField(_l("Description in Finnish"), validators=[Optional(), Length(max=20000)])
-    description_sv = TextAreaField(_l("Description in Swedish"), validators=[Optional(), Length(max=20000)])
+    description_fi = TextAreaField(_l("Description in Finnish"), validators=[Optional(), Length(max=20000)],
+                                   description=MARKDOWN_HINT)
+    description_sv = TextAreaField(_l("Description in Swedish"), validators=[Optional(), Length(max=20000)],
+                                   description=MARKDOWN_HINT)
     starts_at = LocalDateTimeField(_l("Starts"), description=_l("Finnish time."),
                                    validators=[InputRequired(REQUIRED)])
     ends_at = LocalDateTimeField(_l("Ends"), description=_l("Finnish time."), validators=[InputRequired(REQUIRED)])
@@ -101,7 +106,7 @@ class MeetingForm(FlaskForm):
     host_organisation_id = SelectField(_l("Host organisation"), coerce=int, validate_choice=True)
     region = SelectField(_l("Region"), validate_choice=True,
                          description=_l("Taken from the host organisation when left empty."))
-    agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=20000)])
+    agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=20000)], description=MARKDOWN_HINT)
     capacity = IntegerField(_l("Capacity"), description=_l("Places at the venue. Leave empty for no limit."),
                             validators=[Optional(), NumberRange(min=0, message=_l("The capacity cannot be negative.")),
                                         NumberRange(max=MAX_CAPACITY, message=_l("The capacity can be at most "
@@ -110,6 +115,11 @@ class MeetingForm(FlaskForm):
                                                description=_l("Finnish time. Leave empty to allow registration "
                                                               "until the meeting starts."),
                                                validators=[Optional()])
+    repeat = RadioField(_l("Which of the two times is meant?"), validators=[Optional()],
+                        choices=lambda: [("earlier", str(_l("The first, in summer time (UTC+3)"))),
+                                         ("later", str(_l("The second, in winter time (UTC+2)")))])
+    confirm_past = BooleanField(_l("Yes, the meeting is in the past"))
+    preview_text = SubmitField(_l("Preview the texts"))
     submit = SubmitField(_l("Save"))
 
 
@@ -118,12 +128,22 @@ class CancelForm(FlaskForm):
     submit = SubmitField(_l("Cancel the meeting"))
 
 
+class PublishForm(FlaskForm):
+    submit = SubmitField(_l("Publish"))
+
+
+class DeleteMeetingForm(FlaskForm):
+    submit = SubmitField(_l("Delete the draft"))
+
+
 class MinutesForm(FlaskForm):
     minutes = TextAreaField(_l("Minutes"), validators=[DataRequired(REQUIRED), Length(max=100000)])
     submit = SubmitField(_l("Publish the minutes"))
 
 
 class MaterialForm(FlaskForm):
+    title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
     file = FileField(_l("File"), description=_l("PDF, Word, PowerPoint, Excel or an image (PNG, JPEG, GIF, WebP), "
                                                 "at most 20 MB."),
                      validators=[FileRequired(REQUIRED)])
@@ -152,15 +172,31 @@ class AttendanceForm(FlaskForm):
 
 class PlanItemForm(Form):
     kind = HiddenField()
+    slot = HiddenField()
     day = LocalDateField(_l("Date"), validators=[InputRequired(REQUIRED)])
     starts = LocalTimeField(_l("Starts"), validators=[InputRequired(REQUIRED)])
     ends = LocalTimeField(_l("Ends"), validators=[InputRequired(REQUIRED)])
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
     host_organisation_id = SelectField(_l("Host organisation"), coerce=int, validate_choice=True)
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    exception = BooleanField(_l("Confirm an exception to the date or host rules"))
+    reason = StringField(_l("Reason for the exception"), validators=[Optional(), Length(max=500)],
+                         description=_l("For example a seminar on the eve of a holiday. Democracy Day's week 42 "
+                                        "allows no exception."))
 
 
 class PlanForm(FlaskForm):
-    meetings = FieldList(FormField(PlanItemForm), min_entries=4, max_entries=4)
+    meetings = FieldList(FormField(PlanItemForm), min_entries=0, max_entries=4)
     submit = SubmitField(_l("Confirm the plan"))
+
+
+class ParticipantMessageForm(FlaskForm):
+    subject = StringField(_l("Subject"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    body = TextAreaField(_l("Message"), validators=[DataRequired(REQUIRED), Length(max=20000)],
+                         description=_l("Plain text; line breaks are kept. Sent as written, to each in their own "
+                                        "language's frame."))
+    include_invitees = BooleanField(_l("Also to those invited who have not registered"))
+    preview = SubmitField(_l("Preview"))
+    send = SubmitField(_l("Send the message"))

@@ -8,17 +8,25 @@ from flask import Response
 
 from ..audit.trail import record_change
 from ..extensions import db
+from ..text import single_line
 from ..uploads import remove_upload, safe_display_name, send_upload, store_upload
 from .models import Meeting, MeetingMaterial
 
 UPLOAD_SUBDIR = "meetings"
 
-def attach(meeting: Meeting, filename: str, stream: IO[bytes], actor: object = None) -> MeetingMaterial:
-    """Store an uploaded file as a material of `meeting` (audited); raises UploadError for a refused file."""
+
+def attach(meeting: Meeting, filename: str, stream: IO[bytes], actor: object = None, *,
+           title_fi: str | None = None, title_sv: str | None = None) -> MeetingMaterial:
+    """Store an uploaded file as a material of `meeting` with its title in Finnish (and optionally Swedish;
+    the file name when no title is given), audited. Raises UploadError for a refused file.
+    """
     stored_name, checked = store_upload(UPLOAD_SUBDIR, filename, stream)
+    display_name = safe_display_name(filename, checked.extension)
     material = MeetingMaterial(
         meeting=meeting,
-        original_name=safe_display_name(filename, checked.extension),
+        title_fi=single_line(title_fi)[:200] or display_name[:200],
+        title_sv=single_line(title_sv)[:200] or None,
+        original_name=display_name,
         stored_name=stored_name,
         content_type=checked.content_type,
         size=checked.size,
@@ -27,7 +35,7 @@ def attach(meeting: Meeting, filename: str, stream: IO[bytes], actor: object = N
     db.session.add(material)
     db.session.flush()
     record_change(actor, "meeting.material.add", "meeting", meeting.id,
-                  after={"material": material.original_name}, summary=material.original_name)
+                  after={"material": material.original_name, "title": material.title_fi}, summary=material.title_fi)
     return material
 
 

@@ -99,6 +99,8 @@ class Meeting(db.Model):
     """A network or group meeting: when (UTC), where (venue and/or online), who hosts it, and its registration rules."""
 
     __tablename__ = "meetings"
+    # The planner fills each of a year's four slots once (a database rule, not only a check).
+    __table_args__ = (UniqueConstraint("plan_year", "plan_slot", name="uq_meetings_plan_year_slot"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(200), unique=True, default=new_uid)
@@ -127,6 +129,12 @@ class Meeting(db.Model):
     registration_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     minutes: Mapped[str | None] = mapped_column(Text)
     minutes_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A draft (None) is seen by coordinators only; publishing puts the meeting in the list, feeds and front page.
+    # Meetings made outside the coordinator's form and planner (a group's, imported ones) are published at once.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The year and slot ("winter", "spring", "summer", "autumn") the planner created this meeting for.
+    plan_year: Mapped[int | None] = mapped_column(Integer)
+    plan_slot: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now()
@@ -139,6 +147,14 @@ class Meeting(db.Model):
     materials: Mapped[list[MeetingMaterial]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingMaterial.uploaded_at"
     )
+    messages: Mapped[list[MeetingMessage]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingMessage.sent_at.desc()"
+    )
+
+    def __init__(self, **values: object) -> None:
+        # Published at once unless made as a draft (published_at=None): a group's meeting, imported data, tests.
+        values.setdefault("published_at", utcnow())
+        super().__init__(**values)
 
     @property
     def title(self) -> str:
@@ -149,6 +165,11 @@ class Meeting(db.Model):
     def description(self) -> str:
         """The description (Markdown) in the request's language, as `title`."""
         return localized(self.description_fi, self.description_sv)
+
+    @property
+    def is_draft(self) -> bool:
+        """Not published yet: coordinators only see it."""
+        return self.published_at is None
 
     @property
     def is_cancelled(self) -> bool:
@@ -266,6 +287,9 @@ class MeetingMaterial(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     original_name: Mapped[str] = mapped_column(String(255))
+    # What the list shows; materials attached before titles existed show their file name.
+    title_fi: Mapped[str | None] = mapped_column(String(200))
+    title_sv: Mapped[str | None] = mapped_column(String(200))
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column(Integer)
@@ -273,3 +297,26 @@ class MeetingMaterial(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     meeting: Mapped[Meeting] = relationship(back_populates="materials")
+
+    @property
+    def title(self) -> str:
+        """The title in the interface language (Finnish when there is no Swedish one), else the file name."""
+        return localized(self.title_fi, self.title_sv) or self.original_name
+
+
+class MeetingMessage(db.Model):
+    """A message to a meeting's participants (practical details, a change of room), kept for coordinators."""
+
+    __tablename__ = "meeting_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    include_invitees: Mapped[bool] = mapped_column(Boolean, default=False)
+    recipient_count: Mapped[int] = mapped_column(Integer, default=0)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="messages")
+    sent_by = relationship("User", lazy="joined")

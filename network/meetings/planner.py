@@ -8,16 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 
 import holidays as holiday_calendars
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from ..audit.trail import record_change
 from ..extensions import db
+from ..i18n import localized
 from ..orgs.models import Organisation
 from ..orgs.regions import REGIONS, region_name
+from ..timeutil import helsinki_to_utc, utc_to_helsinki
+from .errors import MeetingError
 from .models import DEMOCRACY_DAY, NETWORK, NETWORK_KINDS, SCHEDULED, Meeting
-from .scheduling import DEMOCRACY_DAY_WEEK, helsinki_year
+from .queries import WITH_DRAFTS, meetings_in_year
+from .scheduling import DEMOCRACY_DAY_WEEK, MEETINGS_PER_YEAR, MeetingData, create_meeting, helsinki_year
 
 # (kind, ISO week aimed at, season): winter, spring, late summer, and Democracy Day in the autumn.
 SLOTS: tuple[tuple[str, int, str], ...] = (
@@ -63,6 +70,11 @@ class ProposedMeeting:
         return self.hosts[0].id if self.hosts else None
 
     @property
+    def title(self) -> str:
+        """The title in the interface language."""
+        return localized(self.title_fi, self.title_sv)
+
+    @property
     def title_fi(self) -> str:
         """The proposed Finnish title ("talvitapaaminen 2027", "Demokratiapäivä 2027")."""
         if self.kind == DEMOCRACY_DAY:
@@ -77,14 +89,58 @@ class ProposedMeeting:
         return f"Kommundemokratinätverkets {SEASON_SV[self.season]}möte {self.day.year}"
 
 
-def finnish_holidays(years: Iterable[int]) -> set[date]:
-    """Finland's public holidays in `years` (the planner avoids them)."""
-    return set(holiday_calendars.Finland(years=list(years)).keys())
+HOLIDAY_LANGUAGES = {"fi": "fi", "sv": "sv_FI", "en": "en_US"}
 
 
-def is_meeting_day(day: date, holidays: set[date]) -> bool:
-    """A weekday, not a Finnish public holiday, not in July."""
-    return day.weekday() < 5 and day not in holidays and day.month != 7
+def finnish_holidays(years: Iterable[int], language: str = "fi") -> dict[date, str]:
+    """Finland's public holidays in `years` (the planner avoids them): {day: name in `language`}."""
+    calendar = holiday_calendars.Finland(years=list(years), language=HOLIDAY_LANGUAGES.get(language, "fi"))
+    return dict(calendar.items())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken planning rule: the plan item's field it concerns, the message, and whether a coordinator may
+    confirm an exception to it (soft) or not (Democracy Day's week, the year).
+    """
+
+    field: str
+    message: object
+    soft: bool
+
+
+def plan_problems(kind: str, day: date, holidays: Mapping[date, str] | set[date], *, year: int | None = None,
+                  region: str | None = None, recent_regions: Iterable[str] = ()) -> list[Problem]:
+    """The planning rules for one meeting day, for the planner's own proposals and typed dates alike.
+
+    Takes the kind, the day, Finland's holidays (a set or {day: name}), the plan's year, the host region and the
+    regions that hosted in recent years. Returns the problems (empty when the day is fine): the year and
+    Democracy Day's ISO week 42 are hard rules; weekday, public holiday, July and host rotation are soft.
+    """
+    problems: list[Problem] = []
+    if year is not None and day.year != year:
+        problems.append(Problem("day", _l("The date must be in %(year)d.", year=year), False))
+    if kind == DEMOCRACY_DAY and day.isocalendar().week != DEMOCRACY_DAY_WEEK:
+        problems.append(Problem("day", _l("Democracy Day must be held in week 42 of the year."), False))
+    if day.weekday() >= 5:
+        problems.append(Problem("day", _l("Meetings are held on weekdays; this date is at a weekend."), True))
+    if day in holidays:
+        name = holidays.get(day) if isinstance(holidays, Mapping) else None
+        problems.append(Problem("day", _l("This date is a public holiday in Finland (%(name)s).", name=name)
+                                if name else _l("This date is a public holiday in Finland."), True))
+    if day.month == 7:
+        problems.append(Problem("day", _l("No meetings are held in July."), True))
+    if region and region in set(recent_regions):
+        problems.append(Problem("host_organisation_id", _l(
+            "This host's region hosted a network meeting in the last two years; regions take turns."), True))
+    return problems
+
+
+def is_meeting_day(day: date, holidays: Mapping[date, str] | set[date], kind: str = NETWORK) -> bool:
+    """A weekday, not a Finnish public holiday, not in July (and week 42 for Democracy Day): no problem
+    found by `plan_problems`.
+    """
+    return not plan_problems(kind, day, holidays)
 
 
 def day_in_week(year: int, week: int, holidays: set[date], *, stay_in_week: bool = False) -> date:
@@ -94,12 +150,12 @@ def day_in_week(year: int, week: int, holidays: set[date], *, stay_in_week: bool
             break
         for weekday in WEEKDAY_PREFERENCE:
             day = date.fromisocalendar(year, week + offset, weekday + 1)
-            if is_meeting_day(day, holidays):
+            if is_meeting_day(day, holidays, DEMOCRACY_DAY if stay_in_week else NETWORK):
                 return day
     raise ValueError(f"no meeting day found in week {week} of {year}")
 
 
-def propose_dates(year: int, holidays: set[date] | None = None) -> list[tuple[str, date, str]]:
+def propose_dates(year: int, holidays: Mapping[date, str] | set[date] | None = None) -> list[tuple[str, date, str]]:
     """(kind, day, season) for the year's four meetings."""
     holidays = finnish_holidays([year]) if holidays is None else holidays
     return [
@@ -137,7 +193,7 @@ def propose_year(
     year: int,
     history: Mapping[int, Iterable[str]],
     hosts_by_region: Mapping[str, list[HostOption]],
-    holidays: set[date] | None = None,
+    holidays: Mapping[date, str] | set[date] | None = None,
 ) -> list[ProposedMeeting]:
     """The four meetings of `year`, with a host region and the member organisations offered as hosts."""
     dates = propose_dates(year, holidays)
@@ -200,3 +256,150 @@ def describe(proposal: list[ProposedMeeting], language: str = "fi") -> list[str]
     return lines
 
 
+
+
+# --- what a year lacks, and creating the plan ---------------------------------------------------------------
+
+SLOT_NAMES = tuple(season for _kind, _week, season in SLOTS)
+SLOT_KIND = {season: kind for kind, _week, season in SLOTS}
+SLOT_WEEK = {season: week for _kind, week, season in SLOTS}
+
+
+def filled_slots(year: int) -> dict[str, Meeting]:
+    """The slots of `year` that a scheduled network meeting fills: {slot: meeting}.
+
+    A meeting the planner created holds its slot; any other takes the free slot of its kind nearest to its
+    ISO week (Democracy Day the autumn one). Meetings beyond the four fill nothing.
+    """
+    active = [m for m in meetings_in_year(year, WITH_DRAFTS) if m.is_network_meeting and m.status == SCHEDULED]
+    filled = {m.plan_slot: m for m in active if m.plan_slot in SLOT_NAMES and m.plan_year == year}
+    for meeting in active:
+        if meeting in filled.values():
+            continue
+        week = helsinki_date(meeting).isocalendar().week
+        free = [s for s in SLOT_NAMES if s not in filled and SLOT_KIND[s] == meeting.kind]
+        if free:
+            filled[min(free, key=lambda s: abs(SLOT_WEEK[s] - week))] = meeting
+    return filled
+
+
+def helsinki_date(meeting: Meeting) -> date:
+    """The meeting's start day in Finland."""
+    return utc_to_helsinki(meeting.starts_at).date()
+
+
+def lacking_slots(year: int) -> list[str]:
+    """The slots of `year` still without a meeting, in the year's order; none once the year has its four
+    scheduled network meetings.
+    """
+    active = [m for m in meetings_in_year(year, WITH_DRAFTS) if m.is_network_meeting and m.status == SCHEDULED]
+    if len(active) >= MEETINGS_PER_YEAR:
+        return []
+    filled = filled_slots(year)
+    return [slot for slot in SLOT_NAMES if slot not in filled]
+
+
+@dataclass
+class PlanItem:
+    """One meeting of the plan as the coordinator confirmed it (Helsinki day and times)."""
+
+    slot: str
+    day: date | None
+    starts: time | None
+    ends: time | None
+    title_fi: str
+    title_sv: str | None = None
+    host_organisation_id: int | None = None
+    venue: str | None = None
+    address: str | None = None
+    exception: bool = False
+    reason: str | None = None
+
+
+def _item_problems(item: PlanItem, year: int, holidays: Mapping[date, str], recent: set[str]) -> list[Problem]:
+    """The problems of one plan item whose slot is still lacking (see `check_plan`)."""
+    found: list[Problem] = []
+    if item.day is not None:  # else the form already says the date was not understood
+        host = db.session.get(Organisation, item.host_organisation_id) if item.host_organisation_id else None
+        problems = plan_problems(SLOT_KIND[item.slot], item.day, holidays, year=year,
+                                 region=host.region if host else None, recent_regions=recent)
+        waived = item.exception and bool((item.reason or "").strip())
+        found += [p for p in problems if not (p.soft and waived)]
+        if item.exception and not waived and any(p.soft for p in problems):
+            found.append(Problem("reason", _l("Give the reason for the exception."), False))
+    if item.ends is not None and item.starts is not None and item.ends <= item.starts:
+        found.append(Problem("ends", _l("The meeting must end after it starts."), False))
+    if not (item.title_fi or "").strip():
+        found.append(Problem("title_fi", _l("This field is required."), False))
+    return found
+
+
+def check_plan(year: int, items: list[PlanItem], prefix: str = "meetings") -> dict[str | None, object]:
+    """Every problem of the plan at once: {"<prefix>-<index>-<field>": message} (None: the whole plan).
+
+    Checks that each slot is still lacking, the year, Democracy Day's week, the times, and the soft rules
+    (weekday, holiday, July, host rotation) unless an exception is confirmed with a reason.
+    """
+    lacking = lacking_slots(year)
+    if not lacking:
+        return {None: _l("%(year)d already has its four network meetings: edit them in the year view.", year=year)}
+    if not items:
+        return {None: _l("Nothing was created: the plan has no meetings. Reload the planner.")}
+    holidays = finnish_holidays([year, *{item.day.year for item in items if item.day is not None}])
+    recent = {r for y, regions in host_history(year).items() if y >= year - RECENT_YEARS for r in regions}
+    errors: dict[str | None, object] = {}
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if item.slot not in SLOT_NAMES or item.slot in seen:
+            problems = [Problem("day", _l("This meeting is not part of the plan; reload the planner."), False)]
+        elif item.slot not in lacking:
+            problems = [Problem("day", _l("This year already has its Democracy Day.")
+                                if SLOT_KIND[item.slot] == DEMOCRACY_DAY
+                                else _l("%(year)d already has this meeting; reload the planner.", year=year), False)]
+        else:
+            problems = _item_problems(item, year, holidays, recent)
+        seen.add(item.slot)
+        for problem in problems:
+            key = f"{prefix}-{index}-{problem.field}"
+            errors[key] = f"{errors[key]} {problem.message}" if key in errors else problem.message
+    return errors
+
+
+def create_plan(year: int, items: list[PlanItem], actor: object = None, prefix: str = "meetings") -> list[Meeting]:
+    """Create the plan's meetings together (all or none), as drafts, each holding its slot of `year`; flushes.
+
+    Returns the meetings; raises MeetingError with every problem at once ({"<prefix>-<index>-<field>": message},
+    see `check_plan`), also when another coordinator filled a slot meanwhile (the database's unique slot).
+    """
+    errors = check_plan(year, items, prefix)
+    if errors:
+        raise MeetingError(errors=errors)
+    created: list[Meeting] = []
+    to_form = {"starts_at": "starts", "ends_at": "ends", "kind": "day", "venue": "venue", "title_fi": "title_fi"}
+    for index, item in enumerate(items):
+        host = db.session.get(Organisation, item.host_organisation_id) if item.host_organisation_id else None
+        data = MeetingData(
+            kind=SLOT_KIND[item.slot], title_fi=item.title_fi, title_sv=item.title_sv,
+            starts_at=helsinki_to_utc(datetime.combine(item.day, item.starts)),
+            ends_at=helsinki_to_utc(datetime.combine(item.day, item.ends)),
+            venue=item.venue or (host.name if host else None) or str(_l("To be announced")), address=item.address,
+            host_organisation_id=host.id if host else None, region=host.region if host else None,
+        )
+        try:
+            meeting = create_meeting(data, actor, draft=True)
+        except MeetingError as error:
+            errors.update({f"{prefix}-{index}-{to_form.get(name or '', 'day')}": message
+                           for name, message in error.errors.items()})
+            continue
+        meeting.plan_year, meeting.plan_slot = year, item.slot
+        if item.exception and (item.reason or "").strip():
+            record_change(actor, "meeting.plan_exception", "meeting", meeting.id, summary=item.reason.strip())
+        created.append(meeting)
+    if errors:
+        raise MeetingError(errors=errors)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        raise MeetingError(errors={None: _l("Another coordinator planned this year meanwhile; reload the planner.")}
+                           ) from error
+    return created

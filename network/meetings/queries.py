@@ -2,8 +2,9 @@
 
 A scope says whose meetings are meant:
 
-- `NETWORK` (`NetworkScope()`): the meetings the network's own pages and its calendar feed list. Today that is
-  every meeting, working-group meetings included (as before scopes existed).
+- `NETWORK` (`NetworkScope()`): the meetings the network's own pages and its calendar feed list: every
+  published meeting, working-group meetings included (drafts only with `NetworkScope(drafts=True)`,
+  `WITH_DRAFTS`, for coordinators).
 - `GroupScope(group_id)`: one working group's meetings (`Meeting.group_id == group_id`), for the group's page
   and its calendar feed, e.g. `upcoming(GroupScope(group.id))` or `meetings_for_feed(GroupScope(group.id))`.
 
@@ -33,10 +34,14 @@ class NetworkScope:
     """
 
     listed_only: bool = False
+    drafts: bool = False
 
     def condition(self) -> ColumnElement[bool]:
-        """The SQL condition on Meeting for this scope (always true unless `listed_only`)."""
-        return Meeting.network_calendar.is_(True) if self.listed_only else true()
+        """The SQL condition on Meeting for this scope: published meetings (drafts too with `drafts`), only
+        those in the network's calendar with `listed_only`.
+        """
+        published = true() if self.drafts else Meeting.published_at.is_not(None)
+        return (Meeting.network_calendar.is_(True) & published) if self.listed_only else published
 
 
 @dataclass(frozen=True)
@@ -44,15 +49,19 @@ class GroupScope:
     """One working group's meetings: those whose `Meeting.group_id` is `group_id`."""
 
     group_id: int
+    drafts: bool = False
 
     def condition(self) -> ColumnElement[bool]:
-        """The SQL condition on Meeting for this scope."""
-        return Meeting.group_id == self.group_id
+        """The SQL condition on Meeting for this scope (published meetings only, unless `drafts`)."""
+        published = true() if self.drafts else Meeting.published_at.is_not(None)
+        return (Meeting.group_id == self.group_id) & published
 
 
 MeetingScope = NetworkScope | GroupScope
 NETWORK = NetworkScope()
 NETWORK_CALENDAR = NetworkScope(listed_only=True)
+# The coordinator's view: every meeting, drafts included.
+WITH_DRAFTS = NetworkScope(drafts=True)
 
 
 def scoped(scope: MeetingScope) -> Select[tuple[Meeting]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..audit.trail import record_change, snapshot
 from ..extensions import db
 from ..orgs.models import Organisation
-from ..timeutil import as_utc, utc_to_helsinki, utcnow
+from ..timeutil import HELSINKI, as_utc, utc_to_helsinki, utcnow
 from .errors import MeetingError
 from .models import (
     CANCELLED,
@@ -79,14 +79,26 @@ class MeetingData:
     group_id: int | None = None
 
 
-def check_times(starts_at: datetime, ends_at: datetime, deadline: datetime | None = None) -> None:
-    """Raises MeetingError ("ends_at" or "registration_deadline") unless the meeting ends after it starts
-    and registration closes before it starts.
+def time_problems(starts_at: datetime | None, ends_at: datetime | None,
+                  deadline: datetime | None = None) -> dict[str, object]:
+    """{field: message} for times in the wrong order: the meeting ends after it starts ("ends_at") and
+    registration closes before it starts ("registration_deadline"); a missing time is not checked.
     """
-    if as_utc(ends_at) <= as_utc(starts_at):
-        raise MeetingError(_l("The meeting must end after it starts."), "ends_at")
-    if deadline is not None and as_utc(deadline) > as_utc(starts_at):
-        raise MeetingError(_l("The registration deadline must be before the meeting starts."), "registration_deadline")
+    problems: dict[str, object] = {}
+    if starts_at is not None and ends_at is not None and as_utc(ends_at) <= as_utc(starts_at):
+        problems["ends_at"] = _l("The meeting must end after it starts.")
+    if starts_at is not None and deadline is not None and as_utc(deadline) > as_utc(starts_at):
+        problems["registration_deadline"] = _l("The registration deadline must be before the meeting starts.")
+    return problems
+
+
+def check_times(starts_at: datetime, ends_at: datetime, deadline: datetime | None = None) -> None:
+    """Raises MeetingError ("ends_at" and/or "registration_deadline", all at once) unless the meeting ends after
+    it starts and registration closes before it starts.
+    """
+    problems = time_problems(starts_at, ends_at, deadline)
+    if problems:
+        raise MeetingError(field=next(iter(problems)), errors=problems)
 
 
 def check_capacity(capacity: int | None) -> None:
@@ -113,27 +125,91 @@ def check_democracy_day(kind: str, starts_at: datetime, meeting_id: int | None =
         raise MeetingError(_l("This year already has its Democracy Day."), "kind")
 
 
-def validate(data: MeetingData, meeting_id: int | None = None) -> None:
-    """Check what a coordinator entered (title, kind, mode, times, capacity, place, online link, Democracy Day).
+def meeting_problems(data: MeetingData, meeting_id: int | None = None) -> dict[str, object]:
+    """Every problem of what a coordinator entered at once, {field: message}: title, kind, mode, times,
+    capacity, place, online link, Democracy Day. A time left None (not understood by the form) is not checked.
 
-    `meeting_id` is the meeting being edited (None when creating). Returns nothing; raises MeetingError with the
-    field at the first problem.
+    `meeting_id` is the meeting being edited (None when creating).
     """
+    problems: dict[str, object] = {}
     if not (data.title_fi or "").strip():
-        raise MeetingError(_l("This field is required."), "title_fi")
+        problems["title_fi"] = _l("This field is required.")
     if data.kind not in KINDS:
-        raise MeetingError(_l("Not a valid choice."), "kind")
+        problems["kind"] = _l("Not a valid choice.")
     if data.mode not in MODES:
-        raise MeetingError(_l("Not a valid choice."), "mode")
-    check_times(data.starts_at, data.ends_at, data.registration_deadline)
-    check_capacity(data.capacity)
+        problems["mode"] = _l("Not a valid choice.")
+    problems.update(time_problems(data.starts_at, data.ends_at, data.registration_deadline))
+    if data.capacity is not None and data.capacity < 0:
+        problems["capacity"] = _l("The capacity cannot be negative.")
     if data.mode in (ONLINE, HYBRID) and not data.online_url:
-        raise MeetingError(_l("Give the link for joining online."), "online_url")
+        problems["online_url"] = _l("Give the link for joining online.")
     if data.online_url and urlsplit(data.online_url.strip()).scheme.lower() not in ("https", "http"):
-        raise MeetingError(_l("Enter a web address starting with https://."), "online_url")
-    if data.mode in (IN_PERSON, HYBRID) and not (data.venue or data.address):
-        raise MeetingError(_l("Give the venue or the address."), "venue")
-    check_democracy_day(data.kind, data.starts_at, meeting_id)
+        problems["online_url"] = _l("Enter a web address starting with https://.")
+    if data.mode in (IN_PERSON, HYBRID) and not ((data.venue or "").strip() or (data.address or "").strip()):
+        problems["venue"] = _l("Give the venue or the address.")
+    if data.starts_at is not None:
+        try:
+            check_democracy_day(data.kind, data.starts_at, meeting_id)
+        except MeetingError as error:
+            problems.update({k or "starts_at": v for k, v in error.errors.items()})
+    return problems
+
+
+def validate(data: MeetingData, meeting_id: int | None = None) -> None:
+    """Check what a coordinator entered (see `meeting_problems`); `meeting_id` is the meeting being edited.
+
+    Returns nothing; raises MeetingError with every problem at once ({field: message}).
+    """
+    problems = meeting_problems(data, meeting_id)
+    if data.starts_at is None or data.ends_at is None:
+        problems.setdefault("starts_at" if data.starts_at is None else "ends_at", _l("This field is required."))
+    if problems:
+        raise MeetingError(field=next(iter(problems)), errors=problems)
+
+
+# --- wall-clock times in Finland ----------------------------------------------------------------------------
+
+EARLIER, LATER = "earlier", "later"
+
+
+def local_time_kind(local: datetime) -> str:
+    """"missing" for a Helsinki wall-clock time that does not exist (the spring gap), "ambiguous" for one that
+    occurs twice (the autumn repeat), else "ok".
+    """
+    first, second = local.replace(tzinfo=HELSINKI, fold=0), local.replace(tzinfo=HELSINKI, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return "ok"
+    back = first.astimezone(UTC).astimezone(HELSINKI).replace(tzinfo=None)
+    return "missing" if back != local else "ambiguous"
+
+
+def local_times_to_utc(values: dict[str, datetime | None], repeat: str | None = None
+                       ) -> tuple[dict[str, datetime | None], dict[str, object]]:
+    """Helsinki wall-clock times (naive) to UTC, refusing the ones that do not exist in Finland and asking
+    about the ones that occur twice.
+
+    Takes {field: local time or None} and the answer for a repeated hour (EARLIER: summer time, LATER: winter
+    time, None: not answered). Returns ({field: UTC or None}, {field: message}); a refused or unanswered time
+    is None in the first.
+    """
+    converted: dict[str, datetime | None] = {}
+    problems: dict[str, object] = {}
+    for name, local in values.items():
+        converted[name] = None
+        if local is None:
+            continue
+        kind = local_time_kind(local)
+        if kind == "missing":
+            problems[name] = _l("%(time)s does not exist in Finland: the clocks go forward an hour that night. "
+                                "Choose another time.", time=local.strftime("%H:%M"))
+            continue
+        if kind == "ambiguous" and repeat not in (EARLIER, LATER):
+            problems[name] = _l("%(time)s occurs twice that night in Finland, as the clocks go back an hour. "
+                                "Choose which one is meant.", time=local.strftime("%H:%M"))
+            continue
+        fold = 1 if kind == "ambiguous" and repeat == LATER else 0
+        converted[name] = local.replace(tzinfo=HELSINKI, fold=fold).astimezone(UTC)
+    return converted, problems
 
 
 def _apply(meeting: Meeting, data: MeetingData) -> None:
@@ -149,13 +225,14 @@ def _apply(meeting: Meeting, data: MeetingData) -> None:
         meeting.region = host.region if host else None
 
 
-def create_meeting(data: MeetingData, actor: object = None) -> Meeting:
+def create_meeting(data: MeetingData, actor: object = None, *, draft: bool = False) -> Meeting:
     """Create a meeting (SEQUENCE 0, scheduled) from `data` and record it in the audit trail; flushes.
 
-    Returns the meeting; raises MeetingError (with the field) when `data` is not valid.
+    With `draft` the meeting is seen by coordinators only until `publish_meeting`; otherwise it is public at
+    once. Returns the meeting; raises MeetingError (every field at once) when `data` is not valid.
     """
     validate(data)
-    meeting = Meeting(sequence=0, status=SCHEDULED)
+    meeting = Meeting(sequence=0, status=SCHEDULED, published_at=None if draft else utcnow())
     _apply(meeting, data)
     db.session.add(meeting)
     db.session.flush()
@@ -183,7 +260,8 @@ def update_meeting(meeting: Meeting, data: MeetingData, actor: object = None) ->
     _apply(meeting, data)
     significant_after = _significant(meeting)
     changed = tuple(k for k in SIGNIFICANT_FIELDS if significant_after.get(k) != significant_before.get(k))
-    significant = bool(changed)
+    # A draft has not reached any calendar: nothing to tell, no SEQUENCE to raise.
+    significant = bool(changed) and not meeting.is_draft
     if significant:
         meeting.sequence = (meeting.sequence or 0) + 1
     meeting.updated_at = utcnow()
@@ -208,6 +286,8 @@ def cancel_meeting(meeting: Meeting, reason: str, actor: object = None) -> None:
         raise MeetingError(_l("Give a reason for the cancellation."), "reason")
     if meeting.status == CANCELLED:
         raise MeetingError(_l("The meeting is already cancelled."), "reason")
+    if meeting.is_draft:
+        raise MeetingError(_l("A draft is not cancelled: delete it instead."), "reason")
     before = snapshot(meeting, AUDIT_FIELDS)
     meeting.status = CANCELLED
     meeting.cancel_reason = reason
@@ -217,6 +297,31 @@ def cancel_meeting(meeting: Meeting, reason: str, actor: object = None) -> None:
     record_change(actor, "meeting.cancel", "meeting", meeting.id, before=before,
                   after=snapshot(meeting, AUDIT_FIELDS), summary=reason)
     meeting_changed.send(meeting, change="cancelled", fields=("status",))
+
+
+def publish_meeting(meeting: Meeting, actor: object = None) -> None:
+    """Publish a draft: from now on it is in the list, the calendar feeds and the front page, and invites may
+    be sent. Raises MeetingError when the meeting is already published; audited; flushes.
+    """
+    if not meeting.is_draft:
+        raise MeetingError(_l("The meeting is already published."))
+    meeting.published_at = utcnow()
+    meeting.updated_at = utcnow()
+    db.session.flush()
+    record_change(actor, "meeting.publish", "meeting", meeting.id, summary=meeting.title_fi)
+
+
+def delete_draft(meeting: Meeting, actor: object = None) -> None:
+    """Delete a draft made by mistake (a published meeting is cancelled instead, and stays visible).
+
+    Raises MeetingError when the meeting is published; audited; flushes.
+    """
+    if not meeting.is_draft:
+        raise MeetingError(_l("A published meeting cannot be deleted: cancel it instead."))
+    record_change(actor, "meeting.delete", "meeting", meeting.id, before=snapshot(meeting, AUDIT_FIELDS),
+                  summary=meeting.title_fi)
+    db.session.delete(meeting)
+    db.session.flush()
 
 
 def publish_minutes(meeting: Meeting, minutes: str, actor: object = None) -> None:

@@ -17,7 +17,9 @@ def setup(world: World) -> None:
     past = Meeting(kind="working_group", title_fi="Mennyt tapaaminen", starts_at=start - timedelta(days=90),
                    ends_at=start - timedelta(days=90) + timedelta(hours=2), mode="online",
                    online_url="https://meet.example/y")
-    db.session.add_all([meeting, past])
+    draft = Meeting(kind="network", title_fi="Luonnos", starts_at=start, ends_at=start + timedelta(hours=2),
+                    mode="in_person", venue="Kuntatalo", published_at=None)
+    db.session.add_all([meeting, past, draft])
     db.session.flush()
     material = MeetingMaterial(meeting=meeting, original_name="missing.pdf", stored_name="access-missing.pdf",
                                content_type="application/pdf", size=10)
@@ -25,6 +27,7 @@ def setup(world: World) -> None:
     db.session.commit()
     world.ids["meeting"] = meeting.id
     world.ids["past_meeting"] = past.id
+    world.ids["draft"] = draft.id
     world.ids["material"] = material.id
 
 
@@ -42,6 +45,9 @@ RULES = [
            {"mode": "in_person"}),
     Access("meetings.change_registration", "POST", _m("/meetings/{meeting}/registration"), LOGIN, REDIRECT,
            REDIRECT, {"mode": "remote"}),
+    # Not registered: back to the meeting with a message (the confirmation page needs a registration).
+    Access("meetings.cancel_registration", "GET", _m("/meetings/{meeting}/registration/cancel"), LOGIN, REDIRECT,
+           REDIRECT),
     Access("meetings.cancel_registration", "POST", _m("/meetings/{meeting}/registration/cancel"), LOGIN, REDIRECT,
            REDIRECT),
     Access("meetings.my_meetings", "GET", "/my/meetings", LOGIN, OK, OK),
@@ -50,12 +56,21 @@ RULES = [
     Access("meetings.new", "POST", "/admin/meetings/new", LOGIN, FORBIDDEN, 422),
     Access("meetings.edit", "GET", _m("/admin/meetings/{meeting}/edit"), LOGIN, FORBIDDEN, OK),
     Access("meetings.edit", "POST", _m("/admin/meetings/{meeting}/edit"), LOGIN, FORBIDDEN, 422),
+    Access("meetings.message", "GET", _m("/meetings/{meeting}/message"), LOGIN, FORBIDDEN, OK),
+    Access("meetings.message", "POST", _m("/meetings/{meeting}/message"), LOGIN, FORBIDDEN, 422),
+    # A draft is seen by coordinators only.
+    Access("meetings.detail", "GET", _m("/meetings/{draft}"), NOT_FOUND, NOT_FOUND, OK),
+    Access("meetings.publish", "POST", _m("/admin/meetings/{draft}/publish"), LOGIN, FORBIDDEN, REDIRECT),
+    Access("meetings.delete", "GET", _m("/admin/meetings/{draft}/delete"), LOGIN, FORBIDDEN, OK),
+    Access("meetings.delete", "POST", _m("/admin/meetings/{draft}/delete"), LOGIN, FORBIDDEN, REDIRECT),
     Access("meetings.cancel", "GET", _m("/admin/meetings/{meeting}/cancel"), LOGIN, FORBIDDEN, OK),
     Access("meetings.cancel", "POST", _m("/admin/meetings/{meeting}/cancel"), LOGIN, FORBIDDEN, 422),
     Access("meetings.minutes", "GET", _m("/admin/meetings/{meeting}/minutes"), LOGIN, FORBIDDEN, OK),
     Access("meetings.minutes", "POST", _m("/admin/meetings/{meeting}/minutes"), LOGIN, FORBIDDEN, 422),
     Access("meetings.materials", "GET", _m("/admin/meetings/{meeting}/materials"), LOGIN, FORBIDDEN, OK),
     Access("meetings.materials", "POST", _m("/admin/meetings/{meeting}/materials"), LOGIN, FORBIDDEN, 422),
+    Access("meetings.delete_material", "GET", _m("/admin/meetings/{meeting}/materials/{material}/delete"), LOGIN,
+           FORBIDDEN, OK),
     Access("meetings.delete_material", "POST", _m("/admin/meetings/{meeting}/materials/{material}/delete"), LOGIN,
            FORBIDDEN, REDIRECT),
     Access("meetings.participants", "GET", _m("/admin/meetings/{meeting}/participants"), LOGIN, FORBIDDEN, OK),

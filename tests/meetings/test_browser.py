@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from network.meetings.models import Meeting, MeetingRegistration
 from network.timeutil import utc_to_helsinki
@@ -43,9 +43,53 @@ def test_coordinator_plans_the_year(page, db, orgs):
     assert len(meetings) == 4
     assert utc_to_helsinki(meetings[0].starts_at).date().isoformat() == "2027-02-18"
     assert meetings[3].kind == "democracy_day" and meetings[3].venue == "Tampere-talo"
-    # The public list shows them too.
+    # The planner makes drafts (issue 14): each is published from its page, and the public list then shows them.
+    for meeting in meetings:
+        page.goto(f"/meetings/{meeting.id}")
+        page.locator(f"form[action$='/admin/meetings/{meeting.id}/publish'] button[type=submit]").click()
+        page.wait_for_load_state()
     page.goto("/meetings")
     assert page.locator("main .card").count() >= 4
+
+
+def test_planning_journey_error_summary_then_draft_then_publish(page, db, orgs):
+    create_user("koordinaattori@example.fi", "Kaisa Koordinaattori", role="coordinator")
+    log_in_with_form(page, "koordinaattori@example.fi")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto("/admin/meetings/plan/2027")
+    cards = page.locator(".plan-grid fieldset")
+    assert cards.count() == 4
+    # Four cards side by side on a wide screen: the same top edge.
+    tops = {round(cards.nth(i).bounding_box()["y"]) for i in range(4)}
+    assert len(tops) == 1
+    page.fill("#meetings-3-day", "2027-10-28")  # week 43
+    page.fill("#meetings-0-day", "2027-02-20")  # a Saturday
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert summary.bounding_box()["y"] < cards.first.bounding_box()["y"]
+    assert summary.locator("a[href='#meetings-3-day']").count() == 1
+    assert summary.locator("a[href='#meetings-0-day']").count() == 1
+    assert not serious_axe_violations(page)
+    summary.locator("a[href='#meetings-3-day']").click()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'meetings-3-day'"
+                           " || location.hash === '#meetings-3-day'")
+    assert db.session.scalar(select(func.count(Meeting.id))) == 0
+    page.fill("#meetings-3-day", "2027-10-21")
+    page.fill("#meetings-0-day", "2027-02-18")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/meetings\?year=2027"))
+    db.session.expire_all()
+    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).all()
+    assert len(meetings) == 4 and all(m.is_draft for m in meetings)
+    page.goto("/meetings")
+    assert page.get_by_text("Demokratiapäivä 2027").count() == 0
+    page.goto(f"/meetings/{meetings[3].id}")
+    page.locator("form[action$='/publish'] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto("/meetings")
+    assert page.get_by_role("link", name="Demokratiapäivä 2027").count() == 1
 
 
 def test_member_registers_for_a_meeting(page, db):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from ...extensions import db
@@ -12,7 +13,8 @@ from ...links import absolute_url
 from ...markup import render_markdown
 from ...orgs.models import Organisation
 from ...orgs.regions import region_name
-from ...timeutil import utcnow
+from ...permissions import is_coordinator
+from ...timeutil import utc_to_helsinki, utcnow
 from .. import participants as participant_rules
 from ..models import DEMOCRACY_DAY, NETWORK, WORKING_GROUP, Meeting
 
@@ -67,8 +69,9 @@ def _labels() -> dict:
 
 
 def meeting_or_404(meeting_id: int) -> Meeting:
+    """The meeting, or 404; a draft is 404 for everyone but coordinators."""
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
+    if meeting is None or (meeting.is_draft and not is_coordinator(current_user)):
         abort(404)
     return meeting
 

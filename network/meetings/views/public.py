@@ -112,7 +112,7 @@ def change_registration(meeting_id: int):
     return _back(meeting)
 
 
-@bp.post("/meetings/<int:meeting_id>/registration/cancel")
+@bp.route("/meetings/<int:meeting_id>/registration/cancel", methods=["GET", "POST"])
 @login_required
 def cancel_registration(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
@@ -121,6 +121,10 @@ def cancel_registration(meeting_id: int):
     if registration is None or not registration.is_active:
         flash(_("You are not registered for this meeting."), "error")
         return _back(meeting)
+    if request.method == "GET":
+        # The confirmation step: cancelling gives the place to the next in the queue.
+        return render_template("meetings/cancel_registration.html", meeting=meeting, registration=registration,
+                               form=form)
     if not form.validate_on_submit():
         abort(400)
     attempt(lambda: registration_rules.cancel_registration(registration),
