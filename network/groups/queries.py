@@ -135,7 +135,7 @@ def meetings_of_user_groups(user: Any) -> list[Meeting]:
         return []
     return list(db.session.scalars(
         select(Meeting).join(GroupMembership, GroupMembership.group_id == Meeting.group_id)
-        .where(GroupMembership.user_id == user.id)
+        .where(GroupMembership.user_id == user.id, Meeting.published_at.is_not(None))
         .order_by(Meeting.starts_at, Meeting.id)
     ).unique())
 

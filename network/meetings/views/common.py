@@ -14,7 +14,7 @@ from ...markup import render_markdown
 from ...orgs.models import Organisation
 from ...orgs.regions import region_name
 from ...permissions import is_coordinator
-from ...timeutil import utc_to_helsinki, utcnow
+from ...timeutil import utcnow
 from .. import participants as participant_rules
 from ..models import DEMOCRACY_DAY, NETWORK, WORKING_GROUP, Meeting
 
