@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..mail.delivery import active_subscriptions_check, before_each_batch
+from ..mail.inbound import inbound_handler
 from ..mail.models import OutboxMessage
 from ..meetings.signals import meeting_changed
 from ..privacy import personal_data_anonymiser, personal_data_exporter
 from ..registries import admin_entry, audit_labels, home_section, yearly_figures
-from . import figures, home, invites, privacy
+from . import figures, home, invites, privacy, replies
 from .models import Subscriber, Subscription
 from .posts import queue_due_posts
 
@@ -46,3 +47,7 @@ yearly_figures(30)(figures.mailing_figures)
 admin_entry(20, "mailing.admin", _l("Mailing lists and invitations"),
             _l("Write posts, send meeting invitations, follow delivery."))
 audit_labels(entities={"mailing_post": _l("Mailing list post")})
+
+# Inbound mail (network/mail/inbound.py): calendar replies to invites, and the mailto: of List-Unsubscribe.
+inbound_handler("calendar-reply", order=30)(replies.handle_calendar_reply)
+inbound_handler("unsubscribe", order=40)(replies.handle_unsubscribe)
