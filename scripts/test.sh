@@ -15,6 +15,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# openssl makes the certificate of the IMAP test server (tests/support/imap.py, inbound mail over TLS).
+command -v openssl >/dev/null || missing+=(openssl)
 # WeasyPrint (the self-assessment report's PDF) needs Pango. (The library list is read whole first: with pipefail,
 # `ldconfig -p | grep -q` fails when grep stops reading early.)
 shared_libs="$(ldconfig -p 2>/dev/null || true)"

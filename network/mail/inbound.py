@@ -51,12 +51,13 @@ class Inbound:
 
     @property
     def recipients(self) -> list[str]:
-        """The envelope recipients, else the To/Cc/Delivered-To/X-Original-To addresses, lower-cased."""
+        """The envelope recipients, else the Delivered-To/X-Original-To/To/Cc addresses, as written (a token in
+        the local part is case-sensitive)."""
         if self.envelope_to:
-            return [address.lower() for address in self.envelope_to]
+            return list(self.envelope_to)
         values = [str(v) for name in ("Delivered-To", "X-Original-To", "To", "Cc")
                   for v in self.message.get_all(name, [])]
-        return [address.lower() for _name, address in getaddresses(values) if address]
+        return [address for _name, address in getaddresses(values) if address]
 
 
 @dataclass

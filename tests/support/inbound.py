@@ -25,8 +25,8 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: str(values[m[1]]), text)
 
 
-def sample(name: str, **values: object) -> bytes:
-    """The sample `name` with its @@PLACEHOLDERS@@ filled from `values` (upper-cased keys), CRLF line ends.
+def sample(sample_name: str, /, **values: object) -> bytes:
+    """The sample file `sample_name` with its @@PLACEHOLDERS@@ filled from `values` (upper-cased keys), CRLF line ends.
 
     `@@B64:file@@`, `@@QP:file@@` and `@@INCLUDE:file@@` insert another sample file (filled in too) as base64,
     quoted-printable or as it is. Defaults: MSGID a fresh Message-ID, FROM the EMAIL, SEQUENCE 0, PARTSTAT ACCEPTED.
@@ -44,7 +44,7 @@ def sample(name: str, **values: object) -> bytes:
             return quopri.encodestring(text.encode()).decode().rstrip("\n")
         return text.rstrip("\r\n")
 
-    text = _DIRECTIVE.sub(insert, (SAMPLES / name).read_text())
+    text = _DIRECTIVE.sub(insert, (SAMPLES / sample_name).read_text())
     text = _fill(text, filled)
     return text.replace("\r\n", "\n").replace("\n", "\r\n").encode()
 
