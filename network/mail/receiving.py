@@ -107,6 +107,8 @@ def run_lmtp(app: Flask, host: str, port: int, stop: threading.Event) -> None:
 
 @dataclass
 class FetchReport:
+    """What one IMAP fetch did: messages stored (of which already received before) and per-message errors."""
+
     fetched: int = 0
     duplicates: int = 0
     errors: list[str] = field(default_factory=list)

@@ -42,6 +42,18 @@ INBOUND_KIND_LABELS = {
 }
 
 
+def _retry_ids() -> list[int] | None:
+    """The one message id a retry form names, or None for all of them; 400 for a bad form."""
+    form = RetryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not form.message_id.data:
+        return None
+    if not form.message_id.data.isdigit():
+        abort(400)
+    return [int(form.message_id.data)]
+
+
 @bp.get("/admin/mail")
 @coordinator_required
 def delivery():
@@ -58,15 +70,7 @@ def delivery():
 @bp.post("/admin/mail/retry")
 @coordinator_required
 def retry():
-    form = RetryForm()
-    if not form.validate_on_submit():
-        abort(400)
-    ids = None
-    if form.message_id.data:
-        if not form.message_id.data.isdigit():
-            abort(400)
-        ids = [int(form.message_id.data)]
-    count = retry_failed(ids)
+    count = retry_failed(_retry_ids())
     db.session.commit()
     flash(ngettext("%(num)d message will be sent again.", "%(num)d messages will be sent again.", count)
           if count else _("There was nothing to send again."), "success" if count else "info")
@@ -90,15 +94,7 @@ def inbound():
 @bp.post("/admin/mail/inbound/retry")
 @coordinator_required
 def inbound_retry():
-    form = RetryForm()
-    if not form.validate_on_submit():
-        abort(400)
-    ids = None
-    if form.message_id.data:
-        if not form.message_id.data.isdigit():
-            abort(400)
-        ids = [int(form.message_id.data)]
-    count = retry_inbound(ids)
+    count = retry_inbound(_retry_ids())
     flash(ngettext("%(num)d message was handled again.", "%(num)d messages were handled again.", count)
           if count else _("There was nothing to handle again."), "success" if count else "info")
     return redirect(url_for("mail.inbound"))
