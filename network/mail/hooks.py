@@ -1,5 +1,6 @@
 """What the mail infrastructure contributes elsewhere: the delivery and inbound pages on the coordinators' admin
-page, and its own inbound handler (bounce reports)."""
+page, and its own inbound handler (bounce reports).
+"""
 
 from __future__ import annotations
 

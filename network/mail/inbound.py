@@ -52,7 +52,8 @@ class Inbound:
     @property
     def recipients(self) -> list[str]:
         """The envelope recipients, else the Delivered-To/X-Original-To/To/Cc addresses, as written (a token in
-        the local part is case-sensitive)."""
+        the local part is case-sensitive).
+        """
         if self.envelope_to:
             return list(self.envelope_to)
         values = [str(v) for name in ("Delivered-To", "X-Original-To", "To", "Cc")
@@ -71,7 +72,8 @@ class HandlerResult:
 @dataclass
 class InboundOutcome:
     """The result of `handle_inbound`: the stored row's id, its kind, status and outcome, and whether the message
-    had been received before (then nothing was done again)."""
+    had been received before (then nothing was done again).
+    """
 
     inbound_id: int | None
     status: InboundStatus

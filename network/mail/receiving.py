@@ -1,4 +1,4 @@
-"""The two front doors of inbound mail, both calling `inbound.handle_inbound`:
+"""The two front doors of inbound mail, both calling `inbound.handle_inbound`.
 
 - `LmtpServer`: an LMTP server (aiosmtpd, RFC 2033) to which the MTA delivers the network's addresses;
 - `fetch_imap`: polls an IMAP mailbox over TLS (INBOUND_IMAP_*) for hosted mailboxes.
@@ -77,6 +77,7 @@ class LmtpServer:
     controller: _LmtpController | None = field(default=None, init=False)
 
     def start(self) -> None:
+        """Listen on host:port in a thread of its own; messages over INBOUND_MAX_BYTES are refused with 552."""
         limit = int(self.app.config.get("INBOUND_MAX_BYTES") or DEFAULT_MAX_BYTES)
         self.controller = _LmtpController(
             _Handler(self.app), hostname=self.host, port=self.port,
@@ -87,6 +88,7 @@ class LmtpServer:
         self.port = self.controller.server.sockets[0].getsockname()[1]
 
     def stop(self) -> None:
+        """Stop listening (a delivery in progress is cut off; the MTA retries it)."""
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
@@ -116,7 +118,8 @@ class FetchReport:
 
 def imap_settings() -> dict:
     """INBOUND_IMAP_HOST, _PORT (993), _USER, _PASSWORD, _FOLDER (INBOX), _CAFILE (extra CA for a private
-    certificate); raises RuntimeError when the host or user is missing."""
+    certificate); raises RuntimeError when the host or user is missing.
+    """
     config = current_app.config
     if not config.get("INBOUND_IMAP_HOST") or not config.get("INBOUND_IMAP_USER"):
         raise RuntimeError("Set INBOUND_IMAP_HOST, INBOUND_IMAP_USER and INBOUND_IMAP_PASSWORD to fetch mail.")

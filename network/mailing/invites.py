@@ -248,7 +248,8 @@ def record_answer(meeting: Meeting, email: str, answer: str, channel: str) -> Me
 
 def answer_counts(meeting_id: int) -> dict[tuple[str, str], int]:
     """{(answer, channel): count} of the invitees' answers: answer "yes", "no" or "maybe", channel "link" or
-    "calendar"."""
+    "calendar".
+    """
     rows = db.session.execute(
         select(MeetingInvitation.answer, MeetingInvitation.answer_channel, func.count(MeetingInvitation.id))
         .where(MeetingInvitation.meeting_id == meeting_id, MeetingInvitation.answer.is_not(None))
