@@ -81,6 +81,22 @@ class Config:
     MAIL_SMTPUTF8 = _bool("MAIL_SMTPUTF8")
     # The mailto: of List-Unsubscribe; empty means unsubscribe@<the sender's domain>.
     MAIL_UNSUBSCRIBE_ADDRESS = os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS") or None
+    # VERP: with an address here (e.g. bounces@kuntademokratia.example, delivered to `mail inbound`), each message
+    # is sent with the envelope sender bounces+<outbox id>-<signature>@..., which ties a bounce to its row.
+    MAIL_VERP_ADDRESS = os.environ.get("MAIL_VERP_ADDRESS") or None
+
+    # Inbound mail (`flask mail inbound --lmtp`, `flask mail fetch`): the domains the LMTP server accepts (comma
+    # separated; empty: the sender's domain), the largest message handled, how long the raw bytes are kept.
+    INBOUND_DOMAINS = os.environ.get("INBOUND_DOMAINS") or None
+    INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", str(10 * 1024 * 1024)))
+    INBOUND_KEEP_DAYS = int(os.environ.get("INBOUND_KEEP_DAYS", "30"))
+    # An IMAP mailbox to fetch from over TLS (IMAPS), for hosted mailboxes.
+    INBOUND_IMAP_HOST = os.environ.get("INBOUND_IMAP_HOST") or None
+    INBOUND_IMAP_PORT = int(os.environ.get("INBOUND_IMAP_PORT", "993"))
+    INBOUND_IMAP_USER = os.environ.get("INBOUND_IMAP_USER") or None
+    INBOUND_IMAP_PASSWORD = os.environ.get("INBOUND_IMAP_PASSWORD") or None
+    INBOUND_IMAP_FOLDER = os.environ.get("INBOUND_IMAP_FOLDER", "INBOX")
+    INBOUND_IMAP_CAFILE = os.environ.get("INBOUND_IMAP_CAFILE") or None
 
     # Meeting materials are stored here under random names.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))

@@ -17,6 +17,8 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 # wrk loads the pages in bench/pages.py, whose short mode runs in the suite (tests/scale).
 command -v wrk >/dev/null || missing+=(wrk)
+# openssl makes the certificate of the IMAP test server (tests/support/imap.py, inbound mail over TLS).
+command -v openssl >/dev/null || missing+=(openssl)
 # WeasyPrint (the self-assessment report's PDF) needs Pango. (The library list is read whole first: with pipefail,
 # `ldconfig -p | grep -q` fails when grep stops reading early.)
 shared_libs="$(ldconfig -p 2>/dev/null || true)"

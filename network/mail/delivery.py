@@ -55,10 +55,13 @@ from .models import (
     OutboxMessage,
     RelayStatus,
 )
+from .verp import verp_address
 
 CLAIM_SECONDS = 300  # default of MAIL_CLAIM_SECONDS
 MAX_ATTEMPTS = 8
 BOUNCE_LIMIT = 3
+# The reason recorded for a permanent failure read from a bounce report (network/mail/bounces.py).
+REPORTED_BOUNCE = "bounce report: "
 RELAY_ROW_ID = 1
 
 # Higher domains plug into the worker without the worker importing them (see network/mailing/hooks.py):
@@ -421,8 +424,10 @@ class _Batch:
         one, together with the next few (the resend window after a hard kill is at most that many messages).
         """
         health = self.health.get(message.recipient)
-        if health is not None and health.bounce_count and not health.failing_since:
-            # Bounces count only when they come one after another.
+        if (health is not None and health.bounce_count and not health.failing_since
+                and not (health.last_error or "").startswith(REPORTED_BOUNCE)):
+            # Bounces count only when they come one after another. A bounce *report* arrives after our relay
+            # accepted the message, so a later acceptance says nothing about the address: those counts stay.
             db.session.execute(update(AddressHealth).where(AddressHealth.id == health.id).values(bounce_count=0)
                                .execution_options(synchronize_session=False))
             health.bounce_count = 0
@@ -471,7 +476,7 @@ class _Batch:
             values["status"] = FAILED
             self.report.failed += 1
             if failure.bounce:
-                self.health[message.recipient] = _count_bounce(message.recipient, failure.reason)
+                self.health[message.recipient] = count_bounce(message.recipient, failure.reason)
         else:
             values["next_attempt_at"] = utcnow() + backoff(attempts)
             self.report.retried += 1
@@ -508,7 +513,12 @@ def _asynchronous_commit() -> None:
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
-def _count_bounce(address: str, error: str) -> AddressHealth:
+def count_bounce(address: str, error: str) -> AddressHealth:
+    """Count one permanent failure of `address` (a refused RCPT TO or a bounce report); flushes nothing itself.
+
+    After BOUNCE_LIMIT of them the address is failing: list mail skips it until it is confirmed again. Returns the
+    address's health row.
+    """
     health = db.session.scalar(
         select(AddressHealth).where(AddressHealth.email == address).execution_options(populate_existing=True)
     )
@@ -550,6 +560,8 @@ def _active_subscriptions(ids: list[int]) -> set[tuple[str, int]] | None:
 
 
 def _envelope_sender(message: OutboxMessage) -> str:
+    if current_app.config.get("MAIL_VERP_ADDRESS"):
+        return verp_address(message.id)
     configured = current_app.config.get("MAIL_ENVELOPE_FROM")
     if configured:
         return configured
@@ -566,6 +578,8 @@ class _Composer:
         self.bodies: dict[int, Any] = {}
         self.values: dict[int, dict[str, str]] = {}
         self.unavailable: set[int] = set()  # rows whose personaliser failed (retried later)
+        # With VERP each row has its own envelope sender (bounces+<token>@...), so none is shared.
+        self.verp = bool(current_app.config.get("MAIL_VERP_ADDRESS"))
         shared = [row for row in rows if row.body_id is not None]
         if not shared:
             return
@@ -591,7 +605,7 @@ class _Composer:
         """The envelope and the bytes of one row; raises DeliveryFailure (address or compose stage) for this row."""
         try:
             recipient = smtp_address(message.recipient)
-            sender = self.senders.get(message.sender)
+            sender = None if self.verp else self.senders.get(message.sender)
             if sender is None:
                 sender = self.senders[message.sender] = smtp_address(_envelope_sender(message))
         except RuleError as exc:

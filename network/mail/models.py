@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -132,3 +132,47 @@ class RelayStatus(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class InboundStatus(StrEnum):
+    """What became of an inbound message."""
+
+    # Stored, not handled yet (or being handled).
+    RECEIVED = "received"
+    # A handler acted on it (a registration, an unsubscription, a bounce counted).
+    HANDLED = "handled"
+    # Understood, and nothing was to be changed (an older SEQUENCE, an unknown meeting, a temporary failure...).
+    IGNORED = "ignored"
+    # Refused on purpose (a spoofed attendee, a calendar that does not parse, an invalid token, too large).
+    REFUSED = "refused"
+    # An error while handling it: the message is kept and can be retried from the inbound page.
+    FAILED = "failed"
+
+
+class InboundMessage(db.Model):
+    """One message received for the network's addresses (LMTP or IMAP), with its outcome.
+
+    `dedup_key` is the Message-ID (or a digest of the bytes when there is none): the same message delivered twice
+    is handled once. `raw` is kept for INBOUND_KEEP_DAYS days, then cleared (the outcome stays).
+    """
+
+    __tablename__ = "mail_inbound_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(300), unique=True)
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    # Where it came from: "lmtp", "imap" or "cli".
+    source: Mapped[str] = mapped_column(String(20), default="lmtp")
+    envelope_from: Mapped[str | None] = mapped_column(String(320))
+    envelope_to: Mapped[str | None] = mapped_column(String(1000))
+    sender: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Which handler took it: "calendar-reply", "unsubscribe", "bounce", or None (nobody).
+    kind: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default=InboundStatus.RECEIVED, index=True)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

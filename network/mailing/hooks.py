@@ -12,11 +12,12 @@ from ..auth.signals import email_changed
 from ..calendar.notices import place_holders
 from ..extensions import db
 from ..mail.delivery import active_subscriptions_check, before_each_batch, personaliser
+from ..mail.inbound import inbound_handler
 from ..mail.models import OutboxMessage
 from ..meetings.messages import invitee_source
 from ..privacy import personal_data_anonymiser, personal_data_description, personal_data_exporter
 from ..registries import admin_entry, audit_labels, home_section, yearly_figures
-from . import figures, home, invites, privacy
+from . import figures, home, invites, privacy, replies
 from .models import MeetingInvitation, Subscriber, Subscription
 from .posts import PERSONALISER, personal_links, queue_due_posts
 from .subscriptions import follow_account_address

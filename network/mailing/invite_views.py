@@ -66,7 +66,7 @@ def invite_status(meeting_id: int):
     meeting = invites.get_meeting(meeting_id) or abort(404)
     return render_template(
         "mailing/invite_status.html", meeting=meeting, progress=invites.invite_progress(meeting_id),
-        invited=invites.invited_count(meeting_id),
+        invited=invites.invited_count(meeting_id), answers=invites.answer_counts(meeting_id),
     )
 
 

@@ -29,6 +29,7 @@ from ..meetings import queries
 from ..meetings.models import ONLINE, Meeting, MeetingRegistration
 from ..meetings.registration import find_registration, respond_by_email
 from ..rules import RuleError
+from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
 from .lists import list_name
 from .models import MailingList, MeetingInvitation, Subscriber
@@ -42,6 +43,9 @@ RSVP_MAX_AGE = 400 * 24 * 3600
 ANSWERS = ("yes", "remote", "no")
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
+# Through which channel an invitee answered: the RSVP links in the invite, or the calendar client (iMIP REPLY).
+LINK = "link"
+CALENDAR = "calendar"
 
 
 class InviteError(RuleError):
@@ -259,4 +263,33 @@ def respond(token: str, answer: str) -> MeetingRegistration:
     if answer not in ANSWERS:
         raise InviteError(str(_l("Not a valid choice.")))
     meeting, email, name = read_rsvp_token(token)
-    return respond_by_email(meeting, email, name, answer)
+    registration = respond_by_email(meeting, email, name, answer)
+    record_answer(meeting, email, "yes" if answer in ("yes", "remote") else "no", LINK)
+    return registration
+
+
+def record_answer(meeting: Meeting, email: str, answer: str, channel: str) -> MeetingInvitation | None:
+    """Note an invitee's answer ("yes", "no", "maybe") and its channel (LINK or CALENDAR); flushes.
+
+    Returns the invitation, or None when the address was not invited (a registrant answering from elsewhere).
+    """
+    invitation = db.session.scalar(
+        select(MeetingInvitation).where(MeetingInvitation.meeting_id == meeting.id, MeetingInvitation.email == email))
+    if invitation is not None:
+        invitation.answer = answer
+        invitation.answer_channel = channel
+        invitation.answered_at = utcnow()
+        db.session.flush()
+    return invitation
+
+
+def answer_counts(meeting_id: int) -> dict[tuple[str, str], int]:
+    """{(answer, channel): count} of the invitees' answers: answer "yes", "no" or "maybe", channel "link" or
+    "calendar".
+    """
+    rows = db.session.execute(
+        select(MeetingInvitation.answer, MeetingInvitation.answer_channel, func.count(MeetingInvitation.id))
+        .where(MeetingInvitation.meeting_id == meeting_id, MeetingInvitation.answer.is_not(None))
+        .group_by(MeetingInvitation.answer, MeetingInvitation.answer_channel)
+    )
+    return {(answer, channel or LINK): count for answer, channel, count in rows}

@@ -206,4 +206,9 @@ class MeetingInvitation(db.Model):
     language: Mapped[str] = mapped_column(String(2), default="fi")
     last_sequence: Mapped[int] = mapped_column(Integer, default=0)
     last_method: Mapped[str] = mapped_column(String(20), default="REQUEST")
+    # The invitee's last answer: "yes", "no" or "maybe", and through which channel: "link" (the RSVP links in the
+    # invite) or "calendar" (an iMIP REPLY from the calendar client).
+    answer: Mapped[str | None] = mapped_column(String(10))
+    answer_channel: Mapped[str | None] = mapped_column(String(20))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from network.extensions import mail
+from tests.support.inbound import imap_server, lmtp_server  # noqa: F401 - fixtures
 from tests.support.smtp import SMTPTestServer
 
 
@@ -32,3 +33,4 @@ def auth_smtp_server(app):
                     MAIL_USERNAME="verkosto", MAIL_PASSWORD="wrong")
     yield server
     server.stop()
+
