@@ -105,7 +105,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # "Remember me" lasts this long from the login, on the server too (network/auth/sessions.py); a session
+    # without it ends when the browser closes or after this long unused.
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "30")))
+    SESSION_IDLE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_IDLE_HOURS", "12")))
 
     # Strict-Transport-Security max-age in seconds; 0 sends no header (the site may be served over plain http).
     HSTS_MAX_AGE = 0

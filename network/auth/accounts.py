@@ -23,7 +23,8 @@ from ..permissions import COORDINATOR, MEMBER, ROLES
 from ..rules import RuleError
 from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
-from .models import User
+from .models import User, UserSession
+from .sessions import end_sessions
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -190,24 +191,43 @@ def check_reset_token(token: str) -> User:
     return user
 
 
-def reset_password(token: str, new_password: str) -> User:
-    """Set a new password from a reset link; returns the account.
+def reset_password(token: str, new_password: str, keep: UserSession | None = None) -> User:
+    """Set a new password from a reset link and end every session of the account but `keep` (the request's own,
+    if the person is logged in there); returns the account.
 
     Raises TokenError for a bad, expired or used link and AccountError for a password that breaks the rules.
     """
     user = check_reset_token(token)
     check_password_rules(new_password)
     user.password_hash = hash_password(new_password)
+    end_sessions(user, keep=keep if keep is not None and keep.user_id == user.id else None)
     # Receiving the link proves the address.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Replace the password of `user` (caller commits); raises AccountError for a password that breaks the rules."""
+def set_password(user: User, password: str, keep: UserSession | None = None) -> None:
+    """Replace the password of `user` and end every other session of the account (all but `keep`); flushes,
+    caller commits. Raises AccountError for a password that breaks the rules.
+    """
     check_password_rules(password)
     user.password_hash = hash_password(password)
+    end_sessions(user, keep=keep)
+
+
+def change_password(user: User, current: str, new: str, keep: UserSession | None = None) -> None:
+    """The person's own password change: checks the current password, sets the new one and ends every other
+    session (all but `keep`, the one making the change). Flushes, never commits.
+
+    Raises AccountError: field "current_password" when it is wrong, "password" when the new one breaks the rules.
+    """
+    if not check_password_hash(user.password_hash, current or ""):
+        raise AccountError(str(_l("The password is not correct.")), "current_password")
+    try:
+        set_password(user, new, keep=keep)
+    except AccountError as exc:
+        raise AccountError(exc.message, "password") from exc
 
 
 def update_profile(user: User, *, name: str, title: str | None, language: str, public_profile: bool) -> None:

@@ -36,6 +36,11 @@ RULES = [
     Access("auth.me", "GET", "/me", LOGIN, OK, OK),
     Access("auth.profile", "GET", "/profile", LOGIN, OK, OK),
     Access("auth.profile", "POST", "/profile", LOGIN, REDIRECT, REDIRECT),
+    Access("auth.change_password", "GET", "/me/password", LOGIN, OK, OK),
+    Access("auth.change_password", "POST", "/me/password", LOGIN, 422, 422),
+    Access("auth.my_sessions", "GET", "/me/sessions", LOGIN, OK, OK),
+    Access("auth.end_session", "POST", "/me/sessions/999999/end", LOGIN, 404, 404),
+    Access("auth.end_other_sessions", "POST", "/me/sessions/end-others", LOGIN, REDIRECT, REDIRECT),
     Access("auth.admin_users", "GET", "/admin/users", LOGIN, FORBIDDEN, OK),
     Access(
         "auth.change_role",
