@@ -86,8 +86,13 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins per client address: the tenth wrong password within a minute is answered with 429.
     LOGIN_RATE_LIMIT = "9 per minute"
-    # Requests that send mail (password reset, new confirmation link) per client address.
+    # Requests that send mail (password reset, new confirmation link, manage link) per client address.
     MAIL_LINK_RATE_LIMIT = "5 per 10 minutes"
+    # Registrations and subscription requests per client address.
+    REGISTER_RATE_LIMIT = "10 per hour"
+    SUBSCRIBE_RATE_LIMIT = "10 per hour"
+    # Mail to one typed address, over all of those forms together, whoever asks (network/abuse.py).
+    MAIL_TARGET_RATE_LIMIT = "3 per 10 minutes;10 per day"
     ORG_APPLICATION_RATE_LIMIT = "10 per hour"
 
     # /healthz: how long the database check waits for a lock (milliseconds), and how long a due message may wait

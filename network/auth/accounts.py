@@ -74,23 +74,31 @@ class Registration:
     organisation_requested_name: str | None = None
 
 
-def register_user(data: Registration, role: str = MEMBER) -> User:
+def register_user(data: Registration, role: str = MEMBER) -> User | None:
     """Create an unconfirmed account and queue its confirmation mail (caller commits); returns the account.
 
-    Raises AccountError for an invalid or taken address (field "email") or a too short password ("password").
+    When the address already has an account, nothing is created: that account's address gets a notice (how to log
+    in or reset the password) and None is returned. Both ways cost the same work (the password is hashed either
+    way) and queue one mail, so neither the answer nor its time tells whether the address has an account.
+    No text the registrant chose (the name) goes into either mail: the address is not confirmed yet.
+
+    Raises AccountError for an invalid address (field "email") or a too short password ("password").
     """
     email = normalize_email(data.email)
     try:
         receivable_email(email)
     except InvalidAddress as exc:
         raise AccountError(str(exc.message), "email") from exc
-    if find_user_by_email(email):
-        raise AccountError(str(_l("An account with this e-mail address already exists.")), "email")
     check_password_rules(data.password)
+    password_hash = hash_password(data.password)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_account_exists_mail(existing)
+        return None
     user = User(
         name=data.name.strip(),
         email=email,
-        password_hash=hash_password(data.password),
+        password_hash=password_hash,
         role=role,
         language=data.language if data.language in current_app.config["LANGUAGES"] else "fi",
         organisation_id=data.organisation_id,
@@ -103,6 +111,14 @@ def register_user(data: Registration, role: str = MEMBER) -> User:
     return user
 
 
+def queue_account_exists_mail(user: User) -> None:
+    """Tell the holder of an existing account that someone tried to register their address again, with the links
+    to log in and to reset the password (caller commits). Carries nothing the registrant typed.
+    """
+    _queue_once(user, "auth/emails/account_exists", repeat_key("exists", user.id),
+                login=absolute_url("auth.login"), reset=absolute_url("auth.request_reset"))
+
+
 def _queue_once(user: User, template: str, key: str, **context: object) -> None:
     """Queue a link mail unless the very same one is already queued: two requests within the same second make
     the same token (itsdangerous stamps whole seconds), and the same mail twice helps nobody.
@@ -111,8 +127,20 @@ def _queue_once(user: User, template: str, key: str, **context: object) -> None:
         select(OutboxMessage.id).where(OutboxMessage.message_key == key, OutboxMessage.recipient == user.email)
     )
     if exists is None:
-        mail = render_mail(template, user.language, name=user.name, **context)
+        # No name or other text the person typed: the address may be someone else's (not confirmed yet).
+        mail = render_mail(template, user.language, **context)
         queue_mail(user.email, mail.subject, mail.text, key=key, body_html=mail.html)
+
+
+def resend_confirmation(email: str) -> None:
+    """A new confirmation link for an unconfirmed account with this address; nothing otherwise, in the same time
+    (caller commits).
+    """
+    user = find_user_by_email(email)
+    if user is None or user.email_confirmed:
+        _equal_work("auth/emails/confirm_email")
+        return
+    queue_confirmation_mail(user)
 
 
 def queue_confirmation_mail(user: User) -> None:
@@ -166,10 +194,18 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def _equal_work(template: str) -> None:
+    """The work of composing a mail, for an address with no account: the answer comes in the same time."""
+    render_mail(template, current_app.config["BABEL_DEFAULT_LOCALE"], link=absolute_url("core.index"), hours=0)
+
+
 def queue_password_reset(email: str) -> None:
-    """Queue a reset link when the account exists; says nothing either way (no account probing)."""
+    """Queue a reset link when the account exists; says nothing either way (no account probing), and takes the
+    same time either way.
+    """
     user = find_user_by_email(email)
     if user is None:
+        _equal_work("auth/emails/reset_password")
         return
     # The current hash is part of the token, so a link stops working once the password has been changed.
     token = make_token(RESET_PURPOSE, {"uid": user.id, "h": user.password_hash[-16:]})

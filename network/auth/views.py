@@ -22,6 +22,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from ..abuse import mail_form_limits
 from ..core.navigation import safe_next_url
 from ..extensions import db, limiter, login_manager
 from ..orgs.forms import ConfirmForm
@@ -94,6 +95,7 @@ def _organisation_choices() -> list[tuple[int, str]]:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@mail_form_limits("REGISTER_RATE_LIMIT", "10 per hour")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
@@ -112,16 +114,16 @@ def register():
             if form.organisation.data == NOT_LISTED
             else None,
         )
+        # The same answer whether the address is new or has an account (that account's holder gets a notice).
+        sent = _("Thank you. If the address can receive mail, a message is on its way: open the link in it to go "
+                 "on.")
         try:
-            done, _user = attempt(
-                lambda: accounts.register_user(data), form=form,
-                success=_("Account created. We sent you an e-mail: open the link in it to confirm your address."),
-            )
+            done, _user = attempt(lambda: accounts.register_user(data), form=form, success=sent)
         except IntegrityError:
             # Someone registered the same address at the same moment; the unique index refused the second.
             db.session.rollback()
-            form.email.errors.append(_("An account with this e-mail address already exists."))
-            done = False
+            flash(sent, "success")
+            done = True
         if done:
             return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
@@ -145,19 +147,13 @@ def confirm_email(token: str):
     return redirect(url_for("auth.login"))
 
 
-def _mail_link_limit() -> str:
-    return current_app.config["MAIL_LINK_RATE_LIMIT"]
-
-
 @bp.route("/confirm", methods=["GET", "POST"])
-@limiter.limit(_mail_link_limit, methods=["POST"])
+@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes")
 def resend_confirmation():
     form = ResendConfirmationForm()
     if form.validate_on_submit():
-        user = accounts.find_user_by_email(form.email.data)
-        if user is not None and not user.email_confirmed:
-            accounts.queue_confirmation_mail(user)
-            db.session.commit()
+        accounts.resend_confirmation(form.email.data)
+        db.session.commit()
         # The same answer whether or not the account exists: no probing of addresses.
         flash(_("If an unconfirmed account uses this address, a new confirmation link is on its way."), "info")
         return redirect(url_for("auth.login"))
@@ -215,7 +211,7 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_mail_link_limit, methods=["POST"])
+@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes")
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
