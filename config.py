@@ -95,6 +95,11 @@ class Config:
     MAIL_TARGET_RATE_LIMIT = "3 per 10 minutes;10 per day"
     ORG_APPLICATION_RATE_LIMIT = "10 per hour"
 
+    # SQLite: how long a write waits for another writer's lock (milliseconds); then the request answers 503 with
+    # Retry-After: DATABASE_BUSY_RETRY_AFTER seconds (network/errors.py).
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+    DATABASE_BUSY_RETRY_AFTER = 10
+
     # /healthz: how long the database check waits for a lock (milliseconds), and how long a due message may wait
     # in the outbox (seconds) before the outbox counts as stuck. Either failing answers 503.
     HEALTH_DB_TIMEOUT_MS = int(os.environ.get("HEALTH_DB_TIMEOUT_MS", "1000"))

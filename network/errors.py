@@ -6,14 +6,55 @@ from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.exc import OperationalError
 
 from .extensions import db
 
+# SQLite's messages when the busy timeout ran out; PostgreSQL's SQLSTATE for a lock_timeout (lock_not_available).
+_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
+_BUSY_SQLSTATES = frozenset({"55P03"})
+
+
+def is_database_busy(error: BaseException) -> bool:
+    """Takes an exception; True when it says the database was locked by another writer past the wait allowed
+    (SQLite "database is locked", PostgreSQL lock_not_available), i.e. a retry later may well succeed.
+    """
+    if not isinstance(error, OperationalError):
+        return False
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    text = str(original or error).lower()
+    return any(message in text for message in _BUSY_MESSAGES)
+
 
 def init_app(app: Flask) -> None:
-    """Register the error pages (400, 403, 404, 405, 413, 429, 500 and CSRF failures) on `app`."""
+    """Register the error pages (400, 403, 404, 405, 413, 429, 500, 503 for a busy database, and CSRF failures)
+    on `app`.
+    """
     def page(status: int, title: str, message: str):
         return render_template("errors/error.html", status=status, title=title, message=message), status
+
+    def bare_page(status: int, title: str, message: str):
+        body = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+        return body, status
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        if not is_database_busy(error):
+            raise error
+        # Another process held the write lock longer than the busy timeout: nothing was saved; try again soon.
+        db.session.rollback()
+        title = _("The service is busy")
+        message = _("Your change could not be saved because the service is busy. Nothing was changed. "
+                    "Wait a moment and try again.")
+        headers = {"Retry-After": str(int(app.config.get("DATABASE_BUSY_RETRY_AFTER", 10)))}
+        app.logger.warning("Database busy, answered 503: %s", str(getattr(error, "orig", error)).splitlines()[0])
+        try:
+            response, status = page(503, title, message)
+        except Exception:  # the page's own reads failed too
+            response, status = bare_page(503, title, message)
+        return response, status, headers
 
     @app.errorhandler(400)
     def bad_request(error):
@@ -60,5 +101,4 @@ def init_app(app: Flask) -> None:
             return page(500, title, message)
         except Exception:  # the database itself is down: a page without the layout still says what happened
             app.logger.exception("The error page could not be rendered")
-            body = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
-            return body, 500
+            return bare_page(500, title, message)
