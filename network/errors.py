@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -28,33 +28,37 @@ def is_database_busy(error: BaseException) -> bool:
     return any(message in text for message in _BUSY_MESSAGES)
 
 
-def init_app(app: Flask) -> None:
-    """Register the error pages (400, 403, 404, 405, 413, 429, 500, 503 for a busy database, and CSRF failures)
-    on `app`.
+def _bare_page(status: int, title: str, message: str):
+    body = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+    return body, status
+
+
+def _database_busy(error: OperationalError):
+    """503 with Retry-After when another writer held the lock past the wait allowed; any other database error is
+    raised again (a 500 as before).
     """
+    if not is_database_busy(error):
+        raise error
+    # Nothing was saved; the same request will very likely succeed in a moment.
+    db.session.rollback()
+    title = _("The service is busy")
+    message = _("Your change could not be saved because the service is busy. Nothing was changed. "
+                "Wait a moment and try again.")
+    headers = {"Retry-After": str(int(current_app.config.get("DATABASE_BUSY_RETRY_AFTER", 10)))}
+    current_app.logger.warning("Database busy, answered 503: %s", str(getattr(error, "orig", error)).splitlines()[0])
+    try:
+        body = render_template("errors/error.html", status=503, title=title, message=message)
+    except Exception:  # the page's own reads failed too
+        body = _bare_page(503, title, message)[0]
+    return body, 503, headers
+
+
+def init_app(app: Flask) -> None:
+    """Register the error pages (400, 403, 404, 405, 413, 429, 500, a busy database's 503, CSRF) on `app`."""
     def page(status: int, title: str, message: str):
         return render_template("errors/error.html", status=status, title=title, message=message), status
 
-    def bare_page(status: int, title: str, message: str):
-        body = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
-        return body, status
-
-    @app.errorhandler(OperationalError)
-    def database_busy(error):
-        if not is_database_busy(error):
-            raise error
-        # Another process held the write lock longer than the busy timeout: nothing was saved; try again soon.
-        db.session.rollback()
-        title = _("The service is busy")
-        message = _("Your change could not be saved because the service is busy. Nothing was changed. "
-                    "Wait a moment and try again.")
-        headers = {"Retry-After": str(int(app.config.get("DATABASE_BUSY_RETRY_AFTER", 10)))}
-        app.logger.warning("Database busy, answered 503: %s", str(getattr(error, "orig", error)).splitlines()[0])
-        try:
-            response, status = page(503, title, message)
-        except Exception:  # the page's own reads failed too
-            response, status = bare_page(503, title, message)
-        return response, status, headers
+    app.register_error_handler(OperationalError, _database_busy)
 
     @app.errorhandler(400)
     def bad_request(error):
@@ -101,4 +105,4 @@ def init_app(app: Flask) -> None:
             return page(500, title, message)
         except Exception:  # the database itself is down: a page without the layout still says what happened
             app.logger.exception("The error page could not be rendered")
-            return bare_page(500, title, message)
+            return _bare_page(500, title, message)
