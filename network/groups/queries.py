@@ -172,12 +172,17 @@ def active_in_year_condition(year: int) -> Any:
 
 
 def figures_for_year(year: int) -> tuple[int, int]:
-    """(groups active in `year`, their distinct members now), computed in SQL."""
+    """(groups active in `year`, their distinct members), computed in SQL for the Helsinki calendar year.
+
+    A member counts for a year when they had joined by its end and are still in the group (a group keeps its
+    members when it closes; leaving deletes the membership, so someone who left is no longer counted anywhere).
+    """
     condition = active_in_year_condition(year)
+    _start, year_end_utc = helsinki_year_bounds(year)
     groups = db.session.scalar(select(func.count(WorkingGroup.id)).where(condition)) or 0
     people = db.session.scalar(
         select(func.count(func.distinct(GroupMembership.user_id)))
         .join(WorkingGroup, WorkingGroup.id == GroupMembership.group_id)
-        .where(condition)
+        .where(condition, GroupMembership.joined_at < year_end_utc)
     ) or 0
     return groups, people

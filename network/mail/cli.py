@@ -15,6 +15,7 @@ from .worker import run_loop
 
 @click.group("mail", help="Mail delivery.")
 def mail_cli() -> None:
+    """The `flask mail` command group: delivery, the worker loop and the outbox's upkeep."""
     pass
 
 

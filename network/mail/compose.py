@@ -119,7 +119,8 @@ def _encoded_header(name: str, value: str) -> str:
 
 def _fold_ascii(name: str, value: str) -> str:
     """Fold an ASCII header at 78 columns where possible (RFC 5322 section 2.2.3): list headers after each
-    comma-separated entry, others at spaces; a word longer than a line stays whole (lines stay under 998)."""
+    comma-separated entry, others at spaces; a word longer than a line stays whole (lines stay under 998).
+    """
     line = f"{name}: {value}"
     if len(line) <= 78:
         return line

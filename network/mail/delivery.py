@@ -69,6 +69,7 @@ def request_stop() -> None:
 
 
 def stop_requested() -> bool:
+    """Whether a stop was asked for (SIGTERM/SIGINT or the worker's own stop): the batch loop ends after the current group."""
     return _stop.is_set()
 
 
@@ -91,6 +92,8 @@ def active_subscriptions_check(function: ActiveSubscriptions) -> ActiveSubscript
 
 @dataclass
 class DeliveryReport:
+    """Counts of one delivery run: rows sent, put back for a retry, failed for good and skipped (suppressed addresses)."""
+
     sent: int = 0
     retried: int = 0
     failed: int = 0
@@ -103,9 +106,11 @@ class DeliveryReport:
 
     @property
     def handled(self) -> int:
+        """All rows this run dealt with, whatever the outcome."""
         return self.sent + self.retried + self.failed + self.skipped
 
     def add(self, other: DeliveryReport) -> None:
+        """Add another run's counts (one connection's) to these, in place."""
         self.sent += other.sent
         self.retried += other.retried
         self.failed += other.failed
@@ -387,7 +392,8 @@ class _Batch:
 
     def sent(self, message: OutboxMessage) -> None:
         """The server accepted the message: mark it sent, in a commit of its own or, with MAIL_SENT_GROUP above
-        one, together with the next few (the resend window after a hard kill is at most that many messages)."""
+        one, together with the next few (the resend window after a hard kill is at most that many messages).
+        """
         health = self.health.get(message.recipient)
         if health is not None and health.bounce_count and not health.failing_since:
             # Bounces count only when they come one after another.
@@ -470,7 +476,8 @@ def _asynchronous_commit() -> None:
     """On PostgreSQL, this transaction's commit does not wait for its WAL flush (synchronous_commit off, for this
     transaction only). A worker killed after the commit loses nothing (the server has it); only a crash of the
     database server itself can lose the last moments of sent marks (at most 3 x wal_writer_delay, 0.6 s by
-    default), whose messages are then sent again. SQLite's write-ahead log is already synchronous=NORMAL."""
+    default), whose messages are then sent again. SQLite's write-ahead log is already synchronous=NORMAL.
+    """
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 

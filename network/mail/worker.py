@@ -19,6 +19,12 @@ def run_loop(
     poll_seconds: float = POLL_SECONDS,
     on_report: Callable[[DeliveryReport], None] | None = None,
 ) -> None:
+    """Deliver due mail until `stop` is set: one batch, then a sleep of `poll_seconds` when nothing was due.
+
+    Takes the Flask app (an app context is pushed per batch), a threading.Event and an optional `on_report` callback
+    given each batch's DeliveryReport; returns when the event is set. Errors of one
+    batch are logged and the loop goes on: a worker never exits because of a row.
+    """
     while not stop.is_set() and not stop_requested():
         with app.app_context():
             try:

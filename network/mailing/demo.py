@@ -53,6 +53,7 @@ POSTS = (
 
 
 def load() -> None:
+    """Demo data of the list: the main list, every demo person and a few outsiders as confirmed subscribers, and posts (idempotent)."""
     mailing_list = main_list()
     now = utcnow()
     people = [(u.name, u.email, u.language, u.id) for u in db.session.scalars(select(User).order_by(User.id))]

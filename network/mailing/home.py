@@ -13,6 +13,7 @@ HOME_COUNT = 3
 
 
 def latest_posts() -> dict[str, Any]:
+    """The front page's list section: {'posts': the three latest sent posts of the main list, newest first}."""
     statement = (
         select(Post)
         .join(MailingList, Post.list_id == MailingList.id)

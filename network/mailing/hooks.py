@@ -1,6 +1,7 @@
 """What the mailing-list domain contributes elsewhere (loaded by network.domains): the delivery worker's list
 checks and scheduled posts, updated invites when a meeting changes, the front-page section, personal data and
-the yearly figures."""
+the yearly figures.
+"""
 
 from __future__ import annotations
 

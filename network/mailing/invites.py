@@ -197,7 +197,8 @@ def on_meeting_changed(meeting: Meeting, change: str = "updated", **_: Any) -> N
 
 def _still_wants_updates(meeting: Meeting, invitation: MeetingInvitation) -> bool:
     """Still subscribed to the list the invite came through, or registered for the meeting (then the calendar
-    entry must follow the meeting even after unsubscribing from the list)."""
+    entry must follow the meeting even after unsubscribing from the list).
+    """
     if invitation.list_id and is_active_subscriber(invitation.email, invitation.list_id):
         return True
     registration = find_registration(meeting, invitation.email)

@@ -1,5 +1,6 @@
 """The list mail's addresses: the mail domain (List-Id) and the unsubscribe mailbox. Absolute links are
-network.links.absolute_url."""
+network.links.absolute_url.
+"""
 
 from __future__ import annotations
 

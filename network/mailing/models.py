@@ -1,3 +1,4 @@
+"""Mailing lists, subscribers, posts and their unsubscribe tokens."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -71,6 +72,7 @@ class MailingList(db.Model):
 
     @property
     def is_main(self) -> bool:
+        """Whether this is the network's main list (the one every subscriber joins)."""
         return self.kind == MAIN_LIST
 
     def __repr__(self) -> str:
@@ -96,6 +98,7 @@ class Subscriber(db.Model):
 
     @property
     def confirmed(self) -> bool:
+        """Whether the address confirmed its subscription (double opt-in)."""
         return self.confirmed_at is not None
 
     def __repr__(self) -> str:
@@ -144,18 +147,22 @@ class Post(db.Model):
 
     @property
     def message_key(self) -> str:
+        """The outbox key prefix of this post's messages (one row per recipient: the key makes queueing idempotent)."""
         return f"post:{self.id}"
 
     @property
     def published_at(self) -> datetime | None:
+        """When the post went out (UTC), or None while it is a draft or scheduled."""
         return self.queued_at
 
     @property
     def is_scheduled(self) -> bool:
+        """Whether the post waits for its scheduled time."""
         return self.status == SCHEDULED
 
     @property
     def is_cancelled(self) -> bool:
+        """Whether a scheduled post was cancelled before it went out."""
         return self.status == CANCELLED
 
     @property

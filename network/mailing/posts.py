@@ -38,6 +38,8 @@ class PostError(RuleError):
 
 @dataclass
 class PostInput:
+    """A post as the coordinator wrote it: subject and Markdown body in Finnish, optionally Swedish, and when to send."""
+
     subject_fi: str
     body_fi: str
     subject_sv: str | None = None
@@ -76,7 +78,8 @@ RESEND_WINDOW = timedelta(minutes=15)
 
 def lock_list(mailing_list: MailingList) -> None:
     """Serialise sending to one list: two requests sending at the same instant run one after the other, so the
-    second sees what the first did (a row lock on PostgreSQL; on SQLite a no-op write takes the write lock)."""
+    second sees what the first did (a row lock on PostgreSQL; on SQLite a no-op write takes the write lock).
+    """
     if db.engine.dialect.name == "postgresql":
         db.session.execute(select(MailingList.id).where(MailingList.id == mailing_list.id).with_for_update())
     else:
@@ -85,7 +88,8 @@ def lock_list(mailing_list: MailingList) -> None:
 
 def find_resend(mailing_list: MailingList, author: Any, data: PostInput) -> Post | None:
     """The same subject and text sent to the same list by the same author a moment ago (a double click, a
-    reloaded form, two clicks at the same instant), or None. Takes the list lock first (see `lock_list`)."""
+    reloaded form, two clicks at the same instant), or None. Takes the list lock first (see `lock_list`).
+    """
     lock_list(mailing_list)
     return db.session.scalar(
         select(Post)
@@ -264,7 +268,8 @@ class _ListLinks:
 def list_message_values(mailing_list: MailingList, subscriber: Any, key: str, subject: str, text: str,
                         html: str | None, *, links: _ListLinks | None = None) -> dict[str, Any]:
     """The outbox row of a list message to one subscriber (anything with `id` and `email`): personal unsubscribe
-    and manage links in the text, the HTML and the list headers."""
+    and manage links in the text, the HTML and the list headers.
+    """
     links = links or _ListLinks(mailing_list)
     unsubscribe_url, manage_url, headers = links.personal(unsubscribe_token(subscriber, mailing_list),
                                                           manage_token(subscriber))
@@ -320,6 +325,8 @@ def queue_list_message(
 
 @dataclass
 class Progress:
+    """Delivery progress of one post: its outbox rows counted by state."""
+
     sent: int = 0
     waiting: int = 0
     failed: int = 0
@@ -328,13 +335,16 @@ class Progress:
 
     @property
     def total(self) -> int:
+        """All recipients of the post."""
         return self.sent + self.waiting + self.failed + self.skipped
 
     @property
     def done(self) -> bool:
+        """Whether nothing is left to send."""
         return self.waiting == 0
 
     def as_dict(self) -> dict[str, Any]:
+        """The counts as a JSON-ready dict (the progress endpoint's answer)."""
         return {
             "sent": self.sent,
             "waiting": self.waiting,

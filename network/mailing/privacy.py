@@ -20,6 +20,7 @@ def _subscribers(user: Any) -> list[Subscriber]:
 
 
 def export_mailing(user: Any) -> dict[str, Any]:
+    """The person's subscriptions for their GDPR data export (art. 15): {'subscriptions': [...]}."""
     subscribers = _subscribers(user)
     return {
         "subscriptions": [

@@ -1,5 +1,6 @@
 """Subscribers as plain functions: double opt-in, unsubscribe, preferences, group-list membership, the tokens
-in every list message, recipients and failing addresses. The lists themselves are in lists.py."""
+in every list message, recipients and failing addresses. The lists themselves are in lists.py.
+"""
 
 from __future__ import annotations
 

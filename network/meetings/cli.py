@@ -10,6 +10,7 @@ from .planner import describe, proposal_for_year
 
 @click.group("meetings", help="Network meetings.")
 def meetings_cli() -> None:
+    """The `flask meetings` command group."""
     pass
 
 

@@ -1,5 +1,6 @@
 """Demo meetings: last year's and this year's four network meetings (Democracy Day in week 42), the next
-meeting open for registration, and registrations by the demo people. Loading twice adds nothing."""
+meeting open for registration, and registrations by the demo people. Loading twice adds nothing.
+"""
 
 from __future__ import annotations
 
@@ -138,6 +139,7 @@ def _demo_logins() -> set[str]:
 
 
 def load() -> None:
+    """Demo meetings: this and next year's network meetings with hosts, registrations and materials (idempotent)."""
     people = list(db.session.scalars(select(User).order_by(User.id)))
     this_year = utc_to_helsinki(utcnow()).year
     _create_year(this_year - 1, _history(this_year - 1), people)

@@ -42,6 +42,8 @@ class MeetingMode(StrEnum):
 
 
 class MeetingStatus(StrEnum):
+    """A meeting's life: scheduled, or cancelled (kept, shown as cancelled)."""
+
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
 
@@ -54,6 +56,8 @@ class AttendanceMode(StrEnum):
 
 
 class RegistrationStatus(StrEnum):
+    """A registration's state: holding a place, waiting for one, declined (an invite answered no) or given up."""
+
     REGISTERED = "registered"
     WAITLISTED = "waitlisted"
     DECLINED = "declined"
@@ -91,6 +95,8 @@ def new_uid() -> str:
 
 
 class Meeting(db.Model):
+    """A network or group meeting: when (UTC), where (venue and/or online), who hosts it, and its registration rules."""
+
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -135,26 +141,32 @@ class Meeting(db.Model):
 
     @property
     def title(self) -> str:
+        """The title in the request's language (Swedish when given and asked for, else Finnish)."""
         return localized(self.title_fi, self.title_sv)
 
     @property
     def description(self) -> str:
+        """The description (Markdown) in the request's language, as `title`."""
         return localized(self.description_fi, self.description_sv)
 
     @property
     def is_cancelled(self) -> bool:
+        """Whether the meeting was cancelled."""
         return self.status == CANCELLED
 
     @property
     def is_network_meeting(self) -> bool:
+        """Whether this is one of the network's four yearly meetings (Democracy Day included)."""
         return self.kind in NETWORK_KINDS
 
     @property
     def starts_utc(self) -> datetime:
+        """The start as an aware UTC datetime (SQLite returns naive values)."""
         return as_utc(self.starts_at)
 
     @property
     def ends_utc(self) -> datetime:
+        """The end as an aware UTC datetime."""
         return as_utc(self.ends_at)
 
     @property
@@ -164,18 +176,22 @@ class Meeting(db.Model):
 
     @property
     def is_past(self) -> bool:
+        """Whether the meeting has ended."""
         return self.ends_utc <= utcnow()
 
     @property
     def registration_open(self) -> bool:
+        """Whether registration is open: scheduled and before the deadline."""
         return self.status == SCHEDULED and utcnow() < self.deadline_utc
 
     @property
     def is_in_person(self) -> bool:
+        """Whether the meeting has a venue (in person or hybrid)."""
         return self.mode in (IN_PERSON, HYBRID)
 
     @property
     def is_online(self) -> bool:
+        """Whether the meeting can be joined online (online or hybrid)."""
         return self.mode in (ONLINE, HYBRID)
 
     @property
@@ -220,6 +236,7 @@ class MeetingRegistration(db.Model):
 
     @property
     def is_active(self) -> bool:
+        """Whether the registration holds a place or a waiting-list slot."""
         return self.status in ACTIVE_STATUSES
 
     @property
@@ -229,6 +246,7 @@ class MeetingRegistration(db.Model):
 
     @property
     def is_waitlisted(self) -> bool:
+        """Whether the registration is on the waiting list."""
         return self.status == WAITLISTED
 
     def __repr__(self) -> str:

@@ -38,6 +38,8 @@ def mode_label(mode: str) -> str:
 
 @dataclass
 class Participant:
+    """One row of a meeting's participant list: the registration and its organisation's name in the reader's language."""
+
     registration: MeetingRegistration
     organisation: str
     organisation_kind: str
@@ -46,7 +48,8 @@ class Participant:
 def participants(meeting: Meeting, active_only: bool = False) -> list[Participant]:
     """The meeting's registrations with each person's organisation and its kind, by status and name.
 
-    `active_only` leaves out declined and cancelled ones."""
+    `active_only` leaves out declined and cancelled ones.
+    """
     statement = select(MeetingRegistration).where(MeetingRegistration.meeting_id == meeting.id)
     if active_only:
         statement = statement.where(MeetingRegistration.status.in_((REGISTERED, WAITLISTED)))

@@ -38,6 +38,8 @@ SEASON_SV = {"winter": "vinter", "spring": "vår", "summer": "sommar", "autumn":
 
 @dataclass(frozen=True)
 class HostOption:
+    """A possible host for a proposed meeting: organisation id, name and region."""
+
     id: int
     name: str
     region: str
@@ -45,6 +47,8 @@ class HostOption:
 
 @dataclass
 class ProposedMeeting:
+    """One meeting the planner proposes for the year: its kind, day and host options (best first)."""
+
     kind: str
     day: date
     starts: time
@@ -55,16 +59,19 @@ class ProposedMeeting:
 
     @property
     def host_id(self) -> int | None:
+        """The first host option's organisation id, or None when no member can host."""
         return self.hosts[0].id if self.hosts else None
 
     @property
     def title_fi(self) -> str:
+        """The proposed Finnish title ("talvitapaaminen 2027", "Demokratiapäivä 2027")."""
         if self.kind == DEMOCRACY_DAY:
             return f"Demokratiapäivä {self.day.year}"
         return f"Kuntademokratiaverkoston {SEASON_FI[self.season]}tapaaminen {self.day.year}"
 
     @property
     def title_sv(self) -> str:
+        """The proposed Swedish title."""
         if self.kind == DEMOCRACY_DAY:
             return f"Demokratidagen {self.day.year}"
         return f"Kommundemokratinätverkets {SEASON_SV[self.season]}möte {self.day.year}"
@@ -175,7 +182,8 @@ def member_hosts() -> dict[str, list[HostOption]]:
 
 def proposal_for_year(year: int) -> list[ProposedMeeting]:
     """The four network meetings proposed for `year`, from earlier years' host regions and the member
-    organisations (see propose_year)."""
+    organisations (see propose_year).
+    """
     return propose_year(year, host_history(year), member_hosts())
 
 

@@ -21,6 +21,7 @@ def _registrations_of(user: Any) -> list[MeetingRegistration]:
 
 
 def export_registrations(user: Any) -> dict[str, Any]:
+    """The person's meeting registrations for their GDPR data export (art. 15): {'registrations': [...]}."""
     return {
         "registrations": [
             {

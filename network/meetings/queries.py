@@ -29,7 +29,8 @@ from .models import ACTIVE_STATUSES, SCHEDULED, Meeting, MeetingRegistration
 @dataclass(frozen=True)
 class NetworkScope:
     """The network's meetings: everything its own pages and feed list (today every meeting). With `listed_only`,
-    only those shown in the network's calendar (a working group's meeting may stay out: Meeting.network_calendar)."""
+    only those shown in the network's calendar (a working group's meeting may stay out: Meeting.network_calendar).
+    """
 
     listed_only: bool = False
 

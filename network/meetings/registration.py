@@ -50,7 +50,8 @@ def counts_against_capacity(meeting: Meeting, mode: str) -> bool:
 
 def lock(meeting: Meeting) -> None:
     """Serialise changes to one meeting's registrations (a row lock on PostgreSQL; SQLite locks the database),
-    so that two people cannot take the last place at the same time."""
+    so that two people cannot take the last place at the same time.
+    """
     if meeting.id is not None:
         if db.engine.dialect.name == "sqlite":
             # SQLite has no row locks: a no-op write takes the database's write lock now (waiting for another

@@ -79,7 +79,8 @@ class MeetingData:
 
 def check_times(starts_at: datetime, ends_at: datetime, deadline: datetime | None = None) -> None:
     """Raises MeetingError ("ends_at" or "registration_deadline") unless the meeting ends after it starts
-    and registration closes before it starts."""
+    and registration closes before it starts.
+    """
     if as_utc(ends_at) <= as_utc(starts_at):
         raise MeetingError(_l("The meeting must end after it starts."), "ends_at")
     if deadline is not None and as_utc(deadline) > as_utc(starts_at):
@@ -114,7 +115,8 @@ def validate(data: MeetingData, meeting_id: int | None = None) -> None:
     """Check what a coordinator entered (title, kind, mode, times, capacity, place, online link, Democracy Day).
 
     `meeting_id` is the meeting being edited (None when creating). Returns nothing; raises MeetingError with the
-    field at the first problem."""
+    field at the first problem.
+    """
     if not (data.title_fi or "").strip():
         raise MeetingError(_l("This field is required."), "title_fi")
     if data.kind not in KINDS:
@@ -148,7 +150,8 @@ def _apply(meeting: Meeting, data: MeetingData) -> None:
 def create_meeting(data: MeetingData, actor: object = None) -> Meeting:
     """Create a meeting (SEQUENCE 0, scheduled) from `data` and record it in the audit trail; flushes.
 
-    Returns the meeting; raises MeetingError (with the field) when `data` is not valid."""
+    Returns the meeting; raises MeetingError (with the field) when `data` is not valid.
+    """
     validate(data)
     meeting = Meeting(sequence=0, status=SCHEDULED)
     _apply(meeting, data)
@@ -215,7 +218,8 @@ def cancel_meeting(meeting: Meeting, reason: str, actor: object = None) -> None:
 def publish_minutes(meeting: Meeting, minutes: str, actor: object = None) -> None:
     """Publish (or correct) the meeting's minutes (Markdown); the first publication time is kept.
 
-    Raises MeetingError ("minutes") when the text is empty; the change is audited."""
+    Raises MeetingError ("minutes") when the text is empty; the change is audited.
+    """
     minutes = (minutes or "").strip()
     if not minutes:
         raise MeetingError(_l("This field is required."), "minutes")

@@ -9,6 +9,17 @@ from dataclasses import dataclass, field
 WIDTH, HEIGHT = 480, 200
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 12, 28
 
+# Series styles: a colour with at least 3:1 contrast on white (WCAG 1.4.11), a dash pattern and a marker shape, so
+# lines are told apart without colour too. Presentation attributes, not CSS: WeasyPrint draws the same SVG.
+STYLES = (
+    ("#1a5a96", "", "circle"),
+    ("#b5451b", "7 3", "square"),
+    ("#2e7d32", "2 3", "triangle"),
+    ("#6a1b9a", "9 3 2 3", "diamond"),
+    ("#ad1457", "4 4", "ring"),
+    ("#37474f", "1 3", "cross"),
+)
+
 
 @dataclass
 class Point:
@@ -22,14 +33,28 @@ class Point:
 
 
 @dataclass
+class Series:
+    """One line of a chart: its name (for the legend), its style (number, colour, dash pattern, marker shape),
+    segments (gaps between them) and points.
+    """
+
+    name: str
+    style: int = 0
+    colour: str = STYLES[0][0]
+    dash: str = ""
+    marker: str = "circle"
+    segments: list[list[Point]] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
+
+
+@dataclass
 class LineChart:
-    """A line chart's geometry: segments (gaps between them), points and ticks."""
+    """A line chart's geometry: one or more series and the axes' ticks."""
 
     kind: str = "line"
     width: int = WIDTH
     height: int = HEIGHT
-    segments: list[list[Point]] = field(default_factory=list)
-    points: list[Point] = field(default_factory=list)
+    series: list[Series] = field(default_factory=list)
     x_ticks: list[tuple[float, str]] = field(default_factory=list)
     y_ticks: list[tuple[float, str]] = field(default_factory=list)
     baseline: float = HEIGHT - BOTTOM
@@ -64,31 +89,45 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+
+
 def line_chart(labels: list[str], values: list[float | None], low: float, high: float, digits: int = 2) -> LineChart:
     """A line over `labels` (e.g. years) with `values` on a fixed scale low..high; None leaves a gap.
 
-    Takes matching lists; returns the geometry for the chart macro.
+    Takes matching lists; returns the geometry for the chart macro (one unnamed series).
+    """
+    return multi_line_chart(labels, [("", values)], low, high, digits)
+
+
+def multi_line_chart(labels: list[str], series: list[tuple[str, list[float | None]]], low: float, high: float,
+                     digits: int = 2) -> LineChart:
+    """Several lines over the same `labels` on a fixed scale low..high: `series` is [(name, values)], each values
+    list matching `labels`, None leaving a gap. Styles repeat after six series. Returns the chart macro's geometry.
     """
     chart = LineChart()
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(labels) - 1, 1)
     span = (high - low) or 1
-    segment: list[Point] = []
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        x = LEFT + (i * step if len(labels) > 1 else plot_w / 2)
-        chart.x_ticks.append((x, label))
-        if value is None:
-            if segment:
-                chart.segments.append(segment)
-            segment = []
-            continue
-        y = TOP + plot_h * (1 - (value - low) / span)
-        point = Point(round(x, 1), round(y, 1), label, value, _fmt(value, digits))
-        chart.points.append(point)
-        segment.append(point)
-    if segment:
-        chart.segments.append(segment)
+    xs = [LEFT + (i * step if len(labels) > 1 else plot_w / 2) for i in range(len(labels))]
+    chart.x_ticks = list(zip(xs, labels, strict=True))
+    for number, (name, values) in enumerate(series):
+        colour, dash, marker = STYLES[number % len(STYLES)]
+        line = Series(name, number % len(STYLES), colour, dash, marker)
+        segment: list[Point] = []
+        for x, label, value in zip(xs, labels, values, strict=True):
+            if value is None:
+                if segment:
+                    line.segments.append(segment)
+                segment = []
+                continue
+            y = TOP + plot_h * (1 - (value - low) / span)
+            point = Point(round(x, 1), round(y, 1), label, value, _fmt(value, digits))
+            line.points.append(point)
+            segment.append(point)
+        if segment:
+            line.segments.append(segment)
+        chart.series.append(line)
     for j in range(5):
         tick = low + span * j / 4
         chart.y_ticks.append((round(TOP + plot_h * (1 - j / 4), 1), _fmt(tick, 1 if span < 20 else 0)))

@@ -52,6 +52,15 @@ def results_context(survey: Survey, *, public: bool) -> dict[str, Any]:
         values = [trend.points.get(y, (0, None))[1] for y in years]
         trend_charts.append((trend, charts.line_chart(labels, values, low, high),
                              [(y, *trend.points[y]) if y in trend.points else (y, None, None) for y in years]))
+    choice_charts = []
+    for trend in trend_list:
+        if trend.kind not in CHOICE_KINDS or not trend.options:
+            continue
+        shares = [[trend.share(value, y) for y in years] for value, _label in trend.options]
+        series = [(label, values) for (_value, label), values in zip(trend.options, shares, strict=True)]
+        rows = [(y, trend.points[y][0] if y in trend.points else None, [values[i] for values in shares])
+                for i, y in enumerate(years)]
+        choice_charts.append((trend, charts.multi_line_chart(labels, series, 0, 100, digits=0), rows))
     goal_years, goal_map = past.years, past.goals
     goal_charts = []
     for goal in GOALS:
@@ -76,6 +85,7 @@ def results_context(survey: Survey, *, public: bool) -> dict[str, Any]:
         "question_results": question_results,
         "distribution_charts": distribution_charts,
         "trend_charts": trend_charts,
+        "choice_charts": choice_charts,
         "goal_charts": goal_charts,
         "years": years,
         "kind_columns": kind_columns,
@@ -163,7 +173,8 @@ def _codebook(survey: Survey) -> Sheet:
 
 
 def report_sheets(year: int) -> list[Sheet]:
-    """The report's parts as sheets: summary, activity figures, questions, distributions, trends, goals, breakdowns
+    """The report's parts as sheets: summary, activity figures, questions, distributions, trends (means, and the
+    choice questions' option shares), goals, breakdowns
     by kind and region, response rate, answers (no identity) and the codebook. Aborts 404 without anything.
     """
     context = report_context(year)
@@ -190,6 +201,11 @@ def report_sheets(year: int) -> list[Sheet]:
     trend_rows = [[trend.key, y, n, _fmt(mean)] for trend, _chart, points in context["trend_charts"]
                   for y, n, mean in points if n is not None]
     sheets.append(Sheet(_("Trends"), [_("Key"), _("Year"), "n", _("Mean")], trend_rows))
+    option_rows = [[trend.key, value, label, y, n, _fmt(row_shares[i], 1)]
+                   for trend, _chart, rows in context["choice_charts"] for y, n, row_shares in rows if n is not None
+                   for i, (value, label) in enumerate(trend.options) if row_shares[i] is not None]
+    sheets.append(Sheet(_("Choice trends"), [_("Key"), _("Value"), _("Label"), _("Year"), "n",
+                                             _("Share, per cent")], option_rows))
     goal_rows = [[goal, label, y, count, _fmt(score, 1)] for goal, label, _chart, points in context["goal_charts"]
                  for y, count, score in points if count is not None]
     sheets.append(Sheet(_("Goals"), [_("Goal"), _("Label"), _("Year"), _("Questions"), _("Score 0–100")],
@@ -209,7 +225,7 @@ def report_sheets(year: int) -> list[Sheet]:
     return sheets
 
 
-PARTS = ("summary", "activity", "questions", "distribution", "trends", "goals", "by-kind", "by-region",
+PARTS = ("summary", "activity", "questions", "distribution", "trends", "choice-trends", "goals", "by-kind", "by-region",
          "response-rate", "answers", "codebook")
 
 

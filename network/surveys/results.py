@@ -21,6 +21,7 @@ from .models import (
     SCALES,
     TEXT,
     Question,
+    QuestionOption,
     QuestionSummary,
     Survey,
     SurveyAnswer,
@@ -69,6 +70,19 @@ class Trend:
     goal: str | None
     # year -> (n, mean or None when hidden/not numeric); a year without the question is missing
     points: dict[int, tuple[int, float | None]] = field(default_factory=dict)
+    # Choice questions: (option value, label) in the latest year's order, and value -> year -> respondents who chose
+    # it. Options are matched across years by their value, as questions are by their key.
+    options: list[tuple[str, str]] = field(default_factory=list)
+    chosen: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    def share(self, value: str, year: int) -> float | None:
+        """Per cent (0-100) of the year's respondents to this question who chose option `value`; None when the
+        year lacks the question or the option, or fewer than 5 answered (suppressed).
+        """
+        n = self.points.get(year, (0, None))[0]
+        if year not in self.chosen.get(value, {}) or is_hidden(n):
+            return None
+        return 100.0 * self.chosen[value][year] / n
 
 
 def response_count(survey: Survey) -> int:
@@ -153,7 +167,8 @@ def history(until_year: int | None = None) -> History:
     One statement: each question's n, mean and mean on a 0-100 scale (a CTE: closed surveys from their stored
     summaries, the others grouped from their answers) gives the trends, and a grouped query over the same CTE gives
     each goal's score, the mean of its questions' means (questions with fewer than 5 answers left out). Plus the
-    closed surveys' summary check, one grouped query for choice questions' respondents and one for the labels.
+    closed surveys' summary check, one grouped query for choice questions' respondents, one for their options'
+    respondents per year and one for the labels.
     Trends come in the order of the latest survey that has the key; a year without the key is a gap; a mean with
     n < 5 is None.
     """
@@ -185,9 +200,21 @@ def history(until_year: int | None = None) -> History:
         .join(SurveyAnswerChoice, SurveyAnswerChoice.question_id == Question.id)
         .where(Question.kind.in_(CHOICE_KINDS)).group_by(Survey.year, Question.key)
     )
+    # Each option's respondents per year (0 for an option nobody chose), with its labels and position.
+    option_counts = (
+        select(Survey.year, Question.key, QuestionOption.value, QuestionOption.label_fi, QuestionOption.label_sv,
+               QuestionOption.label_en, QuestionOption.position, func.count(SurveyAnswerChoice.response_id))
+        .join(Question, Question.survey_id == Survey.id)
+        .join(QuestionOption, QuestionOption.question_id == Question.id)
+        .outerjoin(SurveyAnswerChoice, SurveyAnswerChoice.option_id == QuestionOption.id)
+        .where(Question.kind.in_(CHOICE_KINDS))
+        .group_by(Survey.year, Question.key, QuestionOption.value, QuestionOption.label_fi, QuestionOption.label_sv,
+                  QuestionOption.label_en, QuestionOption.position)
+    )
     if until_year is not None:
         labels = labels.where(Survey.year <= until_year)
         choice_counts = choice_counts.where(Survey.year <= until_year)
+        option_counts = option_counts.where(Survey.year <= until_year)
     cte = union_all(from_summaries, from_answers).cte("per_question")
     question_rows = select(literal("q").label("part"), cte.c.year, cte.c.key, cte.c.kind, cte.c.n,
                            cast(cte.c.mean, Float).label("value"), cte.c.texts)
@@ -216,8 +243,24 @@ def history(until_year: int | None = None) -> History:
         found[name].points[year] = (n + texts, shown)
     for year, key, n in db.session.execute(choice_counts).all():
         found[key].points[year] = (n, None)
+    _add_options(found, db.session.execute(option_counts.order_by(Survey.year)).all(), language)
     ordered = sorted(found.values(), key=lambda t: order[t.key])
     return History(sorted(years), ordered, goals)
+
+
+def _add_options(found: dict[str, Trend], rows: list, language: str) -> None:
+    """Fill the choice trends' options from (year, key, value, fi, sv, en, position, count) rows in year order:
+    labels and order come from the latest year that has the option; options dropped earlier keep their place after.
+    """
+    latest: dict[str, dict[str, tuple[int, int, str]]] = {}
+    for year, key, value, fi, sv, en, position, count in rows:
+        trend = found[key]
+        trend.chosen.setdefault(value, {})[year] = count
+        text = sv if language == "sv" and sv else en if language == "en" and en else fi
+        latest.setdefault(key, {})[value] = (-year, position, text)
+    for key, options in latest.items():
+        ordered = sorted(options.items(), key=lambda item: item[1][:2])
+        found[key].options = [(value, text) for value, (_year, _position, text) in ordered]
 
 
 def trends(until_year: int | None = None) -> tuple[list[int], list[Trend]]:

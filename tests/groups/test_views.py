@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from icalendar import Calendar
 from sqlalchemy import func, select
@@ -17,7 +17,7 @@ from network.groups.models import APPROVED, PENDING, GroupMembership, WorkingGro
 from network.mail.delivery import deliver_all
 from network.mail.models import OutboxMessage
 from network.meetings.models import Meeting
-from network.timeutil import helsinki_today, utcnow
+from network.timeutil import helsinki_to_utc, helsinki_today, utcnow
 
 from ..conftest import choose_language, create_user, log_in
 from ..factories import make_meeting
@@ -414,6 +414,24 @@ def test_yearly_figures_count_active_groups_and_members(app, people):
     assert figures["groups.active"] == 1
     assert figures["groups.members"] == 2
     assert {f.key: f.value for f in figures_for_year(year - 5)}["groups.active"] == 0
+
+
+def test_yearly_member_figure_counts_only_those_who_had_joined_by_the_years_end(app, people):
+    from network.registries import figures_for_year
+
+    year = helsinki_today().year
+    # A group approved last year and still active: one member joined last year, one this year.
+    group = make_group(signup_deadline=date(year - 1, 12, 1), term_end=helsinki_today() + timedelta(days=60),
+                       decided_at=helsinki_to_utc(datetime(year - 1, 6, 1, 12, 0)))
+    db.session.add_all([
+        GroupMembership(group_id=group.id, user_id=people["aino"].id,
+                        joined_at=helsinki_to_utc(datetime(year - 1, 9, 1, 10, 0))),
+        GroupMembership(group_id=group.id, user_id=people["erik"].id, joined_at=utcnow()),
+    ])
+    db.session.commit()
+    last_year = {f.key: f.value for f in figures_for_year(year - 1)}
+    assert (last_year["groups.active"], last_year["groups.members"]) == (1, 1)
+    assert {f.key: f.value for f in figures_for_year(year)}["groups.members"] == 2
 
 
 def test_user_created_for_helpers_is_usable(app):

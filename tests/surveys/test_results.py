@@ -9,7 +9,7 @@ from sqlalchemy import event, func, select
 
 from network.extensions import db
 from network.surveys import builder, results
-from network.surveys.models import QuestionSummary
+from network.surveys.models import QuestionOption, QuestionSummary
 from network.surveys.suppression import suppressed_cells
 
 from .conftest import add_response
@@ -75,6 +75,34 @@ def test_trends_align_by_key_with_gaps_and_goal_scores(app):
     assert scores["faster"][2023] == (1, pytest.approx(25.0))
     assert scores["faster"][2024] == (1, pytest.approx(50.0))
     assert "innovative" not in scores, "questions with fewer than 5 answers do not count"
+
+
+def test_choice_questions_trend_as_shares_of_respondents_matched_by_option_value(app):
+    make_year(2023, [{"channels_used": ["web_page"]}] * 4 + [{"channels_used": ["web_page", "mailing_list"]}])
+    middle = make_year(2024, [])
+    # 2024 adds an option and renames one; the new label is the one shown, the value ties the years together.
+    channels = next(q for q in middle.questions if q.key == "channels_used")
+    next(o for o in channels.options if o.value == "web_page").label_fi = "Verkkosivut"
+    db.session.add(QuestionOption(question_id=channels.id, position=99, value="podcast", label_fi="Podcast"))
+    db.session.commit()
+    for chosen in (["podcast"], ["podcast"], ["podcast", "web_page"], ["web_page"], ["web_page"], ["web_page"]):
+        add_response(middle, channels_used=chosen)
+    db.session.commit()
+    make_year(2025, [{"channels_used": ["podcast"]}] * 3)
+
+    years, trends = results.trends()
+    trend = next(t for t in trends if t.key == "channels_used")
+    assert years == [2023, 2024, 2025]
+    values = [value for value, _label in trend.options]
+    assert values[:2] == ["mailing_list", "web_page"] and values[-1] == "podcast", "the latest year's order"
+    assert dict(trend.options)["web_page"] == "Verkkosivut"
+    assert trend.share("web_page", 2023) == pytest.approx(100.0)
+    assert trend.share("mailing_list", 2023) == pytest.approx(20.0)
+    assert trend.share("meetings", 2023) == pytest.approx(0.0), "an option nobody chose is 0 %, not a gap"
+    assert trend.share("podcast", 2023) is None, "the option did not exist yet: a gap"
+    assert trend.share("podcast", 2024) == pytest.approx(50.0)
+    assert trend.share("web_page", 2024) == pytest.approx(4 / 6 * 100)
+    assert trend.points[2025][0] == 3 and trend.share("podcast", 2025) is None, "fewer than 5 answered: hidden"
 
 
 def test_goal_score_is_the_mean_of_its_question_means(app):

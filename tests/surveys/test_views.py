@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import re
 from datetime import date, timedelta
 
 from openpyxl import load_workbook
@@ -209,6 +210,29 @@ def test_results_page_shows_aggregates_and_charts(survey, coordinator_client):
     assert "Alle 5 vastausta: ei näytetä." in page.text  # questions nobody answered
 
 
+def test_choice_questions_are_charted_across_years_with_their_numbers_in_a_table(survey, coordinator_client):
+    last_year = builder.create_survey(survey.year - 1, source="template", opens_on=date(survey.year - 1, 11, 1),
+                                      closes_on=date(survey.year - 1, 11, 30))
+    for chosen in (["web_page"], ["web_page"], ["mailing_list"], ["mailing_list"], ["web_page", "mailing_list"]):
+        add_response(last_year, channels_used=chosen)
+    db.session.commit()
+    _fill(survey)
+    page = coordinator_client.get(f"/admin/surveys/{survey.year}/results")
+    section = page.text.split('id="choice-trends-heading"')[1].split("</section>")[0]
+    figure = section.split('id="choice-trend-channels_used-caption"')[1].split("</figure>")[0]
+    assert figure.count("<polyline") >= 2, "one line per option"
+    legend = figure.split('class="chart__legend"')[1].split("</ul>")[0]
+    assert "Verkoston verkkosivu" in legend and "Sähköpostilista" in legend
+    header = re.findall(r'<th scope="col">([^<]*)</th>', figure)
+    assert header[:4] == ["Vuosi", "n", "Sähköpostilista", "Verkoston verkkosivu"]
+    # Year, n, then each option's share in the header's order (mailing list, web page, meetings, ...).
+    assert f'<th scope="row">{survey.year - 1}</th><td>5</td><td>60</td><td>60</td><td>0</td>' in figure
+    assert f'<th scope="row">{survey.year}</th><td>6</td><td>0</td><td>100</td><td>0</td>' in figure
+    csv = coordinator_client.get(f"/admin/reports/{survey.year}/export.csv?part=choice-trends")
+    assert csv.status_code == 200
+    assert f"channels_used;web_page;Verkoston verkkosivu;{survey.year - 1};5;60.0" in csv.data.decode("utf-8-sig")
+
+
 def test_public_summary_only_once_published_and_without_free_text(survey, coordinator_client, client):
     _fill(survey)
     assert client.get(f"/surveys/{survey.year}/results").status_code == 404
@@ -225,8 +249,8 @@ def test_report_exports_xlsx_csv_and_pdf(survey, coordinator_client):
     xlsx = coordinator_client.get(f"/admin/reports/{survey.year}/export.xlsx")
     assert xlsx.status_code == 200
     workbook = load_workbook(io.BytesIO(xlsx.data))
-    assert workbook.sheetnames == ["Yhteenveto", "Toiminta", "Kysymykset", "Jakauma", "Kehitys", "Tavoitteet",
-                                   "Tyypeittäin", "Maakunnittain", "Vastausprosentti", "Vastaukset", "Koodikirja"]
+    assert workbook.sheetnames == ["Yhteenveto", "Toiminta", "Kysymykset", "Jakauma", "Kehitys",
+                                   "Valintojen kehitys", "Tavoitteet", "Tyypeittäin", "Maakunnittain", "Vastausprosentti", "Vastaukset", "Koodikirja"]
     answers = workbook["Vastaukset"]
     header = [c.value for c in answers[1]]
     assert header[:3] == ["n", "org_kind", "region"] and "benefit_faster" in header
