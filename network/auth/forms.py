@@ -116,17 +116,8 @@ class DeleteAccountForm(FlaskForm):
     submit = SubmitField(_l("Delete my account"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(ResetPasswordForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
-    password = PasswordField(
-        _l("New password"),
-        description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
-        validators=[DataRequired(REQUIRED), PasswordFields.password_length],
-    )
-    password_confirm = PasswordField(
-        _l("New password again"),
-        validators=[DataRequired(REQUIRED), EqualTo("password", message=_l("The passwords do not match."))],
-    )
     submit = SubmitField(_l("Change password"))
 
 
