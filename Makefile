@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install translations migrate demo worker lint bench clean
+.PHONY: run test install translations migrate demo worker lint bench clean audit
 
 $(STAMP): pyproject.toml
 	# PyICU builds against ICU's headers: install them from Debian when missing and we are root.
@@ -36,6 +36,10 @@ worker: install
 
 test: translations
 	bash scripts/test.sh
+
+# Known vulnerabilities in the dependencies (pip-audit); skipped with a message where its database is unreachable.
+audit: install
+	PY=$(PY) bash scripts/audit.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

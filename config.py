@@ -114,9 +114,19 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins per client address: the tenth wrong password within a minute is answered with 429.
     LOGIN_RATE_LIMIT = "9 per minute"
-    # Requests that send mail (password reset, new confirmation link) per client address.
+    # Requests that send mail (password reset, new confirmation link, manage link) per client address.
     MAIL_LINK_RATE_LIMIT = "5 per 10 minutes"
+    # Registrations and subscription requests per client address.
+    REGISTER_RATE_LIMIT = "10 per hour"
+    SUBSCRIBE_RATE_LIMIT = "10 per hour"
+    # Mail to one typed address, over all of those forms together, whoever asks (network/abuse.py).
+    MAIL_TARGET_RATE_LIMIT = "3 per 10 minutes;10 per day"
     ORG_APPLICATION_RATE_LIMIT = "10 per hour"
+
+    # SQLite: how long a write waits for another writer's lock (milliseconds); then the request answers 503 with
+    # Retry-After: DATABASE_BUSY_RETRY_AFTER seconds (network/errors.py).
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+    DATABASE_BUSY_RETRY_AFTER = 10
 
     # /healthz: how long the database check waits for a lock (milliseconds), and how long a due message may wait
     # in the outbox (seconds) before the outbox counts as stuck. Either failing answers 503.
@@ -133,7 +143,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # "Remember me" lasts this long from the login, on the server too (network/auth/sessions.py); a session
+    # without it ends when the browser closes or after this long unused.
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "30")))
+    SESSION_IDLE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_IDLE_HOURS", "12")))
 
     # Strict-Transport-Security max-age in seconds; 0 sends no header (the site may be served over plain http).
     HSTS_MAX_AGE = 0

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from network import create_app  # noqa: E402
 from network.auth.models import User  # noqa: E402
+from network.auth.sessions import start_session  # noqa: E402
 from network.extensions import db  # noqa: E402
 from network.surveys import builder, summaries  # noqa: E402
 from network.surveys.models import (  # noqa: E402
@@ -148,9 +149,11 @@ def run(database_url: str | None) -> dict:
         coordinator = User(email="bench@example.fi", name="Bench", password_hash="x", role="coordinator")
         db.session.add(coordinator)
         db.session.commit()
+        start_session(coordinator, remember=False, user_agent="bench")
+        db.session.commit()
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(coordinator.id)
+            session["_user_id"] = coordinator.get_id()
             session["_fresh"] = True
         rng = random.Random(11)
         started = time.perf_counter()

@@ -85,9 +85,10 @@ def _translation_directories() -> list[str]:
     return [str(d) for d in dirs if d.is_dir()]
 
 
-def _tune_sqlite(engine) -> None:
+def _tune_sqlite(engine, app: Flask) -> None:
     """On an SQLite file: write-ahead logging, so the inline mail worker and web requests do not block each other,
-    and a busy timeout instead of an immediate "database is locked". PostgreSQL needs none of this."""
+    and a busy timeout (SQLITE_BUSY_TIMEOUT_MS, read at each new connection) instead of an immediate "database is
+    locked"; after it, a write answers 503 (network/errors.py). PostgreSQL needs none of this."""
     if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
         return
 
@@ -96,14 +97,14 @@ def _tune_sqlite(engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(app.config.get('SQLITE_BUSY_TIMEOUT_MS', 5000))}")
         cursor.close()
 
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
-        _tune_sqlite(db.engine)
+        _tune_sqlite(db.engine, app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     mail_extension.init_app(app)

@@ -2,18 +2,63 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.exc import OperationalError
 
 from .extensions import db
 
+# SQLite's messages when the busy timeout ran out; PostgreSQL's SQLSTATE for a lock_timeout (lock_not_available).
+_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
+_BUSY_SQLSTATES = frozenset({"55P03"})
+
+
+def is_database_busy(error: BaseException) -> bool:
+    """Takes an exception; True when it says the database was locked by another writer past the wait allowed
+    (SQLite "database is locked", PostgreSQL lock_not_available), i.e. a retry later may well succeed.
+    """
+    if not isinstance(error, OperationalError):
+        return False
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    text = str(original or error).lower()
+    return any(message in text for message in _BUSY_MESSAGES)
+
+
+def _bare_page(status: int, title: str, message: str):
+    body = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+    return body, status
+
+
+def _database_busy(error: OperationalError):
+    """503 with Retry-After when another writer held the lock past the wait allowed; any other database error is
+    raised again (a 500 as before).
+    """
+    if not is_database_busy(error):
+        raise error
+    # Nothing was saved; the same request will very likely succeed in a moment.
+    db.session.rollback()
+    title = _("The service is busy")
+    message = _("Your change could not be saved because the service is busy. Nothing was changed. "
+                "Wait a moment and try again.")
+    headers = {"Retry-After": str(int(current_app.config.get("DATABASE_BUSY_RETRY_AFTER", 10)))}
+    current_app.logger.warning("Database busy, answered 503: %s", str(getattr(error, "orig", error)).splitlines()[0])
+    try:
+        body = render_template("errors/error.html", status=503, title=title, message=message)
+    except Exception:  # the page's own reads failed too
+        body = _bare_page(503, title, message)[0]
+    return body, 503, headers
+
 
 def init_app(app: Flask) -> None:
-    """Register the error pages (400, 403, 404, 405, 413, 429, 500 and CSRF failures) on `app`."""
+    """Register the error pages (400, 403, 404, 405, 413, 429, 500, a busy database's 503, CSRF) on `app`."""
     def page(status: int, title: str, message: str):
         return render_template("errors/error.html", status=status, title=title, message=message), status
+
+    app.register_error_handler(OperationalError, _database_busy)
 
     @app.errorhandler(400)
     def bad_request(error):
@@ -60,5 +105,4 @@ def init_app(app: Flask) -> None:
             return page(500, title, message)
         except Exception:  # the database itself is down: a page without the layout still says what happened
             app.logger.exception("The error page could not be rendered")
-            body = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
-            return body, 500
+            return _bare_page(500, title, message)

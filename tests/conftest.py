@@ -130,10 +130,20 @@ def create_user(email: str, name: str = "Test Person", role: str = "member", con
     return user
 
 
+def session_identifier(user, remember: bool = False) -> str:
+    """A new server-side session of `user` (committed); the identifier its cookies carry ("<id>:<token>")."""
+    from network.auth.sessions import start_session
+
+    start_session(user, remember=remember, user_agent="pytest")
+    _db.session.commit()
+    return user.get_id()
+
+
 def log_in(client, user) -> None:
     """Log a test client in by its session (the login form has its own tests)."""
+    identifier = session_identifier(user)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = identifier
         session["_fresh"] = True
 
 

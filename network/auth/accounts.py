@@ -23,7 +23,8 @@ from ..permissions import COORDINATOR, MEMBER, ROLES
 from ..rules import RuleError
 from ..timeutil import utcnow
 from ..tokens import TokenError, make_token, read_token
-from .models import User
+from .models import User, UserSession
+from .sessions import end_sessions
 from .signals import email_changed
 
 MIN_PASSWORD_LENGTH = 12
@@ -75,23 +76,31 @@ class Registration:
     organisation_requested_name: str | None = None
 
 
-def register_user(data: Registration, role: str = MEMBER) -> User:
+def register_user(data: Registration, role: str = MEMBER) -> User | None:
     """Create an unconfirmed account and queue its confirmation mail (caller commits); returns the account.
 
-    Raises AccountError for an invalid or taken address (field "email") or a too short password ("password").
+    When the address already has an account, nothing is created: that account's address gets a notice (how to log
+    in or reset the password) and None is returned. Both ways cost the same work (the password is hashed either
+    way) and queue one mail, so neither the answer nor its time tells whether the address has an account.
+    No text the registrant chose (the name) goes into either mail: the address is not confirmed yet.
+
+    Raises AccountError for an invalid address (field "email") or a too short password ("password").
     """
     email = normalize_email(data.email)
     try:
         receivable_email(email)
     except InvalidAddress as exc:
         raise AccountError(str(exc.message), "email") from exc
-    if find_user_by_email(email):
-        raise AccountError(str(_l("An account with this e-mail address already exists.")), "email")
     check_password_rules(data.password)
+    password_hash = hash_password(data.password)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_account_exists_mail(existing)
+        return None
     user = User(
         name=data.name.strip(),
         email=email,
-        password_hash=hash_password(data.password),
+        password_hash=password_hash,
         role=role,
         language=data.language if data.language in current_app.config["LANGUAGES"] else "fi",
         organisation_id=data.organisation_id,
@@ -104,6 +113,14 @@ def register_user(data: Registration, role: str = MEMBER) -> User:
     return user
 
 
+def queue_account_exists_mail(user: User) -> None:
+    """Tell the holder of an existing account that someone tried to register their address again, with the links
+    to log in and to reset the password (caller commits). Carries nothing the registrant typed.
+    """
+    _queue_once(user, "auth/emails/account_exists", repeat_key("exists", user.id),
+                login=absolute_url("auth.login"), reset=absolute_url("auth.request_reset"))
+
+
 def _queue_once(user: User, template: str, key: str, recipient: str | None = None, **context: object) -> None:
     """Queue a link mail to `recipient` (the account's address by default) unless the very same one is already
     queued: two requests within the same second make the same token (itsdangerous stamps whole seconds), and the
@@ -114,8 +131,20 @@ def _queue_once(user: User, template: str, key: str, recipient: str | None = Non
         select(OutboxMessage.id).where(OutboxMessage.message_key == key, OutboxMessage.recipient == recipient)
     )
     if exists is None:
-        mail = render_mail(template, user.language, name=user.name, **context)
+        # No name or other text the person typed: the address may be someone else's (not confirmed yet).
+        mail = render_mail(template, user.language, **context)
         queue_mail(recipient, mail.subject, mail.text, key=key, body_html=mail.html)
+
+
+def resend_confirmation(email: str) -> None:
+    """A new confirmation link for an unconfirmed account with this address; nothing otherwise, in the same time
+    (caller commits).
+    """
+    user = find_user_by_email(email)
+    if user is None or user.email_confirmed:
+        _equal_work("auth/emails/confirm_email")
+        return
+    queue_confirmation_mail(user)
 
 
 def queue_confirmation_mail(user: User) -> None:
@@ -169,10 +198,18 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def _equal_work(template: str) -> None:
+    """The work of composing a mail, for an address with no account: the answer comes in the same time."""
+    render_mail(template, current_app.config["BABEL_DEFAULT_LOCALE"], link=absolute_url("core.index"), hours=0)
+
+
 def queue_password_reset(email: str) -> None:
-    """Queue a reset link when the account exists; says nothing either way (no account probing)."""
+    """Queue a reset link when the account exists; says nothing either way (no account probing), and takes the
+    same time either way.
+    """
     user = find_user_by_email(email)
     if user is None:
+        _equal_work("auth/emails/reset_password")
         return
     # The current hash is part of the token, so a link stops working once the password has been changed.
     token = make_token(RESET_PURPOSE, {"uid": user.id, "h": user.password_hash[-16:]})
@@ -194,40 +231,47 @@ def check_reset_token(token: str) -> User:
     return user
 
 
-def reset_password(token: str, new_password: str) -> User:
-    """Set a new password from a reset link; returns the account.
+def reset_password(token: str, new_password: str, keep: UserSession | None = None) -> User:
+    """Set a new password from a reset link and end every session of the account but `keep` (the request's own,
+    if the person is logged in there); returns the account.
 
     Raises TokenError for a bad, expired or used link and AccountError for a password that breaks the rules.
     """
     user = check_reset_token(token)
     check_password_rules(new_password)
     user.password_hash = hash_password(new_password)
+    end_sessions(user, keep=keep if keep is not None and keep.user_id == user.id else None)
     # Receiving the link proves the address.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Replace the password of `user` (caller commits); raises AccountError for a password that breaks the rules."""
+def set_password(user: User, password: str, keep: UserSession | None = None) -> None:
+    """Replace the password of `user` and end every other session of the account (all but `keep`); flushes,
+    caller commits. Raises AccountError for a password that breaks the rules.
+    """
     check_password_rules(password)
     user.password_hash = hash_password(password)
+    end_sessions(user, keep=keep)
 
 
 def _check_current_password(user: User, password: str, field: str) -> None:
     if not check_password_hash(user.password_hash, password or ""):
-        raise AccountError(str(_l("The password is not right.")), field)
+        raise AccountError(str(_l("The password is not correct.")), field)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Replace the password of `user`, who must give the current one (caller commits).
+def change_password(user: User, current: str, new: str, keep: UserSession | None = None) -> None:
+    """The person's own password change: checks the current password, sets the new one and ends every other
+    session (all but `keep`, the one making the change). Flushes, never commits.
 
-    Raises AccountError when the current password is wrong (field "current_password") or the new one breaks the
-    rules ("password"). Links to reset the old password stop working (they are bound to the old hash).
+    Raises AccountError: field "current_password" when it is wrong, "password" when the new one breaks the rules.
     """
-    _check_current_password(user, current_password, "current_password")
-    check_password_rules(new_password)
-    user.password_hash = hash_password(new_password)
+    _check_current_password(user, current, "current_password")
+    try:
+        set_password(user, new, keep=keep)
+    except AccountError as exc:
+        raise AccountError(exc.message, "password") from exc
 
 
 def request_email_change(user: User, new_email: str, password: str) -> str:

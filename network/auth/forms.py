@@ -128,15 +128,14 @@ class ConfirmEmailChangeForm(FlaskForm):
     submit = SubmitField(_l("Use this address"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(ResetPasswordForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
-    password = PasswordField(
-        _l("New password"),
-        description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
-        validators=[DataRequired(REQUIRED), PasswordFields.password_length],
-    )
-    password_confirm = PasswordField(
-        _l("New password again"),
-        validators=[DataRequired(REQUIRED), EqualTo("password", message=_l("The passwords do not match."))],
-    )
     submit = SubmitField(_l("Change password"))
+
+
+class EndSessionForm(FlaskForm):
+    submit = SubmitField(_l("End session"))
+
+
+class EndOtherSessionsForm(FlaskForm):
+    submit = SubmitField(_l("End all other sessions"))

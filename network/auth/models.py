@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..orgs.models import Organisation
 from ..permissions import COORDINATOR, MEMBER
 from ..timeutil import utcnow
@@ -49,13 +49,37 @@ class User(UserMixin, db.Model):
         """True once the person opened the confirmation link."""
         return self.email_confirmed_at is not None
 
+    def get_id(self) -> str:
+        """Flask-Login's identifier, kept in the session and the remember cookie: "<id>:<session token>" once a
+        server-side session was started for this login (network.auth.sessions), else the bare id (which the
+        loader refuses: no login without a recorded session).
+        """
+        token = getattr(self, "session_token", None)
+        return f"{self.id}:{token}" if token else str(self.id)
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 
 
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the account with the id kept in the session, or None."""
-    if not user_id.isdigit():
-        return None
-    return db.session.get(User, int(user_id))
+class UserSession(db.Model):
+    """One login of a person on one device: the browser session and, with "remember me", its remember cookie.
+
+    Only a SHA-256 digest of the random token is stored: the cookies carry "<user id>:<token>", and a copy of the
+    table is no key to anyone's account. Deleting the row ends the session and its remember cookie at once.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"

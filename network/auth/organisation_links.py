@@ -43,6 +43,8 @@ def confirm_link(user: User, organisation: Organisation | None, actor: User | No
     user.organisation_requested_name = None
     record_change(actor, "user.link_confirmed", "user", user.id, before=before, after=snapshot(user, LINK_FIELDS),
                   summary=organisation.name_fi)
+    if not user.email_confirmed:
+        return  # no mail with the person's own text to an address nobody has proven to be theirs
     queue_template_mail(user.email, "auth/emails/link_confirmed", user.language,
                         key=f"org-link:{user.id}:{organisation.id}:confirmed:{uuid4().hex}",
                         name=user.name, organisation=organisation)
@@ -55,5 +57,7 @@ def reject_link(user: User, actor: User | None) -> None:
     user.organisation_link_pending = False
     user.organisation_requested_name = None
     record_change(actor, "user.link_rejected", "user", user.id, before=before, after=snapshot(user, LINK_FIELDS))
+    if not user.email_confirmed:
+        return  # no mail with the person's own text to an address nobody has proven to be theirs
     queue_template_mail(user.email, "auth/emails/link_rejected", user.language,
                         key=f"org-link:{user.id}:rejected:{uuid4().hex}", name=user.name)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .sessions import end_sessions
+
 
 def export_account(user: Any) -> dict[str, Any]:
     """The account's own fields for the person's data export."""
@@ -30,3 +32,4 @@ def anonymise_account(user: Any) -> None:
     user.public_profile = False
     user.organisation_requested_name = None
     user.email = f"deleted-{user.id}@invalid.example"
+    end_sessions(user)

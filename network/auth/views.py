@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from ..abuse import mail_form_limits
 from ..core.navigation import safe_next_url
 from ..extensions import db, limiter, login_manager
 from ..orgs.forms import ConfirmForm
@@ -22,7 +35,7 @@ from ..text import search_key
 from ..timeutil import utcnow
 from ..tokens import TokenError
 from ..web import attempt
-from . import accounts, organisation_links, people
+from . import accounts, organisation_links, people, sessions
 from .forms import (
     NOT_LISTED,
     ChangeEmailForm,
@@ -30,6 +43,8 @@ from .forms import (
     ConfirmEmailChangeForm,
     ConfirmEmailForm,
     DeleteAccountForm,
+    EndOtherSessionsForm,
+    EndSessionForm,
     LinkConfirmForm,
     LoginForm,
     ProfileForm,
@@ -45,6 +60,21 @@ bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
+
+
+@bp.before_app_request
+def _load_session():
+    """Loads the request's person first thing, so that the session's "last seen" (noted by the loader at most
+    once a minute) is committed before the view starts any work of its own. Best effort: a busy database does not
+    turn a page view into an error.
+    """
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return
+    if g.pop("user_session_touched", False):
+        try:
+            db.session.commit()
+        except OperationalError:
+            db.session.rollback()
 
 
 @login_manager.unauthorized_handler
@@ -67,6 +97,7 @@ def _organisation_choices() -> list[tuple[int, str]]:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@mail_form_limits("REGISTER_RATE_LIMIT", "10 per hour")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
@@ -85,16 +116,16 @@ def register():
             if form.organisation.data == NOT_LISTED
             else None,
         )
+        # The same answer whether the address is new or has an account (that account's holder gets a notice).
+        sent = _("Thank you. If the address can receive mail, a message is on its way: open the link in it to go "
+                 "on.")
         try:
-            done, _user = attempt(
-                lambda: accounts.register_user(data), form=form,
-                success=_("Account created. We sent you an e-mail: open the link in it to confirm your address."),
-            )
+            done, _user = attempt(lambda: accounts.register_user(data), form=form, success=sent)
         except IntegrityError:
             # Someone registered the same address at the same moment; the unique index refused the second.
             db.session.rollback()
-            form.email.errors.append(_("An account with this e-mail address already exists."))
-            done = False
+            flash(sent, "success")
+            done = True
         if done:
             return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
@@ -118,19 +149,13 @@ def confirm_email(token: str):
     return redirect(url_for("auth.login"))
 
 
-def _mail_link_limit() -> str:
-    return current_app.config["MAIL_LINK_RATE_LIMIT"]
-
-
 @bp.route("/confirm", methods=["GET", "POST"])
-@limiter.limit(_mail_link_limit, methods=["POST"])
+@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes")
 def resend_confirmation():
     form = ResendConfirmationForm()
     if form.validate_on_submit():
-        user = accounts.find_user_by_email(form.email.data)
-        if user is not None and not user.email_confirmed:
-            accounts.queue_confirmation_mail(user)
-            db.session.commit()
+        accounts.resend_confirmation(form.email.data)
+        db.session.commit()
         # The same answer whether or not the account exists: no probing of addresses.
         flash(_("If an unconfirmed account uses this address, a new confirmation link is on its way."), "info")
         return redirect(url_for("auth.login"))
@@ -160,7 +185,9 @@ def login():
                 _("Confirm your e-mail address first: open the link we sent you, or ask for a new one.")
             )
         else:
-            login_user(user, remember=form.remember.data)
+            remember = bool(form.remember.data)
+            sessions.start_session(user, remember=remember, user_agent=request.user_agent.string)
+            login_user(user, remember=remember, duration=current_app.config["REMEMBER_COOKIE_DURATION"])
             user.last_login_at = utcnow()
             session["lang"] = user.language
             db.session.commit()
@@ -174,6 +201,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    row = sessions.current_session() if current_user.is_authenticated else None
+    if row is not None:
+        # The server forgets the session: a copy of the session or remember cookie opens nothing any more.
+        db.session.delete(row)
+        db.session.commit()
     logout_user()
     # The chosen interface language stays: logging out is no reason to switch language.
     flash(_("You have logged out."), "info")
@@ -181,7 +213,7 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_mail_link_limit, methods=["POST"])
+@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes")
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -204,7 +236,8 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            done, _user = attempt(lambda: accounts.reset_password(token, form.password.data), form=form,
+            keep = sessions.current_session() if current_user.is_authenticated else None
+            done, _user = attempt(lambda: accounts.reset_password(token, form.password.data, keep=keep), form=form,
                                   success=_("Your password has been changed. You can now log in."))
         except TokenError as error:
             db.session.rollback()
@@ -242,7 +275,7 @@ def profile():
 
 @bp.route("/profile/email", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_mail_link_limit, methods=["POST"])
+@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes")
 def change_email():
     """A new address is taken into use only from the link sent to it; the old address is told when it is."""
     form = ChangeEmailForm()
@@ -289,12 +322,57 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         done, _result = attempt(
-            lambda: accounts.change_password(user, form.current_password.data, form.password.data), form=form,
-            success=_("Your password has been changed."),
+            lambda: accounts.change_password(user, form.current_password.data, form.password.data,
+                                             keep=sessions.current_session()),
+            form=form, success=_("Your password has been changed. Your other sessions have been ended."),
         )
         if done:
-            return redirect(url_for("auth.profile"))
+            return redirect(url_for("auth.my_sessions"))
     return render_template("auth/change_password.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.get("/me/sessions")
+@login_required
+def my_sessions():
+    """The person's active sessions (device, last seen, started), each with a button that ends it."""
+    return render_template(
+        "auth/sessions.html",
+        sessions=sessions.active_sessions(current_user),
+        current=sessions.current_session(),
+        end_form=EndSessionForm(),
+        end_others_form=EndOtherSessionsForm(),
+    )
+
+
+@bp.post("/me/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    if not EndSessionForm().validate_on_submit():
+        abort(400)
+    current = sessions.current_session()
+    try:
+        sessions.end_session(current_user, session_id)
+    except sessions.SessionError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    if current is not None and current.id == session_id:
+        logout_user()
+        flash(_("You have logged out."), "info")
+        return redirect(url_for("core.index"))
+    flash(_("The session has been ended."), "success")
+    return redirect(url_for("auth.my_sessions"))
+
+
+@bp.post("/me/sessions/end-others")
+@login_required
+def end_other_sessions():
+    if not EndOtherSessionsForm().validate_on_submit():
+        abort(400)
+    count = sessions.end_sessions(current_user, keep=sessions.current_session())
+    db.session.commit()
+    flash(_("Other sessions ended: %(count)d.", count=count), "success")
+    return redirect(url_for("auth.my_sessions"))
 
 
 @bp.get("/admin/users")

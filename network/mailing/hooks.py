@@ -83,3 +83,7 @@ audit_labels(
         "meeting.invite": _l("Meeting invitations sent"),
     },
 )
+
+# Inbound mail (network/mail/inbound.py): calendar replies to invites, and the mailto: of List-Unsubscribe.
+inbound_handler("calendar-reply", order=30)(replies.handle_calendar_reply)
+inbound_handler("unsubscribe", order=40)(replies.handle_unsubscribe)

@@ -132,6 +132,7 @@ def _subscription(subscriber: Subscriber, mailing_list: MailingList) -> Subscrip
 
 def request_subscription(email: str, name: str, language: str, list_ids: list[int] | None = None) -> str:
     """Queue a confirmation mail (double opt-in); nothing is stored about the address until it is confirmed.
+    The mail carries nothing the requester typed (the name waits in the signed link): the address is unconfirmed.
 
     Returns the normalised address. Raises InvalidAddress (field "email") or SubscriptionError ("name").
     """
@@ -144,7 +145,7 @@ def request_subscription(email: str, name: str, language: str, list_ids: list[in
     # The same request twice (a double click, at once or a moment later) queues one confirmation mail.
     queue_template_mail(address, "mailing/emails/confirm_subscription", language,
                         key=repeat_key("subscribe-confirm", address, clean_name, language, lists),
-                        name=clean_name or address, link=link, hours=confirm_max_age() // 3600)
+                        link=link, hours=confirm_max_age() // 3600)
     return address
 
 

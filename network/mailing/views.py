@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from ..abuse import mail_form_limits
 from ..audit.trail import record_change
-from ..extensions import csrf, db, limiter, login_manager
+from ..extensions import csrf, db, login_manager
 from ..i18n import current_language
 from ..mail.models import AddressHealth
 from ..markup import render_markdown
@@ -35,7 +36,7 @@ invite_views.attach(bp)
 
 
 @bp.route("/subscribe", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@mail_form_limits("SUBSCRIBE_RATE_LIMIT", "10 per hour")
 def subscribe():
     form = SubscribeForm()
     if request.method == "GET":
@@ -113,7 +114,7 @@ def manage(token: str):
 
 
 @bp.route("/subscriptions", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes")
 def manage_link():
     form = ManageLinkForm()
     if form.validate_on_submit():

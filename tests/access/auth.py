@@ -42,6 +42,9 @@ RULES = [
     Access("auth.confirm_email_change", "POST", "/profile/email/not-a-token", REDIRECT, REDIRECT, REDIRECT),
     Access("auth.change_password", "GET", "/profile/password", LOGIN, OK, OK),
     Access("auth.change_password", "POST", "/profile/password", LOGIN, 422, 422),
+        Access("auth.my_sessions", "GET", "/me/sessions", LOGIN, OK, OK),
+    Access("auth.end_session", "POST", "/me/sessions/999999/end", LOGIN, 404, 404),
+    Access("auth.end_other_sessions", "POST", "/me/sessions/end-others", LOGIN, REDIRECT, REDIRECT),
     Access("auth.admin_users", "GET", "/admin/users", LOGIN, FORBIDDEN, OK),
     Access(
         "auth.change_role",

@@ -87,12 +87,14 @@ def _refused(response, message: str) -> None:
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
 
 
-def test_duplicate_address_in_another_case_refused_nothing_created(client):
+def test_duplicate_address_in_another_case_answered_as_new_nothing_created(client):
+    # Issue 15: the answer must not tell that the address has an account; its holder gets a notice instead.
     create_user("aino.virtanen@example.fi")
     response = client.post("/register", data=registration(email="AINO.Virtanen@EXAMPLE.fi"))
-    _refused(response, "Tällä sähköpostiosoitteella on jo tili.")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert "Tällä sähköpostiosoitteella on jo tili." not in client.get("/login").get_data(as_text=True)
     assert user_count() == 1
-    assert outbox_count() == 0
+    assert outbox_count() == 1
 
 
 @pytest.mark.parametrize("email", ["aino.virtanen", "aino@", "aino@@example.fi", "aino virtanen@example.fi"])

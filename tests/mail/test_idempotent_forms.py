@@ -15,7 +15,7 @@ from network.mailing import subscriptions
 from network.mailing.models import MeetingInvitation, Post
 from network.meetings.models import MeetingRegistration
 from network.meetings.scheduling import MeetingData, create_meeting
-from tests.conftest import create_user, log_in
+from tests.conftest import create_user, log_in, session_identifier
 from tests.mailing.helpers import add_subscribers
 
 
@@ -32,7 +32,7 @@ def twice_at_once(app, send, user=None) -> list:
     """Run `send(client)` in two threads released at the same instant, each with its own client (and session)."""
     subscriptions.main_list()  # exists on a running site (created on first use)
     db.session.commit()
-    user_id = user.id if user is not None else None
+    user_id = session_identifier(user) if user is not None else None
     db.session.remove()
     barrier = threading.Barrier(2)
     results: list = [None, None]
@@ -41,7 +41,7 @@ def twice_at_once(app, send, user=None) -> list:
         client = app.test_client()
         if user_id is not None:
             with client.session_transaction() as session:
-                session["_user_id"] = str(user_id)
+                session["_user_id"] = user_id
                 session["_fresh"] = True
         barrier.wait(10)
         try:
