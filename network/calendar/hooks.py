@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from ..meetings.signals import meeting_changed, registration_changed
-from ..privacy import personal_data_anonymiser, personal_data_exporter
+from ..privacy import personal_data_anonymiser, personal_data_description, personal_data_exporter
 from ..registries import personal_section
 from . import notices, personal
 from .forms import FeedActionForm
@@ -27,3 +29,11 @@ def my_calendar(user: Any) -> dict[str, Any]:
 
 personal_data_exporter("calendar")(personal.export_feed)
 personal_data_anonymiser("calendar")(personal.forget_feed)
+personal_data_description(
+    "calendar", order=35, title=_l("Personal calendar feed"),
+    fields={"personal_feed": _l("Whether you have a personal calendar address, when it was made and last renewed "
+                                "(the secret address itself is not shown in the export)")},
+    purpose=_l("Showing the meetings you hold a place in, and your working groups' meetings, in your own calendar."),
+    legal_basis=_l("Your own choice to turn the feed on (GDPR art. 6(1)(a)); you can turn it off at any time."),
+    retention=_l("Until you turn the feed off or delete your account."),
+)
