@@ -101,8 +101,9 @@ def test_times_shown_in_helsinki_time_and_fields_by_label(coordinator_client, co
                   after={"name_sv": "B"})
     db.session.commit()
     html = coordinator_client.get("/admin/audit").get_data(as_text=True).replace("\u202f", " ")
-    assert "Nov 23, 2026, 12:00 PM → Nov 23, 2026, 1:00 PM" in html and "Nov 20, 2026, 12:00 PM" in html
-    assert "+00:00" not in html and "10:00:00" not in html and "Jan 5, 2026" in html
+    # The one date formatter: day-month order in English too, 24-hour times, no seconds.
+    assert "Mon, 23 Nov 2026, 12:00 → Mon, 23 Nov 2026, 13:00" in html and "Fri, 20 Nov 2026, 12:00" in html
+    assert "+00:00" not in html and "10:00:00" not in html and "5 Jan 2026" in html
     assert "<strong>Name in Swedish</strong>" in html and "<strong>name_sv</strong>" not in html
     finnish = coordinator_client.get("/admin/audit?lang=fi")
     assert finnish.status_code == 200
