@@ -68,7 +68,7 @@ def members_statement(group: WorkingGroup) -> Select:
 
 def members(group: WorkingGroup) -> list[tuple[GroupMembership, User]]:
     """The group's members with their accounts, by name in the reader's alphabetical order."""
-    return collated(db.session.execute(members_statement(group)).unique().tuples(), key=lambda row: row[1].name)
+    return collated(db.session.execute(members_statement(group)).unique(), key=lambda row: row[1].name)
 
 
 @dataclass
