@@ -78,10 +78,15 @@ audit_labels(
         "meeting.material.add": _l("Material added"),
         "meeting.material.remove": _l("Material removed"),
         "meeting.attendance": _l("Attendance recorded"),
+        "meeting.publish": _l("Meeting published"),
+        "meeting.delete": _l("Draft meeting deleted"),
+        "meeting.message": _l("Message sent to participants"),
+        "meeting.plan_exception": _l("Exception to a planning rule confirmed"),
     },
     # The meeting form's own labels.
     fields={
         "kind": _l("Kind"),
+        "title": _l("Title of the material"),
         "title_fi": _l("Title in Finnish"),
         "title_sv": _l("Title in Swedish"),
         "description_fi": _l("Description in Finnish"),
