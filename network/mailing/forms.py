@@ -90,6 +90,8 @@ class PostForm(FlaskForm):
     )
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Send"))
+    # Sending reaches every subscriber: "Send" shows the preview with the recipients, this button sends.
+    confirm = SubmitField(_l("Confirm and send"))
 
 
 class InviteForm(FlaskForm):

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 
 from ..emails import InvalidAddress, normalize_email
 from ..extensions import db
@@ -291,6 +291,16 @@ def queue_manage_link(email: str) -> None:
 
 
 # --- recipients and failing addresses ------------------------------------------------------------------------
+
+
+def recipients_by_language(mailing_list: MailingList) -> dict[str, int]:
+    """How many of the list's current recipients (`recipients_statement`) read each language: {"fi": n, ...},
+    subscribers without a language counted as Finnish. One grouped query; the confirmation before sending shows it.
+    """
+    language = func.coalesce(Subscriber.language, "fi")
+    statement = recipients_statement(mailing_list).order_by(None).with_only_columns(language, func.count()) \
+        .group_by(language)
+    return {code: count for code, count in db.session.execute(statement)}
 
 
 def recipients_statement(mailing_list: MailingList) -> Select:

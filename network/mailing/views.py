@@ -253,11 +253,15 @@ def new_post():
         except post_rules.PostError as error:
             apply_rule_error(form, error)
             return _render_new_post(form, preview, mailing_list), 422
-        if form.preview.data:
+        if form.preview.data or not form.confirm.data:
+            # A preview, or "Send" pressed: nothing goes out before the coordinator has seen what goes to whom.
+            recipients = rules.recipients_by_language(mailing_list)
             preview = {
                 "fi": render_markdown(data.body_fi), "sv": render_markdown(data.body_sv) if data.body_sv else None,
                 "subject_fi": data.subject_fi, "subject_sv": data.subject_sv,
                 "en": render_markdown(data.body_en) if data.body_en else None, "subject_en": data.subject_en,
+                "confirming": not form.preview.data, "recipients": sum(recipients.values()),
+                "by_language": [(code, recipients.get(code, 0)) for code in ("fi", "sv", "en")],
             }
             return _render_new_post(form, preview, mailing_list)
         return _send_post(form, mailing_list, data, send_at)

@@ -225,7 +225,7 @@ def test_chair_posts_to_the_groups_list_and_members_receive_it(app, people, coor
     mailing_list = proposals.group_list(open_group)
     aino = _client(app, people["aino"])
     response = aino.post("/posts/new", data={"mailing_list": mailing_list.id, "subject_fi": "Ensimmäinen kokous",
-                                             "body_fi": "Tavataan pian.", "when": "now"})
+                                             "body_fi": "Tavataan pian.", "when": "now", "confirm": "1"})
     assert response.status_code == 302, response.get_data(as_text=True)
     deliver_all()
     received = smtp_server.messages_to("erik@vaasa.example")

@@ -144,7 +144,7 @@ def test_send_a_post(app, coordinator, fire):
     list_id = subscriptions.main_list().id
     db.session.commit()
     form = {"mailing_list": list_id, "subject_fi": "Uutiset", "body_fi": "Teksti", "subject_sv": "", "body_sv": "",
-            "when": "now", "submit": "Send"}
+            "when": "now", "submit": "Send", "confirm": "Confirm and send"}
 
     def send(client):
         return client.post("/posts/new", data=form)

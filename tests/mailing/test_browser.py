@@ -65,6 +65,11 @@ def test_coordinator_writes_a_post_and_watches_it_go_out(page, live_server, app,
     page.get_by_role("button", name="Esikatsele").click()
     assert page.locator(".preview strong").inner_text() == "kaikki"
     page.get_by_role("button", name="Lähetä", exact=True).click()
+    # Sending asks first: the recipients and the text as it goes out, nothing sent yet.
+    page.get_by_role("heading", name="Tarkista ja vahvista").wait_for()
+    assert "Viesti lähtee 3 tilaajalle" in page.locator(".preview__recipients").inner_text()
+    assert serious_axe_violations(page) == []
+    page.get_by_role("button", name="Vahvista ja lähetä").click()
     page.get_by_role("heading", name="Syysterveiset").wait_for()
     assert page.locator('[data-count="waiting"]').inner_text() == "3"
     assert serious_axe_violations(page) == []

@@ -28,6 +28,7 @@ def _form(**changes):
         "body_sv": "",
         "when": "now",
         "submit": "Send",
+        "confirm": "Confirm and send",  # the second step: the coordinator has seen the preview and recipients
     }
     data.update(changes)
     return data
@@ -76,6 +77,23 @@ def test_sending_the_same_post_twice_in_a_row_sends_it_once(coordinator_client):
     assert _outbox_count() == 2
     changed = coordinator_client.post("/posts/new", data=_form(subject_fi="Lokakuun uutiset"))
     assert changed.status_code == 302, "a different post is not a resend"
+
+
+def test_send_shows_recipients_and_each_language_before_anything_goes_out(coordinator_client):
+    add_subscribers(2, language="fi")
+    add_subscribers(1, language="sv", prefix="sv")
+    response = coordinator_client.post("/posts/new", data=_form(
+        confirm="", subject_sv="Septembernytt", body_sv="Välkommen till **demokratidagen**!"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert _outbox_count() == 0 and db.session.scalar(select(func.count(Post.id))) == 0, "nothing sent yet"
+    assert "Tarkista ja vahvista" in html and "Mitään ei ole vielä lähetetty." in html
+    assert "Viesti lähtee 3 tilaajalle listalla" in html and "Suomi: 2" in html and "Svenska: 1" in html
+    assert "<strong>demokratiapäivään</strong>" in html and "<strong>demokratidagen</strong>" in html
+    assert 'form="post-form"' in html and "Vahvista ja lähetä" in html
+    confirmed = coordinator_client.post("/posts/new", data=_form(
+        subject_sv="Septembernytt", body_sv="Välkommen till **demokratidagen**!"))
+    assert confirmed.status_code == 302 and _outbox_count() == 3
 
 
 def test_subject_with_newline_is_refused_and_nothing_queued(coordinator_client):

@@ -76,7 +76,7 @@ def test_the_post_form_takes_an_english_text(coordinator_client):
     assert 'name="subject_en"' in form and 'name="body_en"' in form
     response = coordinator_client.post("/posts/new", data={
         "mailing_list": main_list().id, "subject_fi": "Otsikko", "body_fi": "Teksti", "subject_en": "Title",
-        "body_en": "Text in English", "when": "now", "submit": "Send"})
+        "body_en": "Text in English", "when": "now", "submit": "Send", "confirm": "Confirm and send"})
     assert response.status_code == 302
     post = db.session.query(Post).one()
     assert post.subject_en == "Title" and post.body_en == "Text in English"
