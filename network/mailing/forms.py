@@ -98,3 +98,5 @@ class InviteForm(FlaskForm):
     meeting = SelectField(_l("Meeting"), coerce=int, validate_choice=True)
     mailing_list = SelectField(_l("List"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Send the invitation"))
+    # As with posts: "Send" shows who gets what; this button sends.
+    confirm = SubmitField(_l("Confirm and send"))

@@ -17,7 +17,7 @@ from ..i18n import format_day, localized
 from ..permissions import coordinator_required
 from ..rules import RuleError
 from ..tokens import TokenError
-from ..web import attempt
+from ..web import apply_rule_error, attempt
 from . import invites
 from .forms import ConfirmForm, InviteForm
 from .lists import main_list
@@ -41,6 +41,14 @@ def invite():
     if form.validate_on_submit():
         meeting = invites.get_meeting(form.meeting.data)
         mailing_list = db.session.get(MailingList, form.mailing_list.data)
+        if not form.confirm.data:
+            try:
+                preview = invites.invite_preview(meeting, mailing_list)
+            except invites.InviteError as error:
+                apply_rule_error(form, error)
+                return render_template("mailing/invite.html", form=form, meetings=meetings), 422
+            return render_template("mailing/invite.html", form=form, meetings=meetings, preview=preview,
+                                   meeting=meeting, mailing_list=mailing_list)
 
         def send() -> int:
             count = invites.send_invites(meeting, mailing_list)

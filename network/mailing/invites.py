@@ -34,7 +34,13 @@ from ..tokens import TokenError, make_token, read_token
 from .lists import list_name
 from .models import MailingList, MeetingInvitation, Subscriber
 from .posts import PLACEHOLDER_MANAGE, PLACEHOLDER_UNSUBSCRIBE, Progress, lock_list, progress, queue_list_message
-from .subscriptions import find_subscriber, is_active_subscriber, is_failing, recipients_statement
+from .subscriptions import (
+    find_subscriber,
+    is_active_subscriber,
+    is_failing,
+    recipients_by_language,
+    recipients_statement,
+)
 
 log = logging.getLogger(__name__)
 
@@ -141,15 +147,57 @@ def _queue(meeting: Meeting, method: str, change: str, invitation: MeetingInvita
     return message
 
 
+def _check_invitable(meeting: Meeting) -> None:
+    if meeting.is_cancelled:
+        raise InviteError(str(_l("A cancelled meeting cannot be sent as an invitation.")), "meeting")
+    if meeting.is_past:
+        raise InviteError(str(_l("The meeting is already over.")), "meeting")
+
+
+@dataclass
+class InvitePreview:
+    """What sending an invitation would do: the list's recipients (all, by language), how many of them already
+    have this version of the invitation (not sent again), and the mail as each language's readers get it.
+    """
+
+    recipients: int
+    by_language: list[tuple[str, int]]
+    already: int
+    # (language, subject, text) for each language that has readers on the list (Finnish when nobody does)
+    mails: list[tuple[str, str, str]]
+
+
+PREVIEW_ADDRESS = "vastaanottaja@example.invalid"
+
+
+def invite_preview(meeting: Meeting, mailing_list: MailingList) -> InvitePreview:
+    """The confirmation step before `send_invites`: who would get the invitation and what it says; changes nothing.
+
+    Takes the meeting and the list; returns an InvitePreview. Raises InviteError as `send_invites` does (a cancelled
+    or past meeting). The answer links in the shown text carry no working token.
+    """
+    _check_invitable(meeting)
+    counts = recipients_by_language(mailing_list)
+    recipients = recipients_statement(mailing_list).order_by(None).with_only_columns(Subscriber.email).subquery()
+    already = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.message_key == invite_key(meeting, REQUEST),
+                                                   OutboxMessage.recipient.in_(select(recipients.c.email)))) or 0
+    token = rsvp_token(meeting, PREVIEW_ADDRESS, "")
+    mails = []
+    for language in [code for code in ("fi", "sv", "en") if counts.get(code)] or ["fi"]:
+        content = _content(meeting, REQUEST, "invited", PREVIEW_ADDRESS, "", language, mailing_list)
+        text = content.text.replace(token, "…").replace(PLACEHOLDER_MANAGE, "…").replace(PLACEHOLDER_UNSUBSCRIBE, "…")
+        mails.append((language, content.subject, text))
+    return InvitePreview(sum(counts.values()), [(code, counts.get(code, 0)) for code in ("fi", "sv", "en")],
+                         already, mails)
+
+
 def send_invites(meeting: Meeting, mailing_list: MailingList) -> int:
     """Queue the meeting's invite (METHOD:REQUEST) to every recipient of the list (caller commits).
 
     Addresses already invited to this version of the meeting are not invited twice. Returns how many were queued.
     """
-    if meeting.is_cancelled:
-        raise InviteError(str(_l("A cancelled meeting cannot be sent as an invitation.")), "meeting")
-    if meeting.is_past:
-        raise InviteError(str(_l("The meeting is already over.")), "meeting")
+    _check_invitable(meeting)
     # Two sends at the same instant run one after the other; the second finds everyone already invited.
     lock_list(mailing_list)
     existing = {

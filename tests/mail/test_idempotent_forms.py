@@ -163,7 +163,8 @@ def test_send_invites(app, coordinator, fire):
     meeting_id = _meeting().id
 
     def send(client):
-        return client.post("/mailing/invite", data={"meeting": meeting_id, "mailing_list": list_id, "submit": "Send"})
+        return client.post("/mailing/invite", data={"meeting": meeting_id, "mailing_list": list_id,
+                                                     "confirm": "Confirm and send"})
 
     first, second = fire(app, send, coordinator)
     assert _answer(first) == _answer(second) and first.status_code == 302

@@ -95,6 +95,9 @@ def test_subscriber_receives_a_calendar_invite_and_answers_it(page, browser, liv
     assert page.get_by_label("Meeting").input_value() == str(meeting_id)
     page.get_by_label("List").select_option(label=lists.main_list().name_fi)
     page.get_by_role("button", name="Send the invitation").click()
+    page.get_by_role("heading", name="Check and confirm").wait_for()
+    assert "English: 1" in page.locator(".preview__recipients").inner_text()
+    page.get_by_role("button", name="Confirm and send").click()
     page.get_by_role("heading", name=f"Invitation: {TITLE}").wait_for()
     page.get_by_text("on its way to 1 recipients").wait_for()
 

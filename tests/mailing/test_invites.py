@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import func, select
 
 from network.extensions import db
 from network.mail.delivery import deliver_all
+from network.mail.models import OutboxMessage
 from network.mailing import invites, lists, subscriptions
 from network.tokens import make_token
 from tests.support.mail import links_in, path_of
@@ -179,7 +181,15 @@ def test_coordinator_sends_invite_from_the_page(coordinator_client, smtp_server,
     add_subscribers(2)
     main = lists.main_list()
     db.session.commit()
-    response = coordinator_client.post("/mailing/invite", data={"meeting": meeting.id, "mailing_list": main.id})
+    # "Send" shows who gets what and sends nothing; "Confirm and send" sends.
+    asked = coordinator_client.post("/mailing/invite", data={"meeting": meeting.id, "mailing_list": main.id,
+                                                             "submit": "Send"})
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Tarkista ja vahvista" in html and "Mitään ei ole vielä lähetetty." in html
+    assert "Kutsu tapaamiseen" in html and "lähtee 2 tilaajalle" in html and "Suomi: 2" in html
+    assert invites.invited_count(meeting.id) == 0 and db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    response = coordinator_client.post("/mailing/invite", data={"meeting": meeting.id, "mailing_list": main.id,
+                                                                "confirm": "Confirm and send"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/mailing/invites/{meeting.id}")
     progress = coordinator_client.get(f"/mailing/invites/{meeting.id}/progress.json").get_json()
