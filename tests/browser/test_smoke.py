@@ -69,10 +69,13 @@ def test_register_confirm_by_mail_and_log_in(page, smtp_server):
     [link] = [link for link in links_in(message) if "/confirm/" in link]
     assert link.startswith(page.url.split("/login")[0])  # the link points at this site
 
+    # The link carries Erik's language (Swedish): the page it opens is in Swedish without logging in.
+    assert "lang=sv" in link
     page.goto(link)
-    page.get_by_role("button", name="Vahvista sähköpostiosoitteeni").click()
+    page.get_by_role("button", name="Bekräfta min e-postadress").click()
     page.wait_for_url("**/login")
-    assert "Sähköpostiosoitteesi on vahvistettu." in page.locator(".flashes").inner_text()
+    assert "Din e-postadress är bekräftad." in page.locator(".flashes").inner_text()
+    page.goto(page.url.split("?")[0] + "?lang=fi")
 
     page.get_by_label("Sähköposti").fill("erik.lindqvist@vaasa.example")
     page.get_by_label("Salasana", exact=True).fill(GOOD_PASSWORD)
