@@ -7,17 +7,17 @@ from datetime import UTC, date, datetime
 
 from network.extensions import db
 from network.i18n import format_day
+from tests.factories import make_post
 
 from ..conftest import choose_language
 from ..groups.conftest import make_group
-from ..mailing.helpers import send_post
 
 POSTED = datetime(2026, 11, 23, 4, 11, tzinfo=UTC)  # 6.11 in Helsinki (EET)
 
 
 def test_post_times_in_the_archive_and_on_the_post_say_klo(client):
     """Failed before: "23.11.2026 6.11" (two dates?)."""
-    post = send_post(subject="Demokratiapäivän muistio")
+    post = make_post(subject="Demokratiapäivän muistio")
     post.queued_at = POSTED
     db.session.commit()
     assert "23.11.2026 klo 6.11" in client.get("/posts").get_data(as_text=True)

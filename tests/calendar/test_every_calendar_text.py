@@ -21,10 +21,10 @@ from network.meetings import registration as rules
 from network.meetings import scheduling
 from network.meetings.models import Meeting
 from network.timeutil import as_utc
+from tests.factories import make_subscribers
 
 from ..conftest import create_user
 from ..groups.conftest import make_group
-from ..mailing.helpers import add_subscribers
 from ..support.icalcheck import assert_parsers_agree, helsinki, require_icaljs
 
 
@@ -53,7 +53,7 @@ def test_every_calendar_text_is_read_alike_by_every_parser(app, db, client):
     winter = scheduling.create_meeting(_data(helsinki(year, 10, 25, 9)))  # the day of the change back
     db.session.commit()
 
-    add_subscribers(1)
+    make_subscribers(1)
     assert invites.send_invites(summer, lists.main_list()) == 1  # invitation (REQUEST, NEEDS-ACTION)
     aino = create_user("aino@example.fi", "Aino")
     erik = create_user("erik@example.fi", "Erik", language="sv")

@@ -19,7 +19,7 @@ from network.meetings import registration as rules
 from network.meetings import scheduling
 from network.timeutil import as_utc
 from tests.conftest import create_user
-from tests.mailing.helpers import add_subscribers
+from tests.factories import make_subscribers
 from tests.support.icalcheck import assert_parsers_agree
 
 STARTS = datetime.now(UTC).replace(microsecond=0, second=0, minute=0) + timedelta(days=30)
@@ -52,7 +52,7 @@ def first_line(mail: OutboxMessage) -> str:
 def holders_meeting(db):
     meeting = scheduling.create_meeting(data())
     db.session.commit()
-    add_subscribers(1)  # sub00000@example.fi, Finnish
+    make_subscribers(1)  # sub00000@example.fi, Finnish
     invites.send_invites(meeting, lists.main_list())
     swede = create_user("reg@example.fi", name="Rea", language="sv")
     assert rules.register(meeting, email=swede.email, name="Rea", mode="in_person", user=swede).is_registered

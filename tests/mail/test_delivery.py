@@ -21,7 +21,7 @@ from network.mail.models import FAILED, PENDING, SENT, SKIPPED, AddressHealth, O
 from network.mail.outbox import queue_mail
 from network.mailing import lists, subscriptions
 from network.timeutil import as_utc, utcnow
-from tests.mailing.helpers import add_subscribers, send_post
+from tests.factories import make_post, make_subscribers
 from tests.support.mail import text_body
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,8 +33,8 @@ def _statuses() -> Counter:
 
 
 def test_post_to_500_subscribers_arrives_exactly_once_each_with_list_headers(app, smtp_server):
-    add_subscribers(500)
-    post = send_post(body="Hei!\n\n[Verkosto](https://kuntademokratia.example)")
+    make_subscribers(500)
+    post = make_post(body="Hei!\n\n[Verkosto](https://kuntademokratia.example)")
     assert post.recipient_count == 500
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 500, "one row per recipient, same commit"
     report = deliver_all()
@@ -70,18 +70,18 @@ def test_post_to_500_subscribers_arrives_exactly_once_each_with_list_headers(app
 def test_list_post_header_when_replies_are_allowed(app, smtp_server):
     mailing_list = lists.main_list()
     mailing_list.post_address = "verkosto-lista@kuntademokratia.example"
-    add_subscribers(1)
-    send_post()
+    make_subscribers(1)
+    make_post()
     deliver_all()
     message = smtp_server.messages_to("sub00000@example.fi")[0]
     assert message["List-Post"] == "<mailto:verkosto-lista@kuntademokratia.example>"
 
 
 def test_swedish_subscribers_get_the_swedish_text(app, smtp_server):
-    add_subscribers(1, language="sv", prefix="sv")
-    add_subscribers(1, language="fi", prefix="fi")
-    add_subscribers(1, language="en", prefix="en")
-    send_post(subject="Hei", body="Suomeksi", subject_sv="Hej", body_sv="På svenska")
+    make_subscribers(1, language="sv", prefix="sv")
+    make_subscribers(1, language="fi", prefix="fi")
+    make_subscribers(1, language="en", prefix="en")
+    make_post(subject="Hei", body="Suomeksi", subject_sv="Hej", body_sv="På svenska")
     deliver_all()
     swedish = smtp_server.messages_to("sv00000@example.fi")[0]
     assert swedish["Subject"] == "Hej" and "På svenska" in text_body(swedish)
@@ -94,9 +94,9 @@ def test_swedish_subscribers_get_the_swedish_text(app, smtp_server):
 
 def test_temporary_refusal_is_retried_and_delivered(app, smtp_server):
     app.config["MAIL_RETRY_BASE_SECONDS"] = 0
-    add_subscribers(3)
+    make_subscribers(3)
     smtp_server.refuse("sub00001@example.fi", "451 4.3.0 Try again later", "421 4.7.0 Busy")
-    send_post()
+    make_post()
     report = deliver_all()
     assert report.retried == 2 and report.sent == 3 and report.failed == 0
     assert len(smtp_server.messages_to("sub00001@example.fi")) == 1
@@ -105,9 +105,9 @@ def test_temporary_refusal_is_retried_and_delivered(app, smtp_server):
 
 
 def test_backoff_waits_before_retrying(app, smtp_server):
-    add_subscribers(1)
+    make_subscribers(1)
     smtp_server.refuse("sub00000@example.fi", "450 Mailbox busy")
-    send_post()
+    make_post()
     report = deliver_all()
     assert report.retried == 1 and report.sent == 0
     row = db.session.scalar(select(OutboxMessage))
@@ -119,11 +119,11 @@ def test_backoff_waits_before_retrying(app, smtp_server):
 
 
 def test_permanent_refusal_fails_the_row_and_repeated_bounces_mark_the_address_failing(app, smtp_server, client):
-    add_subscribers(2)
+    make_subscribers(2)
     address = "sub00000@example.fi"
     smtp_server.refuse(address, *["550 5.1.1 No such user"] * BOUNCE_LIMIT)
     for n in range(BOUNCE_LIMIT):
-        send_post(subject=f"Viesti {n}")
+        make_post(subject=f"Viesti {n}")
         deliver_all()
         row = db.session.scalar(
             select(OutboxMessage).where(OutboxMessage.recipient == address).order_by(OutboxMessage.id.desc()))
@@ -133,7 +133,7 @@ def test_permanent_refusal_fails_the_row_and_repeated_bounces_mark_the_address_f
     assert subscriptions.is_failing(address)
 
     # No more sends to it: not even queued.
-    post = send_post(subject="Viimeinen")
+    post = make_post(subject="Viimeinen")
     assert post.recipient_count == 1
     deliver_all()
     assert smtp_server.messages_to(address) == []
@@ -141,8 +141,8 @@ def test_permanent_refusal_fails_the_row_and_repeated_bounces_mark_the_address_f
 
 
 def test_rows_queued_before_an_address_failed_or_unsubscribed_are_not_sent(app, smtp_server):
-    subscribers = add_subscribers(3)
-    send_post()
+    subscribers = make_subscribers(3)
+    make_post()
     failing = AddressHealth(email=subscribers[0].email, bounce_count=3, failing_since=utcnow())
     db.session.add(failing)
     subscriptions.unsubscribe(subscribers[1], lists.main_list())
@@ -155,10 +155,10 @@ def test_rows_queued_before_an_address_failed_or_unsubscribed_are_not_sent(app, 
 
 
 def test_unconfirmed_and_unsubscribed_addresses_get_nothing(app, smtp_server):
-    add_subscribers(2, prefix="unconfirmed", confirmed=False)
-    add_subscribers(2, prefix="gone", active=False)
-    add_subscribers(1, prefix="ok")
-    post = send_post()
+    make_subscribers(2, prefix="unconfirmed", confirmed=False)
+    make_subscribers(2, prefix="gone", active=False)
+    make_subscribers(1, prefix="ok")
+    post = make_post()
     assert post.recipient_count == 1
     deliver_all()
     assert [r.rcpt_tos for r in smtp_server.received] == [["ok00000@example.fi"]]
@@ -169,8 +169,8 @@ class Killed(BaseException):
 
 
 def test_worker_stopped_half_way_and_restarted_delivers_the_rest_without_duplicates(app, smtp_server):
-    add_subscribers(200)
-    send_post()
+    make_subscribers(200)
+    make_post()
     sent_before_kill = []
 
     def die_half_way(message):
@@ -197,8 +197,8 @@ def test_worker_stopped_half_way_and_restarted_delivers_the_rest_without_duplica
 
 def test_a_real_worker_process_killed_mid_batch_and_restarted(app, smtp_server, tmp_path):
     """`flask mail deliver` in its own process, SIGKILLed while sending, then run again."""
-    add_subscribers(300)
-    send_post()
+    make_subscribers(300)
+    make_post()
     env = {
         **os.environ,
         "APP_CONFIG": "development",
@@ -235,8 +235,8 @@ def test_a_real_worker_process_killed_mid_batch_and_restarted(app, smtp_server, 
 
 def test_server_that_drops_the_connection_is_retried(app, smtp_server):
     app.config["MAIL_RETRY_BASE_SECONDS"] = 0
-    add_subscribers(3)
-    send_post()
+    make_subscribers(3)
+    make_post()
     smtp_server.refuse("sub00001@example.fi", "421 4.3.2 Service shutting down")
     report = deliver_all()
     assert report.sent == 3
@@ -249,8 +249,8 @@ def test_unreachable_server_keeps_rows_for_later(app):
     from network.extensions import mail
 
     mail.init_app(app)
-    add_subscribers(2)
-    send_post()
+    make_subscribers(2)
+    make_post()
     report = deliver_batch()
     assert report.deferred == 2 and report.retried == 0 and report.sent == 0
     assert _statuses() == Counter({PENDING: 2})
@@ -261,8 +261,8 @@ def test_unreachable_server_keeps_rows_for_later(app):
 
 def test_without_mail_server_messages_are_written_as_eml_files(app, tmp_path):
     app.config.update(MAIL_SERVER=None, MAIL_FILE_DIR=str(tmp_path))
-    add_subscribers(2)
-    send_post()
+    make_subscribers(2)
+    make_post()
     assert deliver_all().sent == 2
     files = sorted(tmp_path.glob("*.eml"))
     assert len(files) == 2
@@ -295,8 +295,8 @@ def test_the_same_message_is_never_queued_twice_for_one_recipient(app):
 
 
 def test_cli_delivers_with_a_progress_bar(app, smtp_server):
-    add_subscribers(30)
-    send_post()
+    make_subscribers(30)
+    make_post()
     result = app.test_cli_runner().invoke(args=["mail", "deliver", "--once"])
     assert result.exit_code == 0, result.output
     assert "Delivering" in result.output and "sent 30" in result.output
@@ -307,8 +307,8 @@ def test_several_workers_at_once_send_each_message_once(app, smtp_server):
     """Four workers in threads, each with its own database session (SKIP LOCKED on PostgreSQL)."""
     import threading
 
-    add_subscribers(240)
-    send_post()
+    make_subscribers(240)
+    make_post()
     db.session.remove()
     reports, errors = [], []
 
@@ -338,8 +338,8 @@ def test_loop_worker_reports_each_batch_and_stops(app, smtp_server):
 
     from network.mail.worker import run_loop
 
-    add_subscribers(5)
-    send_post()
+    make_subscribers(5)
+    make_post()
     db.session.remove()
     stop = threading.Event()
     lines = []

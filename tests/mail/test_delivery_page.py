@@ -10,14 +10,15 @@ from network.extensions import db
 from network.mail.delivery import deliver_all
 from network.mail.models import FAILED, PENDING, SENT, OutboxMessage
 from tests.conftest import csrf_token_in
-from tests.mailing.helpers import add_subscribers, english, send_post
+from tests.factories import make_post, make_subscribers
+from tests.support.english import english
 
 
 def test_failed_messages_are_listed_with_their_reason_and_can_be_sent_again(app, smtp_server, coordinator_client):
-    add_subscribers(3)
+    make_subscribers(3)
     smtp_server.refuse_data("sub00001@example.fi", "554 5.7.1 Message content rejected")
     smtp_server.refuse("sub00002@example.fi", "550 5.1.1 No such user")
-    send_post()
+    make_post()
     deliver_all()
     english(coordinator_client)
     page = html.unescape(coordinator_client.get("/admin/mail").get_data(as_text=True))
@@ -41,9 +42,9 @@ def test_failed_messages_are_listed_with_their_reason_and_can_be_sent_again(app,
 
 
 def test_relay_refusing_is_shown_to_coordinators(app, smtp_server, coordinator_client):
-    add_subscribers(2)
+    make_subscribers(2)
     smtp_server.refuse_mail_from("530 5.7.0 Authentication required")
-    send_post()
+    make_post()
     deliver_all()
     english(coordinator_client)
     page = html.unescape(coordinator_client.get("/admin/mail").get_data(as_text=True))

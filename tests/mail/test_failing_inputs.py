@@ -15,7 +15,7 @@ from network.mail.outbox import queue_mail
 from network.mail.worker import run_loop
 from network.mailing import subscriptions
 from network.mailing.models import Subscriber
-from tests.mailing.helpers import add_subscribers, send_post
+from tests.factories import make_post, make_subscribers
 from tests.support.mail import links_in, path_of, text_body
 
 PUNY = "xn--nekoski-4waa.fi"
@@ -41,13 +41,13 @@ def _subscribe_and_confirm(client, smtp_server, address: str) -> None:
 
 
 def test_unicode_domain_subscribes_and_receives_posts_in_idna(app, client, smtp_server):
-    add_subscribers(3)
+    make_subscribers(3)
     _subscribe_and_confirm(client, smtp_server, "tiina@äänekoski.fi")
     # The same domain typed in punycode is the same canonical address, not a second subscriber.
     _subscribe_and_confirm(client, smtp_server, f"info@{PUNY}")
     assert set(db.session.scalars(select(Subscriber.email).where(Subscriber.name == "Tiina"))) == {
         "tiina@äänekoski.fi", "info@äänekoski.fi"}
-    send_post(subject="Tervehdys")
+    make_post(subject="Tervehdys")
     smtp_server.received.clear()
     report = deliver_all()
     assert report.sent == 5 and report.failed == 0
@@ -83,9 +83,9 @@ def test_non_ascii_local_part_goes_with_smtputf8_when_offered(app, smtp_server):
 
 def test_non_ascii_local_part_fails_alone_without_smtputf8(app, ascii_smtp_server):
     """Issue 9, input 1: the worker died with UnicodeEncodeError and the batch stayed pending for ever."""
-    add_subscribers(2, prefix="a")
+    make_subscribers(2, prefix="a")
     queue_mail("tiinä@example.fi", "Tervetuloa", "body", key="account:1")
-    add_subscribers(2, prefix="b")
+    make_subscribers(2, prefix="b")
     for subscriber in db.session.scalars(select(Subscriber)):
         queue_mail(subscriber.email, "Tervetuloa", "body", key="account:1")
     db.session.commit()
@@ -136,8 +136,8 @@ def _break_rows(ids: list[int]) -> None:
 
 
 def test_one_bad_row_in_the_middle_of_500_fails_alone(app, smtp_server):
-    add_subscribers(500)
-    send_post()
+    make_subscribers(500)
+    make_post()
     ids = list(db.session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)))
     _break_rows([ids[200], ids[321]])
     report = deliver_all()
@@ -152,8 +152,8 @@ def test_one_bad_row_in_the_middle_of_500_fails_alone(app, smtp_server):
 
 
 def test_the_loop_worker_survives_bad_rows_and_delivers_the_rest(app, smtp_server):
-    add_subscribers(20)
-    send_post()
+    make_subscribers(20)
+    make_post()
     ids = list(db.session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)))
     _break_rows([ids[0], ids[10]])
     db.session.remove()
@@ -180,10 +180,10 @@ def test_the_loop_worker_survives_bad_rows_and_delivers_the_rest(app, smtp_serve
 def test_relay_refusing_mail_from_is_not_a_bounce_and_the_list_recovers(app, smtp_server):
     """Issue 9, input 3: 530 to MAIL FROM counted every recipient a bounce; the list ended up 'failing'."""
     app.config["MAIL_RETRY_BASE_SECONDS"] = 0
-    add_subscribers(4)
+    make_subscribers(4)
     for n in range(BOUNCE_LIMIT):
         smtp_server.refuse_mail_from("530 5.7.0 Authentication required")
-        send_post(subject=f"Viesti {n}")
+        make_post(subject=f"Viesti {n}")
         report = deliver_all()
         assert report.sent == 0 and report.failed == 0 and report.deferred > 0
         assert report.relay_error.startswith("MAIL FROM: 530")
@@ -196,7 +196,7 @@ def test_relay_refusing_mail_from_is_not_a_bounce_and_the_list_recovers(app, smt
     # The relay is fixed: everything waiting goes, and the next post reaches every subscriber.
     report = deliver_all()
     assert report.sent == 4 * BOUNCE_LIMIT
-    post = send_post(subject="Korjattu")
+    post = make_post(subject="Korjattu")
     assert post.recipient_count == 4
     assert deliver_all().sent == 4
     db.session.expire_all()
@@ -205,8 +205,8 @@ def test_relay_refusing_mail_from_is_not_a_bounce_and_the_list_recovers(app, smt
 
 @AUTH_WITHOUT_TLS
 def test_wrong_password_is_a_relay_problem_until_it_is_fixed(app, auth_smtp_server):
-    add_subscribers(3)
-    send_post()
+    make_subscribers(3)
+    make_post()
     report = deliver_all()
     assert report.sent == 0 and report.deferred == 3 and report.relay_error.startswith("AUTH: 535")
     assert relay_status().refusing_since is not None
@@ -219,9 +219,9 @@ def test_wrong_password_is_a_relay_problem_until_it_is_fixed(app, auth_smtp_serv
 
 
 def test_refusal_after_data_fails_the_message_without_a_bounce(app, smtp_server):
-    add_subscribers(3)
+    make_subscribers(3)
     smtp_server.refuse_data("sub00001@example.fi", "554 5.7.1 Message content rejected")
-    send_post()
+    make_post()
     report = deliver_all()
     assert report.sent == 2 and report.failed == 1
     row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "sub00001@example.fi"))
@@ -232,9 +232,9 @@ def test_refusal_after_data_fails_the_message_without_a_bounce(app, smtp_server)
 
 
 def test_refusal_of_rcpt_is_that_recipients_bounce(app, smtp_server):
-    add_subscribers(2)
+    make_subscribers(2)
     smtp_server.refuse("sub00000@example.fi", "550 5.1.1 No such user")
-    send_post()
+    make_post()
     deliver_all()
     row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "sub00000@example.fi"))
     assert row.failure_stage == FailureStage.RECIPIENT
@@ -244,9 +244,9 @@ def test_refusal_of_rcpt_is_that_recipients_bounce(app, smtp_server):
 
 def test_temporary_refusal_after_data_is_retried(app, smtp_server):
     app.config["MAIL_RETRY_BASE_SECONDS"] = 0
-    add_subscribers(1)
+    make_subscribers(1)
     smtp_server.refuse_data("sub00000@example.fi", "451 4.3.0 Try later")
-    send_post()
+    make_post()
     report = deliver_all()
     assert report.retried == 1 and report.sent == 1
     assert text_body(smtp_server.received[0].message)
@@ -255,8 +255,8 @@ def test_temporary_refusal_after_data_is_retried(app, smtp_server):
 @AUTH_WITHOUT_TLS
 def test_a_password_smtplib_cannot_encode_is_a_relay_problem_not_a_crash(app, auth_smtp_server):
     app.config.update(MAIL_PASSWORD="väärä")
-    add_subscribers(2)
-    send_post()
+    make_subscribers(2)
+    make_post()
     report = deliver_all()
     assert report.deferred == 2 and report.relay_error.startswith("AUTH: ")
     assert _statuses() == Counter({PENDING: 2})

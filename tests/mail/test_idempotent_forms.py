@@ -16,7 +16,7 @@ from network.mailing.models import MeetingInvitation, Post
 from network.meetings.models import MeetingRegistration
 from network.meetings.scheduling import MeetingData, create_meeting
 from tests.conftest import create_user, log_in, session_identifier
-from tests.mailing.helpers import add_subscribers
+from tests.factories import make_subscribers
 
 
 def _outbox() -> int:
@@ -82,7 +82,7 @@ def test_subscribe(app, fire):
 
 @BOTH
 def test_manage_link_for_a_confirmed_address(app, fire):
-    add_subscribers(1)
+    make_subscribers(1)
 
     def send(client):
         return client.post("/subscriptions", data={"email": "sub00000@example.fi"})
@@ -140,7 +140,7 @@ def test_register_for_a_meeting(app, member, fire):
 
 @BOTH
 def test_send_a_post(app, coordinator, fire):
-    add_subscribers(3)
+    make_subscribers(3)
     list_id = subscriptions.main_list().id
     db.session.commit()
     form = {"mailing_list": list_id, "subject_fi": "Uutiset", "body_fi": "Teksti", "subject_sv": "", "body_sv": "",
@@ -158,7 +158,7 @@ def test_send_a_post(app, coordinator, fire):
 
 @BOTH
 def test_send_invites(app, coordinator, fire):
-    add_subscribers(3)
+    make_subscribers(3)
     list_id = subscriptions.main_list().id
     meeting_id = _meeting().id
 

@@ -10,7 +10,7 @@ from network.extensions import db
 from network.mail.models import InboundMessage, InboundStatus
 from network.mailing import invites, lists
 from tests.conftest import PASSWORD, create_user
-from tests.mailing.helpers import add_subscribers
+from tests.factories import make_subscribers
 from tests.support.browser import serious_axe_violations
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 def test_coordinator_handles_a_failed_message_again(page, create_meeting):
     meeting = create_meeting()
-    add_subscribers(2)
+    make_subscribers(2)
     invites.send_invites(meeting, lists.main_list())
     raw = b"From: kysyja@example.fi\r\nSubject: Kysymys\r\nMessage-ID: <q@example.fi>\r\n\r\nHei!\r\n"
     db.session.add(InboundMessage(dedup_key="mid:q@example.fi", message_id="q@example.fi", source="lmtp",

@@ -15,7 +15,7 @@ from network.mail.models import FAILED, SENT, FailureStage, MailBody, OutboxMess
 from network.mailing import posts as post_rules
 from network.mailing import subscriptions
 from network.tokens import make_token, read_token
-from tests.mailing.helpers import add_subscribers, send_post
+from tests.factories import make_post, make_subscribers
 from tests.support.mail import text_body
 
 
@@ -42,10 +42,10 @@ def _unsubscribe_token(message) -> str:
 
 
 def test_a_post_is_stored_once_per_language_queued_with_one_insert_and_personalised_when_sent(app, smtp_server):
-    add_subscribers(30, language="fi")
-    add_subscribers(10, language="sv", prefix="sv")
+    make_subscribers(30, language="fi")
+    make_subscribers(10, language="sv", prefix="sv")
     with _Inserts() as inserts:
-        post = send_post(subject="Hei", body="Suomeksi " * 200, subject_sv="Hej", body_sv="På svenska " * 200)
+        post = make_post(subject="Hei", body="Suomeksi " * 200, subject_sv="Hej", body_sv="På svenska " * 200)
     assert inserts.count == 1, "one INSERT ... SELECT for every recipient"
     assert post.recipient_count == 40
     bodies = {body.key: body for body in db.session.scalars(select(MailBody))}
@@ -81,8 +81,8 @@ def test_a_post_is_stored_once_per_language_queued_with_one_insert_and_personali
 
 
 def test_a_post_queued_twice_reaches_each_address_once_and_keeps_one_body(app, smtp_server):
-    add_subscribers(5)
-    post = send_post()
+    make_subscribers(5)
+    post = make_post()
     assert post_rules.queue_post(post) == 5
     db.session.commit()
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 5
@@ -93,8 +93,8 @@ def test_a_post_queued_twice_reaches_each_address_once_and_keeps_one_body(app, s
 
 
 def test_a_row_that_cannot_be_personalised_fails_alone(app, smtp_server):
-    add_subscribers(5)
-    send_post()
+    make_subscribers(5)
+    make_post()
     row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "sub00002@example.fi"))
     row.list_id = None  # not list traffic any more: nothing can make its unsubscribe link
     db.session.commit()

@@ -6,10 +6,9 @@ import pytest
 
 from network.mail.delivery import deliver_all
 from network.mailing import subscriptions
+from tests.factories import make_post, make_subscribers
 from tests.support.browser import serious_axe_violations
 from tests.support.mail import links_in
-
-from .helpers import send_post
 
 
 @pytest.mark.browser
@@ -29,7 +28,7 @@ def test_subscriber_journey(page, live_server, app, smtp_server):
     page.get_by_role("heading", name="Tilaus vahvistettu").wait_for()
     assert subscriptions.find_subscriber("selain@example.fi").confirmed
 
-    send_post(subject="Verkoston uutiset")
+    make_post(subject="Verkoston uutiset")
     deliver_all()
     news = smtp_server.messages_to("selain@example.fi")[-1]
     assert news["Subject"] == "Verkoston uutiset"
@@ -50,10 +49,8 @@ def test_subscriber_journey(page, live_server, app, smtp_server):
 def test_coordinator_writes_a_post_and_watches_it_go_out(page, live_server, app, smtp_server):
     from tests.conftest import PASSWORD, create_user
 
-    from .helpers import add_subscribers
-
     create_user("koordinaattori@example.fi", "Kaisa Koordinaattori", role="coordinator")
-    add_subscribers(3)
+    make_subscribers(3)
     page.goto("/login")
     page.get_by_label("Sähköposti").fill("koordinaattori@example.fi")
     page.get_by_label("Salasana", exact=True).fill(PASSWORD)
@@ -83,7 +80,7 @@ def test_coordinator_writes_a_post_and_watches_it_go_out(page, live_server, app,
 
 @pytest.mark.browser
 def test_axe_on_mailing_pages(page, live_server, app):
-    send_post(subject="Arkiston viesti")
+    make_post(subject="Arkiston viesti")
     problems = {}
     for path in ("/subscribe", "/posts", "/subscriptions", "/posts?q=ei-loydy"):
         page.goto(path)

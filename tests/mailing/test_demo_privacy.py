@@ -10,8 +10,7 @@ from network.mail.models import OutboxMessage
 from network.mailing import lists, subscriptions
 from network.mailing.models import Post, Subscriber
 from network.privacy import anonymise_personal_data, export_personal_data
-
-from .helpers import send_post
+from tests.factories import make_post
 
 
 def test_demo_load_is_idempotent_and_sends_nothing(app, client):
@@ -30,7 +29,7 @@ def test_export_and_anonymise_subscriptions(app, member, smtp_server):
     subscriber = subscriptions.subscriber_for_user(member, create=True)
     subscriptions.update_preferences(subscriber, "fi", [lists.main_list().id])
     db.session.commit()
-    send_post()
+    make_post()
     deliver_all()
     exported = export_personal_data(member)["mailing"]
     assert exported["subscriptions"][0]["email"] == "member@example.fi"

@@ -17,10 +17,10 @@ from network.mailing.models import MeetingInvitation, Subscription
 from network.meetings.models import MeetingRegistration
 from network.meetings.scheduling import cancel_meeting
 from tests.conftest import create_user, log_in
+from tests.factories import make_post, make_subscribers
 from tests.support import inbound as inbound_support
+from tests.support.english import english
 from tests.support.inbound import lmtp_deliver, sample
-
-from .helpers import add_subscribers, english, send_post
 
 lmtp_server = inbound_support.lmtp_server  # the fixture
 NETWORK = "verkosto@kuntademokratia.example"
@@ -31,7 +31,7 @@ CLIENTS = ["outlook_accept.eml", "gmail_accept.eml", "apple_accept.eml", "thunde
 def invited(app, create_meeting):
     """A meeting whose invite went to three subscribers of the main list."""
     meeting = create_meeting(capacity=10)
-    subscribers = add_subscribers(3)
+    subscribers = make_subscribers(3)
     invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     return meeting, [s.email for s in subscribers]
@@ -89,7 +89,7 @@ def test_decline_cancels_the_place_and_tentative_is_recorded(app, lmtp_server, i
 def test_a_full_meeting_puts_the_accepting_person_on_the_waiting_list_and_mails_them(
         app, lmtp_server, smtp_server, create_meeting):
     meeting = create_meeting(capacity=1, mode="in_person")
-    first, second = add_subscribers(2)
+    first, second = make_subscribers(2)
     invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     _reply(lmtp_server.port, "apple_accept.eml", uid=meeting.uid, email=first.email)
@@ -180,8 +180,8 @@ def _unsubscribe_token(smtp_server, email: str) -> tuple[str, str]:
 
 @pytest.fixture
 def posted(app, smtp_server):
-    subscribers = add_subscribers(2)
-    send_post()
+    subscribers = make_subscribers(2)
+    make_post()
     deliver_all()
     return subscribers
 

@@ -16,9 +16,9 @@ from network.mail.delivery import deliver_all
 from network.mail.models import OutboxMessage
 from network.mailing import invites, lists, subscriptions
 from network.tokens import make_token
+from tests.factories import make_subscribers
+from tests.support.english import english
 from tests.support.mail import links_in, path_of
-
-from .helpers import add_subscribers, english
 
 meetings = pytest.importorskip("network.meetings.scheduling")
 
@@ -54,8 +54,8 @@ def _event(message):
 
 
 def test_invite_is_an_imip_request_with_rsvp_links(app, smtp_server, meeting):
-    add_subscribers(3)
-    add_subscribers(1, prefix="sv", language="sv")
+    make_subscribers(3)
+    make_subscribers(1, prefix="sv", language="sv")
     count = invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     assert count == 4
@@ -87,7 +87,7 @@ def test_invite_is_an_imip_request_with_rsvp_links(app, smtp_server, meeting):
 def test_rsvp_link_registers_the_answer_without_login(app, smtp_server, meeting, client):
     from network.meetings.registration import find_registration
 
-    add_subscribers(1)
+    make_subscribers(1)
     invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     deliver_all()
@@ -114,13 +114,13 @@ def test_forged_and_expired_rsvp_tokens(client, meeting, monkeypatch):
 
 
 def test_change_of_time_sends_an_update_and_cancel_sends_cancel(app, smtp_server, meeting):
-    add_subscribers(2)
+    make_subscribers(2)
     invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     deliver_all()
     assert len(smtp_server.received) == 2
     # Joining the list after the invite: not invited, so no update either.
-    add_subscribers(1, prefix="late")
+    make_subscribers(1, prefix="late")
 
     later = meeting.starts_at + timedelta(days=1)
     assert meetings.update_meeting(meeting, _data(starts_at=later, ends_at=later + timedelta(hours=3)))
@@ -151,7 +151,7 @@ def test_change_of_time_sends_an_update_and_cancel_sends_cancel(app, smtp_server
 
 
 def test_change_that_is_not_significant_sends_nothing(app, smtp_server, meeting):
-    add_subscribers(1)
+    make_subscribers(1)
     invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     deliver_all()
@@ -168,7 +168,7 @@ def test_change_that_is_not_significant_sends_nothing(app, smtp_server, meeting)
 
 
 def test_inviting_twice_does_not_send_twice(app, smtp_server, meeting):
-    add_subscribers(2)
+    make_subscribers(2)
     assert invites.send_invites(meeting, lists.main_list()) == 2
     db.session.commit()
     assert invites.send_invites(meeting, lists.main_list()) == 0
@@ -178,7 +178,7 @@ def test_inviting_twice_does_not_send_twice(app, smtp_server, meeting):
 
 
 def test_coordinator_sends_invite_from_the_page(coordinator_client, smtp_server, meeting):
-    add_subscribers(2)
+    make_subscribers(2)
     main = lists.main_list()
     db.session.commit()
     # "Send" shows who gets what and sends nothing; "Confirm and send" sends.
@@ -225,7 +225,7 @@ def test_failing_address_gets_no_invite(app, smtp_server, meeting):
     from network.mail.models import AddressHealth
     from network.timeutil import utcnow
 
-    subscribers = add_subscribers(2)
+    subscribers = make_subscribers(2)
     db.session.add(AddressHealth(email=subscribers[0].email, bounce_count=3, failing_since=utcnow()))
     db.session.commit()
     assert invites.send_invites(meeting, lists.main_list()) == 1
@@ -238,7 +238,7 @@ def test_failing_address_gets_no_invite(app, smtp_server, meeting):
 def test_updates_skip_those_who_unsubscribed_unless_registered(app, smtp_server, meeting):
     from network.meetings.registration import respond_by_email
 
-    subscribers = add_subscribers(3)
+    subscribers = make_subscribers(3)
     invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     deliver_all()

@@ -15,8 +15,8 @@ from network.mailing import posts as post_rules
 from network.mailing.models import Post
 from network.timeutil import utc_to_helsinki, utcnow
 from tests.conftest import create_user, log_in
-
-from .helpers import add_subscribers, english, send_post
+from tests.factories import make_post, make_subscribers
+from tests.support.english import english
 
 
 def _form(**changes):
@@ -39,7 +39,7 @@ def _outbox_count() -> int:
 
 
 def test_coordinator_previews_then_sends(coordinator_client, smtp_server):
-    add_subscribers(3)
+    make_subscribers(3)
     english(coordinator_client)
     assert coordinator_client.get("/posts/new").status_code == 200
     preview = coordinator_client.post("/posts/new", data=_form(submit="", preview="Preview"))
@@ -65,7 +65,7 @@ def test_coordinator_previews_then_sends(coordinator_client, smtp_server):
 
 
 def test_sending_the_same_post_twice_in_a_row_sends_it_once(coordinator_client):
-    add_subscribers(2)
+    make_subscribers(2)
     english(coordinator_client)
     first = coordinator_client.post("/posts/new", data=_form())
     assert first.status_code == 302
@@ -80,8 +80,8 @@ def test_sending_the_same_post_twice_in_a_row_sends_it_once(coordinator_client):
 
 
 def test_send_shows_recipients_and_each_language_before_anything_goes_out(coordinator_client):
-    add_subscribers(2, language="fi")
-    add_subscribers(1, language="sv", prefix="sv")
+    make_subscribers(2, language="fi")
+    make_subscribers(1, language="sv", prefix="sv")
     response = coordinator_client.post("/posts/new", data=_form(
         confirm="", subject_sv="Septembernytt", body_sv="Välkommen till **demokratidagen**!"))
     html = response.get_data(as_text=True)
@@ -97,7 +97,7 @@ def test_send_shows_recipients_and_each_language_before_anything_goes_out(coordi
 
 
 def test_subject_with_newline_is_refused_and_nothing_queued(coordinator_client):
-    add_subscribers(2)
+    make_subscribers(2)
     english(coordinator_client)
     response = coordinator_client.post("/posts/new", data=_form(subject_fi="Hei\r\nBcc: all@example.fi"))
     assert response.status_code == 422
@@ -106,7 +106,7 @@ def test_subject_with_newline_is_refused_and_nothing_queued(coordinator_client):
 
 
 def test_two_megabyte_post_is_refused_with_a_clear_message(coordinator_client):
-    add_subscribers(1)
+    make_subscribers(1)
     english(coordinator_client)
     response = coordinator_client.post("/posts/new", data=_form(body_fi="a" * (2 * 1024 * 1024)))
     assert response.status_code == 422
@@ -115,8 +115,8 @@ def test_two_megabyte_post_is_refused_with_a_clear_message(coordinator_client):
 
 
 def test_script_and_javascript_links_are_sanitised_away(app, smtp_server, client):
-    add_subscribers(1)
-    post = send_post(body="Hei <script>alert(1)</script>\n\n[klikkaa](javascript:alert(2)) "
+    make_subscribers(1)
+    post = make_post(body="Hei <script>alert(1)</script>\n\n[klikkaa](javascript:alert(2)) "
                           "<a href=\"javascript:alert(3)\">x</a> [ok](https://example.fi)")
     deliver_all()
     html = smtp_server.received[0].message.get_body(preferencelist=("html",)).get_content()
@@ -160,7 +160,7 @@ def test_member_cannot_post_and_chair_posts_to_own_group_list(app, member, coord
 
 
 def test_scheduled_post_is_queued_by_the_worker_when_due(coordinator_client, smtp_server):
-    add_subscribers(2)
+    make_subscribers(2)
     when = utc_to_helsinki(utcnow() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     response = coordinator_client.post("/posts/new", data=_form(when="later", send_at=when))
     assert response.status_code == 302
@@ -190,7 +190,7 @@ def test_scheduled_time_in_the_past_is_refused(coordinator_client):
 
 
 def test_cancel_a_scheduled_post_asks_first(coordinator_client, smtp_server):
-    add_subscribers(1)
+    make_subscribers(1)
     when = utc_to_helsinki(utcnow() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     coordinator_client.post("/posts/new", data=_form(when="later", send_at=when))
     post = db.session.scalar(select(Post))
@@ -208,8 +208,8 @@ def test_cancel_a_scheduled_post_asks_first(coordinator_client, smtp_server):
 
 def test_archive_is_public_paginated_and_searchable(client):
     for n in range(23):
-        send_post(subject=f"Uutiskirje {n}", body="Tavallinen teksti")
-    send_post(subject="Demokratiapäivä Mänttä-Vilppulassa", body="Tervetuloa")
+        make_post(subject=f"Uutiskirje {n}", body="Tavallinen teksti")
+    make_post(subject="Demokratiapäivä Mänttä-Vilppulassa", body="Tervetuloa")
     first = client.get("/posts").get_data(as_text=True)
     assert "Demokratiapäivä Mänttä-Vilppulassa" in first
     assert 'rel="next"' in first
@@ -229,8 +229,8 @@ def test_empty_archive(client):
 
 
 def test_coordinator_overview(coordinator_client):
-    add_subscribers(4)
-    send_post()
+    make_subscribers(4)
+    make_post()
     page = coordinator_client.get("/mailing").get_data(as_text=True)
     assert "Tervehdys verkostolle" in page
 

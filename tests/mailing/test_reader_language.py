@@ -11,9 +11,9 @@ from network.mail.delivery import deliver_all
 from network.mailing import subscriptions
 from network.mailing.lists import main_list
 from network.mailing.models import Post
+from tests.factories import make_post, make_subscribers
+from tests.support.english import english
 from tests.support.mail import links_in, path_of, text_body
-
-from .helpers import add_subscribers, english, send_post
 
 NOTE = "This post has no English text, so here is the Finnish one."
 
@@ -29,8 +29,8 @@ def _links(message) -> dict[str, str]:
 
 
 def test_a_swedish_subscribers_links_open_swedish_pages_without_login(app, smtp_server):
-    add_subscribers(1, language="sv", prefix="sv")
-    send_post(subject_sv="Hälsning till nätverket", body_sv="Hej alla!")
+    make_subscribers(1, language="sv", prefix="sv")
+    make_post(subject_sv="Hälsning till nätverket", body_sv="Hej alla!")
     deliver_all()
     (message,) = smtp_server.messages_to("sv00000@example.fi")
     assert "Hej alla!" in text_body(message)
@@ -48,10 +48,10 @@ def test_a_swedish_subscribers_links_open_swedish_pages_without_login(app, smtp_
 
 
 def test_english_readers_get_the_english_text_or_the_finnish_one_with_a_note(app, smtp_server, client):
-    add_subscribers(1, language="en", prefix="en")
-    with_english = send_post(subject="Kevään kokous", body="Tervetuloa kokoukseen!", subject_en="Spring meeting",
+    make_subscribers(1, language="en", prefix="en")
+    with_english = make_post(subject="Kevään kokous", body="Tervetuloa kokoukseen!", subject_en="Spring meeting",
                              body_en="Welcome to the meeting!")
-    finnish_only = send_post(subject="Syksyn kokous", body="Tervetuloa syksyllä!")
+    finnish_only = make_post(subject="Syksyn kokous", body="Tervetuloa syksyllä!")
     deliver_all()
     by_subject = {m["Subject"]: m for m in smtp_server.messages_to("en00000@example.fi")}
     assert set(by_subject) == {"Spring meeting", "Syksyn kokous"}

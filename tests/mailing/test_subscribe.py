@@ -9,9 +9,9 @@ from network.mail.delivery import deliver_all
 from network.mailing import lists, subscriptions
 from network.mailing.models import Subscriber
 from network.tokens import make_token
+from tests.factories import make_post, make_subscribers
+from tests.support.english import english
 from tests.support.mail import links_in, path_of, text_body
-
-from .helpers import add_subscribers, english, send_post
 
 
 def _subscribe(client, email="liisa@example.fi", name="Liisa Lukija", language="fi"):
@@ -24,7 +24,7 @@ def test_subscribe_sends_confirmation_and_nothing_else_until_confirmed(client, s
     assert "liisa@example.fi" in response.get_data(as_text=True)
     # Nothing is stored about the address before it is confirmed, so a post does not reach it.
     assert db.session.query(Subscriber).count() == 0
-    send_post()
+    make_post()
     deliver_all()
     received = smtp_server.messages_to("liisa@example.fi")
     assert len(received) == 1, "only the confirmation"
@@ -41,7 +41,7 @@ def test_subscribe_sends_confirmation_and_nothing_else_until_confirmed(client, s
     assert subscriber.confirmed and subscriber.name == "Liisa Lukija"
     assert lists.main_list().id in subscriptions.active_list_ids(subscriber)
 
-    send_post(subject="Toinen viesti")
+    make_post(subject="Toinen viesti")
     deliver_all()
     assert [m["Subject"] for m in smtp_server.messages_to("liisa@example.fi")][-1] == "Toinen viesti"
 
@@ -83,7 +83,7 @@ def test_forged_and_expired_confirm_tokens(client, app):
 
 
 def test_a_token_for_another_purpose_is_refused(client, app):
-    subscriber = add_subscribers(1)[0]
+    subscriber = make_subscribers(1)[0]
     manage = subscriptions.manage_token(subscriber)
     assert client.post(f"/unsubscribe/{manage}").status_code == 400
     assert lists.main_list().id in subscriptions.active_list_ids(subscriber)
@@ -91,8 +91,8 @@ def test_a_token_for_another_purpose_is_refused(client, app):
 
 def test_every_list_message_has_one_click_unsubscribe_that_works_without_login_or_csrf(csrf_app, smtp_server):
     client = csrf_app.test_client()
-    add_subscribers(2)
-    send_post()
+    make_subscribers(2)
+    make_post()
     deliver_all()
     message = smtp_server.messages_to("sub00000@example.fi")[0]
     header = message["List-Unsubscribe"]
@@ -112,7 +112,7 @@ def test_every_list_message_has_one_click_unsubscribe_that_works_without_login_o
     db.session.expire_all()
     assert not subscriptions.active_list_ids(subscriptions.find_subscriber("sub00000@example.fi"))
 
-    send_post(subject="Kolmas")
+    make_post(subject="Kolmas")
     deliver_all()
     assert [m["Subject"] for m in smtp_server.messages_to("sub00000@example.fi")] == ["Tervehdys verkostolle"]
     assert len(smtp_server.messages_to("sub00001@example.fi")) == 2
@@ -121,7 +121,7 @@ def test_every_list_message_has_one_click_unsubscribe_that_works_without_login_o
 def test_forged_and_expired_unsubscribe_token(client, monkeypatch):
     english(client)
     assert "not valid" in client.post("/unsubscribe/forged-token").get_data(as_text=True)
-    subscriber = add_subscribers(1)[0]
+    subscriber = make_subscribers(1)[0]
     token = subscriptions.unsubscribe_token(subscriber, lists.main_list())
     monkeypatch.setattr(subscriptions, "LINK_MAX_AGE", -1)
     response = client.post(f"/unsubscribe/{token}")
@@ -132,7 +132,7 @@ def test_forged_and_expired_unsubscribe_token(client, monkeypatch):
 
 def test_unsubscribe_link_of_a_deleted_subscriber_does_not_touch_whoever_gets_its_id(client):
     english(client)
-    subscriber = add_subscribers(1)[0]
+    subscriber = make_subscribers(1)[0]
     token = subscriptions.unsubscribe_token(subscriber, lists.main_list())
     old_id = subscriber.id
     db.session.delete(subscriber)
@@ -152,8 +152,8 @@ def test_unsubscribe_link_of_a_deleted_subscriber_does_not_touch_whoever_gets_it
 
 
 def test_manage_page_from_the_mail_changes_language_and_lists(client, smtp_server):
-    add_subscribers(1)
-    send_post()
+    make_subscribers(1)
+    make_post()
     deliver_all()
     message = smtp_server.messages_to("sub00000@example.fi")[0]
     manage = next(u for u in links_in(message) if "/subscriptions/" in u)
@@ -171,7 +171,7 @@ def test_manage_page_from_the_mail_changes_language_and_lists(client, smtp_serve
 
 def test_manage_link_request_does_not_reveal_addresses(client, smtp_server):
     english(client)
-    add_subscribers(1)
+    make_subscribers(1)
     for address in ("sub00000@example.fi", "nobody@example.fi"):
         response = client.post("/subscriptions", data={"email": address}, follow_redirects=True)
         assert "If this address is subscribed" in response.get_data(as_text=True)
