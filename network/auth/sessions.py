@@ -55,7 +55,9 @@ def start_session(user: User, *, remember: bool, user_agent: str | None) -> User
     shortened, to tell the person's devices apart). Returns the new row. Also removes the person's expired rows.
     """
     now = utcnow()
-    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now))
+    # No in-Python evaluation of the condition: SQLite hands back naive times, which cannot be compared with `now`.
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now)
+                       .execution_options(synchronize_session=False))
     token = secrets.token_urlsafe(TOKEN_BYTES)
     row = UserSession(
         user_id=user.id,

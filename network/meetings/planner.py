@@ -374,6 +374,19 @@ def create_plan(year: int, items: list[PlanItem], actor: object = None, prefix: 
     errors = check_plan(year, items, prefix)
     if errors:
         raise MeetingError(errors=errors)
+    try:
+        created = _create_items(year, items, actor, prefix)
+        db.session.flush()
+    except IntegrityError as error:
+        # Two submissions at once (a double click, two coordinators): the slot's unique key refuses the second.
+        raise MeetingError(errors={None: _l("Another coordinator planned this year meanwhile; reload the planner.")}
+                           ) from error
+    return created
+
+
+def _create_items(year: int, items: list[PlanItem], actor: object, prefix: str) -> list[Meeting]:
+    """The drafts of a checked plan, flushed one by one; raises MeetingError with the items' field errors."""
+    errors: dict = {}
     created: list[Meeting] = []
     to_form = {"starts_at": "starts", "ends_at": "ends", "kind": "day", "venue": "venue", "title_fi": "title_fi"}
     for index, item in enumerate(items):
@@ -397,9 +410,4 @@ def create_plan(year: int, items: list[PlanItem], actor: object = None, prefix: 
         created.append(meeting)
     if errors:
         raise MeetingError(errors=errors)
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        raise MeetingError(errors={None: _l("Another coordinator planned this year meanwhile; reload the planner.")}
-                           ) from error
     return created

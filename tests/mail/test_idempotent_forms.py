@@ -13,7 +13,7 @@ from network.extensions import db
 from network.mail.models import OutboxMessage
 from network.mailing import subscriptions
 from network.mailing.models import MeetingInvitation, Post
-from network.meetings.models import MeetingRegistration
+from network.meetings.models import Meeting, MeetingRegistration
 from network.meetings.scheduling import MeetingData, create_meeting
 from tests.conftest import create_user, log_in, session_identifier
 from tests.factories import make_subscribers
@@ -171,3 +171,23 @@ def test_send_invites(app, coordinator, fire):
     db.session.expire_all()
     assert db.session.scalar(select(func.count(MeetingInvitation.id))) == 3
     assert _outbox() == 3
+
+
+@BOTH
+def test_plan_a_year(app, fire):
+    """The year planner sent twice (a double click, two coordinators): one set of drafts, never a 500."""
+    from tests.meetings.test_views import plan_form
+
+    coordinator = create_user("kaisa@example.fi", "Kaisa", role="coordinator")
+    reader = app.test_client()
+    log_in(reader, coordinator)
+    data = plan_form(reader.get("/admin/meetings/plan/2031").get_data(as_text=True))
+    assert sum(1 for key in data if key.endswith("-day")) == 4
+
+    def send(client):
+        return client.post("/admin/meetings/plan/2031", data=data)
+
+    first, second = fire(app, send, coordinator)
+    assert sorted(r.status_code for r in (first, second)) == [302, 422]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.plan_year == 2031)) == 4
