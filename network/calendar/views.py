@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.queries import NETWORK_CALENDAR, MeetingScope, feed_version, meetings_for_feed
+from ..permissions import is_coordinator
 from ..timeutil import as_utc
 from ..web import attempt
 from . import personal
@@ -120,7 +121,8 @@ def feed():
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting(meeting_id: int):
     item = db.session.get(Meeting, meeting_id)
-    if item is None:
+    # A draft is in no calendar yet: its file is 404 as its page is, for everyone but coordinators.
+    if item is None or (item.is_draft and not is_coordinator(current_user)):
         abort(404)
     return _respond(event_calendar(item), [item], f"meeting-{item.id}.ics")
 

@@ -47,6 +47,9 @@ def test_change_email_end_to_end(aino, aino_client, smtp_server):
 
     message = deliver_and_read(smtp_server, "aino.uusi@example.fi")
     assert message["Subject"] == "Vahvista uusi sähköpostiosoitteesi"
+    # The new address is not proven yet: a plain greeting, not the account's name (issue 15: no chosen text).
+    body = message.get_body(("plain",)).get_content()
+    assert body.startswith("Hei,\r\n") and aino.name not in body
     assert not smtp_server.messages_to("aino@example.fi")
     path = link_path(message, "/profile/email/")
 

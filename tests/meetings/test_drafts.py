@@ -30,6 +30,9 @@ def test_a_new_meeting_is_a_draft_until_published(coordinator_client, client, db
     assert meeting.is_draft
     assert "Luonnostapaaminen" not in public_places(client)
     assert client.get(f"/meetings/{meeting.id}").status_code == 404
+    # Its calendar file too: the title, description and online link stay unpublished.
+    assert client.get(f"/meetings/{meeting.id}.ics").status_code == 404
+    assert coordinator_client.get(f"/meetings/{meeting.id}.ics").status_code == 200
     page = coordinator_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert fi("Draft") in page and f"/admin/meetings/{meeting.id}/publish" in page
     assert "Luonnostapaaminen" in coordinator_client.get("/admin/meetings?year=2027").get_data(as_text=True)
@@ -38,6 +41,7 @@ def test_a_new_meeting_is_a_draft_until_published(coordinator_client, client, db
     assert not meeting.is_draft and meeting.sequence == 0
     assert public_places(client).count("Luonnostapaaminen") >= 3  # list, feed and front page
     assert client.get(f"/meetings/{meeting.id}").status_code == 200
+    assert client.get(f"/meetings/{meeting.id}.ics").status_code == 200
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "meeting.publish"))
 
 

@@ -154,6 +154,7 @@ def test_registration_needs_csrf_token(csrf_app, member, db):
 
 def test_full_meeting_puts_member_on_waiting_list_and_cancel_promotes(app, db):
     meeting = make_meeting(capacity=1)
+    assert "1 paikka, 1 vapaana" in app.test_client().get(f"/meetings/{meeting.id}").get_data(as_text=True)
     first, second = create_user("eka@example.fi", "Eka"), create_user("toka@example.fi", "Toka")
     clients = []
     for user in (first, second):
