@@ -346,7 +346,8 @@ def year_warnings(meetings: list[Meeting]) -> list[str]:
     warnings: list[str] = []
     if len(active) != MEETINGS_PER_YEAR:
         warnings.append(str(_l(
-            "The network holds four meetings a year; this year has %(count)d.", count=len(active)
+            "The network holds four meetings a year; this year has %(count)d (drafts included, cancelled ones not).",
+            count=len(active)
         )))
     days = [m for m in active if m.kind == DEMOCRACY_DAY]
     if not days:

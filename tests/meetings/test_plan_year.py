@@ -167,3 +167,16 @@ def test_a_date_the_form_cannot_read_does_not_hide_the_plans_other_errors(coordi
     assert fi("Enter a date, for example 2026-10-15.") in links["meetings-1-day"]
     assert fi("Democracy Day must be held in week 42 of the year.") in links["meetings-3-day"]
     assert meeting_count(db) == 0
+
+
+def test_the_planners_list_of_the_years_meetings_marks_drafts_and_cancelled_ones(coordinator_client, db, orgs):
+    winter_2027(orgs)
+    make_meeting(kind="network", title_fi="Peruttu kevättapaaminen", status="cancelled",
+                 starts_at=helsinki(2027, 5, 12, 12), ends_at=helsinki(2027, 5, 12, 16))
+    make_meeting(kind="network", title_fi="Kesätapaamisen luonnos", published_at=None,
+                 starts_at=helsinki(2027, 6, 9, 12), ends_at=helsinki(2027, 6, 9, 16))
+    page = coordinator_client.get("/admin/meetings/plan/2027").get_data(as_text=True)
+    listed = page.split("on jo tapaamisia")[1].split("</ul>")[0]
+    assert re.search(r"Peruttu kevättapaaminen</a>[^<]*<span class=\"badge\">Peruttu</span>", listed)
+    assert re.search(r"Kesätapaamisen luonnos</a>[^<]*<span class=\"badge\">Luonnos</span>", listed)
+    assert "tälle vuodelle on 2 (luonnokset mukaan lukien, perutut ei)" in page
