@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, and_
 from werkzeug.security import check_password_hash
 
 from ..audit.trail import record_change
 from ..extensions import db
+from ..orgs.models import Organisation
 from ..orgs.privacy import ORIGINAL_EMAIL
 from ..permissions import COORDINATOR
 from ..privacy import anonymise_personal_data, export_personal_data
@@ -55,3 +57,10 @@ def delete_account(user: User, password: str) -> None:
     db.session.delete(user)
     db.session.flush()
     record_change(None, "account.deleted", "user", user_id, summary=None)
+
+
+def confirmed_organisation() -> ColumnElement[bool]:
+    """The join condition from User to the Organisation the person belongs to, once a coordinator confirmed the
+    link: a request still waiting counts as no organisation in figures and public counts (it may be mistaken).
+    """
+    return and_(Organisation.id == User.organisation_id, User.organisation_link_pending.is_(False))

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, and_, extract, func, or_, select
 
 from ..auth.models import User
+from ..auth.people import confirmed_organisation
 from ..collation import collated
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -89,7 +90,7 @@ def participation(group_ids: list[int]) -> dict[int, Participation]:
     rows = db.session.execute(
         select(GroupMembership.group_id, Organisation.id, Organisation.kind, Organisation.region)
         .join(User, User.id == GroupMembership.user_id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .outerjoin(Organisation, confirmed_organisation())
         .where(GroupMembership.group_id.in_(group_ids))
     ).all()
     seen: dict[int, set[int]] = {group_id: set() for group_id in group_ids}
@@ -146,7 +147,8 @@ def groups_of_organisation(organisation: Organisation) -> list[tuple[WorkingGrou
         select(WorkingGroup, func.count(GroupMembership.id))
         .join(GroupMembership, GroupMembership.group_id == WorkingGroup.id)
         .join(User, User.id == GroupMembership.user_id)
-        .where(User.organisation_id == organisation.id, WorkingGroup.decision == APPROVED)
+        .where(User.organisation_id == organisation.id, User.organisation_link_pending.is_(False),
+               WorkingGroup.decision == APPROVED)
         .group_by(WorkingGroup.id)
         .order_by(WorkingGroup.term_end.desc(), WorkingGroup.id)
     ).unique().all()

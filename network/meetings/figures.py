@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 
 from ..auth.models import User
+from ..auth.people import confirmed_organisation
 from ..extensions import db
 from ..orgs.models import Organisation
 from ..orgs.regions import KINDS
@@ -49,7 +50,7 @@ def participants_by_organisation_kind(year: int) -> dict[str, int]:
         .select_from(MeetingRegistration)
         .join(Meeting, MeetingRegistration.meeting_id == Meeting.id)
         .outerjoin(User, MeetingRegistration.user_id == User.id)
-        .outerjoin(Organisation, User.organisation_id == Organisation.id)
+        .outerjoin(Organisation, confirmed_organisation())
         .where(_held(year), MeetingRegistration.status == REGISTERED)
         .group_by(kind)
     )

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from network.audit.models import AuditEntry
 from network.extensions import db
-from network.groups import membership, proposals
+from network.groups import membership, proposals, queries
 from network.groups.models import APPROVED, PENDING, GroupMembership, WorkingGroup
 from network.mail.delivery import deliver_all
 from network.mail.models import OutboxMessage
@@ -361,6 +361,19 @@ def test_group_page_counts_organisations_by_kind_and_region(app, people):
     assert "Uusimaa" in html and "Pirkanmaa" in html and "State administration" in html
     # Members' names and addresses are not public.
     assert "aino@tampere.example" not in html
+
+
+def test_an_organisation_link_waiting_for_confirmation_is_not_counted(app, people):
+    group = make_group()
+    people["olli"].organisation_link_pending = True  # asked to be linked; no coordinator has confirmed it
+    for person in ("aino", "olli"):
+        membership.join(group, people[person])
+    db.session.commit()
+    taking_part = queries.participation([group.id])[group.id]
+    assert taking_part.organisations == 1 and taking_part.without_organisation == 1
+    olli_org = people["olli"].organisation
+    assert olli_org.kind not in dict(taking_part.by_kind) and dict(taking_part.by_kind) != {}
+    assert queries.groups_of_organisation(olli_org) == []
 
 
 def test_front_page_lists_open_groups(app):
