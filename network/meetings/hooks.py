@@ -8,6 +8,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..auth.signals import email_changed
 from ..extensions import db
 from ..i18n import current_language
 from ..orgs.directory import Listed
@@ -27,6 +28,10 @@ from ..registries import (
 from ..timeutil import utcnow
 from . import figures, home, privacy, queries
 from .models import CANCELLED, Meeting, MeetingKind, MeetingMode, MeetingStatus
+from .registration import follow_account_address
+
+# A person's registrations keep the account's current address.
+email_changed.connect(follow_account_address)
 
 home_section(10, "meetings/_home.html")(home.next_meetings)
 

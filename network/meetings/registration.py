@@ -270,3 +270,18 @@ def respond_by_email(meeting: Meeting, email: str, name: str | None, answer: str
     if registration is not None and registration.is_active:
         return change_mode(registration, mode)
     return register(meeting, email=email, name=name or getattr(user, "name", "") or email, mode=mode, user=user)
+
+
+def follow_account_address(user: User, old: str, new: str, **_extra: object) -> None:
+    """An account's address changed (auth's `email_changed` signal): the person's registrations follow, so
+    confirmations, updates and messages to participants reach the new address. A meeting the new address already
+    holds a registration for keeps both rows as they are (one address, one registration per meeting).
+    Flushes; the caller commits.
+    """
+    taken = select(MeetingRegistration.meeting_id).where(MeetingRegistration.email == new).scalar_subquery()
+    db.session.execute(
+        update(MeetingRegistration)
+        .where(MeetingRegistration.user_id == user.id, MeetingRegistration.meeting_id.not_in(taken))
+        .values(email=new)
+        .execution_options(synchronize_session="fetch")
+    )

@@ -4,14 +4,19 @@ current one asked) from the profile (issue 16, item 9). Before: the profile offe
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from network.auth import accounts
 from network.extensions import db
+from network.mail.delivery import deliver_all
 from network.mailing import lists, subscriptions
 from network.mailing.models import Subscriber
+from network.meetings import registration
+from network.meetings.models import MeetingRegistration
 from network.tokens import TokenError
 
 from ..conftest import choose_language, log_in
+from ..factories import make_meeting
 from .helpers import GOOD_PASSWORD, deliver_and_read, link_path, make_account, outbox_count, user_by_email
 
 NEW_PASSWORD = "toinen-pitka-salasana"
@@ -37,7 +42,11 @@ def test_profile_links_both_changes(aino_client):
 def test_change_email_end_to_end(aino, aino_client, smtp_server):
     subscriber = subscriptions.subscriber_for_user(aino, create=True)
     subscriptions.update_preferences(subscriber, "fi", [lists.main_list().id])
+    meeting = make_meeting()
+    registration.register(meeting, email=aino.email, name=aino.name, mode="in_person", user=aino)
     db.session.commit()
+    deliver_all()  # the registration's confirmation goes to the old address before the change
+    smtp_server.received.clear()
 
     response = aino_client.post("/profile/email", data={"email": "Aino.Uusi@Example.fi", "password": GOOD_PASSWORD},
                                 follow_redirects=True)
@@ -69,6 +78,8 @@ def test_change_email_end_to_end(aino, aino_client, smtp_server):
     assert "aino.uusi@example.fi" in told.get_body(("plain",)).get_content()
     db.session.expire_all()
     assert db.session.get(Subscriber, subscriber.id).email == "aino.uusi@example.fi"
+    # So does the meeting registration: participants' messages and updates reach the new address.
+    assert db.session.scalar(select(MeetingRegistration.email)) == "aino.uusi@example.fi"
 
     # Logging in works with the new address; the link does not work twice.
     assert accounts.authenticate("aino.uusi@example.fi", GOOD_PASSWORD) is not None
