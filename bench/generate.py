@@ -152,7 +152,7 @@ def add_meetings(years: int, rng: random.Random) -> None:
                          "host_organisation_id": rng.choice(organisations), "region": rng.choice(list(REGIONS)),
                          "network_calendar": True, "status": "scheduled", "sequence": 0,
                          "uid": f"bench-{year}-{month}@kuntademokratia.example",
-                         "created_at": utcnow(), "updated_at": utcnow()})
+                         "created_at": utcnow(), "updated_at": utcnow(), "published_at": utcnow()})
     groups = db.session.scalars(select(WorkingGroup.id, ).where(WorkingGroup.name_fi.like("Työryhmä %:%")))
     for group_id in groups:
         for number in range(2):
@@ -163,7 +163,7 @@ def add_meetings(years: int, rng: random.Random) -> None:
                          "online_url": "https://meet.example/ryhma", "description_fi": _sentence(rng, 30),
                          "group_id": group_id, "network_calendar": number == 0, "status": "scheduled",
                          "sequence": 0, "uid": f"bench-group-{group_id}-{number}@kuntademokratia.example",
-                         "created_at": utcnow(), "updated_at": utcnow()})
+                         "created_at": utcnow(), "updated_at": utcnow(), "published_at": utcnow()})
     _bulk(Meeting, rows)
     people = db.session.execute(select(User.id, User.email, User.name).where(User.role == "member")).all()
     registrations = []

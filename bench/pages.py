@@ -70,7 +70,8 @@ def page_urls(connection) -> dict[str, str]:
     """The path of each main page in the database behind `connection` (a Connection or a Session): the next
     network meeting, the latest post, the largest group, the latest published survey..."""
     meeting = connection.scalar(select(Meeting.id).where(Meeting.status == SCHEDULED, Meeting.ends_at >= utcnow(),
-                                                         Meeting.group_id.is_(None))
+                                                         Meeting.group_id.is_(None),
+                                                         Meeting.published_at.is_not(None))
                                 .order_by(Meeting.starts_at).limit(1))
     posts = connection.scalar(select(func.count(Post.id)).where(Post.status == QUEUED))
     post = connection.scalar(select(Post.id).where(Post.status == QUEUED)

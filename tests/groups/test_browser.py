@@ -173,7 +173,10 @@ def test_working_group_journey(browser, live_server, app, smtp_server, variant):
         in sanna.flash()
     assert sanna.page.get_by_role("button", name=sanna.t("Leave the group")).is_visible()
     sanna.check("group page after joining")
-    # "My groups" from the account menu.
+    # "My groups" from the account menu (behind the menu button on a phone).
+    toggle = sanna.page.get_by_role("button", name=sanna.t("Menu"))
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
     sanna.page.get_by_role("navigation").get_by_role("link", name=sanna.t("My groups")).click()
     sanna.page.wait_for_load_state()
     sanna.check("my groups")
@@ -188,7 +191,11 @@ def test_working_group_journey(browser, live_server, app, smtp_server, variant):
     erik.page.get_by_label(erik.t("Subject in Finnish")).fill("Ensimmäinen tapaaminen")
     erik.page.get_by_label(erik.t("Text in Finnish")).fill("Tervetuloa ryhmään! Tapaamme **pian**.")
     erik.page.get_by_role("button", name=erik.t("Send"), exact=True).click()
-    erik.page.get_by_role("heading", name="Ensimmäinen tapaaminen").wait_for()
+    # Sending asks first (issue 14): the recipients and the text as it goes out.
+    erik.page.get_by_role("heading", name=erik.t("Check and confirm")).wait_for()
+    erik.check("post confirmation")
+    erik.page.get_by_role("button", name=erik.t("Confirm and send")).click()
+    erik.page.get_by_role("heading", name="Ensimmäinen tapaaminen", level=1).wait_for()
     deliver_all()
     post = [m for m in smtp_server.messages_to("sanna@soste.example") if m["Subject"] == "Ensimmäinen tapaaminen"]
     assert len(post) == 1 and "Tervetuloa ryhmään!" in text_body(post[0])
