@@ -44,8 +44,16 @@ def _static_files_in_one_piece(response):
     compresses them like pages. It leaves streamed responses alone (COMPRESS_STREAMS is off: its streaming mode
     would leave the file open)."""
     if request.endpoint in ("static", "core.favicon") and response.direct_passthrough and response.status_code == 200:
+        # Read and close the file here: make_sequence() would defer the close to the end of the WSGI response, which
+        # never comes when the browser drops the connection first (the file was then closed by the collector).
+        body = response.response
         response.direct_passthrough = False
-        response.make_sequence()
+        try:
+            response.set_data(b"".join(body))
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
     return response
 
 

@@ -6,8 +6,11 @@ responses were never compressed.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import re
+import sys
+import warnings
 
 import brotli
 import pytest
@@ -144,6 +147,25 @@ def test_favicon(client):
     assert '<link rel="icon" href="/favicon.ico"' in html
     for link in re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', html):
         assert client.get(link).status_code == 200, link
+
+
+@pytest.mark.parametrize("path", ["/favicon.ico", "/static/css/site.css"])
+def test_static_file_is_closed_even_when_the_response_is_never_finished(client, path):
+    """A browser that drops the connection never lets the server close the response: the file must already be
+    closed (CI once failed on the collector closing /favicon.ico behind a browser test)."""
+    unraisable = []
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = unraisable.append
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ResourceWarning)
+            response = client.get(path, buffered=False)
+            assert response.status_code == 200
+            del response
+            gc.collect()
+    finally:
+        sys.unraisablehook = previous_hook
+    assert [repr(item.exc_value) for item in unraisable] == []
 
 
 @pytest.fixture
