@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole suite: lint, then pytest on SQLite, then pytest on a throw-away PostgreSQL server; a throw-away
-# Redis server serves both passes (the multi-process rate-limit tests). Installs Chromium, PostgreSQL and Redis from
+# Runs the whole suite: lint, then pytest on SQLite and on a throw-away PostgreSQL server (at once when the machine
+# has two processors or more); a throw-away Redis server serves both passes (the multi-process rate-limit tests). Installs Chromium, PostgreSQL and Redis from
 # Debian when missing and we are root. Under CI=true a missing component
 # is a failure, never a skip.
 set -euo pipefail
@@ -91,34 +91,67 @@ if command -v redis-server >/dev/null; then
     if (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null; then break; fi
     sleep 0.1
   done
-  export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+  REDIS_BASE="redis://127.0.0.1:$REDIS_PORT"
 else
   echo "redis-server is not available: the Redis rate-limit tests are skipped."
   if $IN_CI; then echo "FAIL: redis-server is required in CI"; exit 1; fi
-fi
-
-if [ "${SKIP_SQLITE:-}" != "1" ]; then
-  echo "== pytest on SQLite"
-  unset TEST_DATABASE_URL
-  $PY -m pytest "$@"
 fi
 
 PG_BIN="$(pg_bin)"
 if [ -z "$PG_BIN" ]; then
   echo "PostgreSQL is not available: the PostgreSQL run is skipped."
   if $IN_CI; then echo "FAIL: PostgreSQL is required in CI"; exit 1; fi
-  exit 0
 fi
 
-PG_DIR="$(mktemp -d /tmp/network-pg.XXXXXX)"
-PG_PORT="${PG_PORT:-55432}"
-if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
+start_postgres() {
+  PG_DIR="$(mktemp -d /tmp/network-pg.XXXXXX)"
+  PG_PORT="${PG_PORT:-$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
+  echo "== starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U network --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start
+  as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U network network_test
+}
 
-echo "== starting PostgreSQL on 127.0.0.1:$PG_PORT"
-as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U network --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start
-as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U network network_test
+# One pass of pytest; $1 names it, $2 is the database URL (empty: SQLite), $3 the Redis database number (the two
+# passes may run at once, and the Redis tests empty their database).
+run_pass() {
+  local name="$1" url="$2" redis_db="$3"; shift 3
+  echo "== pytest on $name"
+  if [ -n "${REDIS_BASE:-}" ]; then export TEST_REDIS_URL="$REDIS_BASE/$redis_db"; fi
+  if [ -n "$url" ]; then export TEST_DATABASE_URL="$url"; else unset TEST_DATABASE_URL; fi
+  $PY -m pytest "$@"
+}
 
-echo "== pytest on PostgreSQL"
-TEST_DATABASE_URL="postgresql+psycopg://network@127.0.0.1:$PG_PORT/network_test" $PY -m pytest "$@"
+passes=()
+[ "${SKIP_SQLITE:-}" = "1" ] || passes+=(sqlite)
+[ -z "$PG_BIN" ] || [ "${SKIP_POSTGRES:-}" = "1" ] || passes+=(postgresql)
+[ -z "$PG_BIN" ] || [[ " ${passes[*]} " != *" postgresql "* ]] || start_postgres
+PG_URL="postgresql+psycopg://network@127.0.0.1:${PG_PORT:-0}/network_test"
+
+# With two or more processors the passes run at once, each line prefixed with its pass (half the wall time; each
+# pass has its own temporary directories, ports, database and Redis database). TEST_PASSES=sequential runs them one
+# after the other, unprefixed.
+mode="${TEST_PASSES:-}"
+if [ -z "$mode" ]; then
+  if [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then mode=parallel; else mode=sequential; fi
+fi
+status=0
+if [ "$mode" = parallel ] && [ ${#passes[@]} -eq 2 ]; then
+  ( run_pass SQLite "" 0 "$@" 2>&1 | sed -u 's/^/[sqlite] /' ) &
+  sqlite_job=$!
+  ( run_pass PostgreSQL "$PG_URL" 1 "$@" 2>&1 | sed -u 's/^/[postgresql] /' ) &
+  pg_job=$!
+  wait "$sqlite_job" || { status=1; echo "FAIL: the SQLite pass failed"; }
+  wait "$pg_job" || { status=1; echo "FAIL: the PostgreSQL pass failed"; }
+else
+  for pass in "${passes[@]}"; do
+    if [ "$pass" = sqlite ]; then
+      run_pass SQLite "" 0 "$@" || status=1
+    else
+      run_pass PostgreSQL "$PG_URL" 1 "$@" || status=1
+    fi
+  done
+fi
+exit $status
