@@ -112,16 +112,19 @@ class Config:
     # Rate limits.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # network/abuse.py; the numbers and why: docs/security.md ("Abuse limits"). Only accepted submissions count
+    # (a form refused for its input does not). Short windows: a shared address waits minutes, not hours.
     # Failed logins per client address: the tenth wrong password within a minute is answered with 429.
     LOGIN_RATE_LIMIT = "9 per minute"
-    # Requests that send mail (password reset, new confirmation link, manage link) per client address.
-    MAIL_LINK_RATE_LIMIT = "5 per 10 minutes"
+    # Requests that send mail (password reset, new confirmation link, manage link, e-mail change) per client.
+    MAIL_LINK_RATE_LIMIT = "5 per 10 minutes;30 per day"
     # Registrations and subscription requests per client address.
-    REGISTER_RATE_LIMIT = "10 per hour"
-    SUBSCRIBE_RATE_LIMIT = "10 per hour"
-    # Mail to one typed address, over all of those forms together, whoever asks (network/abuse.py).
-    MAIL_TARGET_RATE_LIMIT = "3 per 10 minutes;10 per day"
-    ORG_APPLICATION_RATE_LIMIT = "10 per hour"
+    REGISTER_RATE_LIMIT = "10 per 10 minutes;60 per day"
+    SUBSCRIBE_RATE_LIMIT = "10 per 10 minutes;60 per day"
+    # Membership applications per client address (each one also mails every coordinator).
+    ORG_APPLICATION_RATE_LIMIT = "5 per 10 minutes;20 per day"
+    # Mail to one typed address, over all of those forms together, whoever asks.
+    MAIL_TARGET_RATE_LIMIT = "5 per 10 minutes;20 per day"
 
     # SQLite: how long a write waits for another writer's lock (milliseconds); then the request answers 503 with
     # Retry-After: DATABASE_BUSY_RETRY_AFTER seconds (network/errors.py).

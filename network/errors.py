@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 
-from .extensions import db
+from .extensions import db, limiter
 
 # SQLite's messages when the busy timeout ran out; PostgreSQL's SQLSTATE for a lock_timeout (lock_not_available).
 _BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
@@ -26,6 +30,16 @@ def is_database_busy(error: BaseException) -> bool:
         return True
     text = str(original or error).lower()
     return any(message in text for message in _BUSY_MESSAGES)
+
+
+def retry_after_seconds() -> int:
+    """Takes nothing (reads the request's breached rate limit); returns how many seconds until it lets the client
+    in again (at least 1; 60 when no limit is known, e.g. a 429 raised by hand).
+    """
+    current = limiter.current_limit
+    if current is None or not current.breached:
+        return 60
+    return max(1, int(current.reset_at - time.time()))  # as Flask-Limiter's own Retry-After counts it
 
 
 def _bare_page(status: int, title: str, message: str):
@@ -93,7 +107,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
-        return page(429, _("Too many attempts"), _("Too many attempts in a short time. Wait a minute and try again."))
+        wait = retry_after_seconds()
+        minutes = max(1, math.ceil(wait / 60))
+        message = ngettext(
+            "Too many attempts in a short time. Nothing was sent or saved. Try again in %(num)d minute.",
+            "Too many attempts in a short time. Nothing was sent or saved. Try again in %(num)d minutes.",
+            minutes,
+        )
+        response, status = page(429, _("Too many attempts"), message)
+        return response, status, {"Retry-After": str(wait)}
 
     @app.errorhandler(500)
     def server_error(error):

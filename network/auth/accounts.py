@@ -278,8 +278,13 @@ def request_email_change(user: User, new_email: str, password: str) -> str:
     """Queue a link to the new address that makes it the account's address once opened (caller commits); the
     account keeps its old address until then. Returns the new address, normalised.
 
-    Raises AccountError for a wrong password (field "password"), or an invalid, unreceivable, unchanged or taken
-    address ("email").
+    When another account already uses the new address, nothing is sent to it but a notice to that account's holder
+    (someone tried to take the address; how to log in or reset the password), and the address is returned all the
+    same: the answer never tells whether an address has an account (issue 15). The notice carries nothing the
+    requester typed.
+
+    Raises AccountError for a wrong password (field "password"), or an invalid, unreceivable or unchanged address
+    ("email").
     """
     _check_current_password(user, password, "password")
     email = normalize_email(new_email)
@@ -289,8 +294,11 @@ def request_email_change(user: User, new_email: str, password: str) -> str:
         raise AccountError(str(exc.message), "email") from exc
     if email == user.email:
         raise AccountError(str(_l("This is already the address of your account.")), "email")
-    if find_user_by_email(email):
-        raise AccountError(str(_l("An account with this e-mail address already exists.")), "email")
+    holder = find_user_by_email(email)
+    if holder is not None:
+        _queue_once(holder, "auth/emails/email_change_taken", repeat_key("change-email-taken", holder.id, user.id),
+                    login=absolute_url("auth.login"), reset=absolute_url("auth.request_reset"))
+        return email
     token = make_token(EMAIL_CHANGE_PURPOSE, {"uid": user.id, "old": user.email, "new": email})
     _queue_once(user, "auth/emails/change_email", repeat_key("change-email", user.id, email), recipient=email,
                 link=absolute_url("auth.confirm_email_change", token=token), address=email,

@@ -22,9 +22,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..abuse import mail_form_limits
+from ..abuse import attempt_limits, input_refused, mail_form_limits, valid_submission
 from ..core.navigation import safe_next_url
-from ..extensions import db, limiter, login_manager
+from ..extensions import db, login_manager
 from ..orgs.forms import ConfirmForm
 from ..orgs.models import Organisation
 from ..orgs.register import active_organisations, find_by_name
@@ -97,7 +97,7 @@ def _organisation_choices() -> list[tuple[int, str]]:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@mail_form_limits("REGISTER_RATE_LIMIT", "10 per hour")
+@mail_form_limits("REGISTER_RATE_LIMIT", "10 per 10 minutes;60 per day")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
@@ -105,7 +105,7 @@ def register():
     form.organisation.choices = _organisation_choices()
     if request.method == "GET":
         form.language.data = str(session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"])
-    if form.validate_on_submit():
+    if valid_submission(form):
         data = accounts.Registration(
             name=form.name.data,
             email=form.email.data,
@@ -128,6 +128,7 @@ def register():
             done = True
         if done:
             return redirect(url_for("auth.login"))
+        input_refused()  # an invalid address or a too short password: nothing was sent
     return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
 
 
@@ -150,10 +151,10 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
-@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes")
+@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes;30 per day")
 def resend_confirmation():
     form = ResendConfirmationForm()
-    if form.validate_on_submit():
+    if valid_submission(form):
         accounts.resend_confirmation(form.email.data)
         db.session.commit()
         # The same answer whether or not the account exists: no probing of addresses.
@@ -162,21 +163,14 @@ def resend_confirmation():
     return render_template("auth/resend_confirmation.html", form=form)
 
 
-def _failed_login_counts(response) -> bool:
-    # Only failed attempts use up the limit; a successful login redirects.
-    return response.status_code != 302
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_login_counts
-)
+@attempt_limits("LOGIN_RATE_LIMIT", "9 per minute")
 def login():
     next_url = safe_next_url(request.values.get("next"), default=url_for("core.index"))
     if current_user.is_authenticated:
         return redirect(next_url)
     form = LoginForm()
-    if form.validate_on_submit():
+    if valid_submission(form):
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("Wrong e-mail address or password."))
@@ -213,10 +207,10 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes")
+@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes;30 per day")
 def request_reset():
     form = ResetRequestForm()
-    if form.validate_on_submit():
+    if valid_submission(form):
         accounts.queue_password_reset(form.email.data)
         db.session.commit()
         flash(_("If an account uses this address, a link to reset the password is on its way."), "info")
@@ -275,12 +269,13 @@ def profile():
 
 @bp.route("/profile/email", methods=["GET", "POST"])
 @login_required
-@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes")
+@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes;30 per day")
 def change_email():
     """A new address is taken into use only from the link sent to it; the old address is told when it is."""
     form = ChangeEmailForm()
-    if form.validate_on_submit():
+    if valid_submission(form):
         user = current_user._get_current_object()
+        # The same answer whether or not the new address has an account (its holder gets a notice instead).
         done, _address = attempt(
             lambda: accounts.request_email_change(user, form.email.data, form.password.data), form=form,
             success=lambda address: _("We sent a link to %(address)s. Your address changes when you open it.",
@@ -288,6 +283,8 @@ def change_email():
         )
         if done:
             return redirect(url_for("auth.profile"))
+        if not form.password.errors:
+            input_refused()  # an invalid or unchanged address; a wrong password is a guess and counts
     return render_template("auth/change_email.html", form=form), 200 if request.method == "GET" else 422
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..abuse import mail_form_limits
+from ..abuse import input_refused, mail_form_limits, valid_submission
 from ..audit.trail import record_change
 from ..extensions import csrf, db, login_manager
 from ..i18n import current_language
@@ -36,7 +36,7 @@ invite_views.attach(bp)
 
 
 @bp.route("/subscribe", methods=["GET", "POST"])
-@mail_form_limits("SUBSCRIBE_RATE_LIMIT", "10 per hour")
+@mail_form_limits("SUBSCRIBE_RATE_LIMIT", "10 per 10 minutes;60 per day")
 def subscribe():
     form = SubscribeForm()
     if request.method == "GET":
@@ -44,12 +44,13 @@ def subscribe():
         if current_user.is_authenticated:
             form.email.data = current_user.email
             form.name.data = current_user.name
-    if form.validate_on_submit():
+    if valid_submission(form):
         done, address = attempt(
             lambda: rules.request_subscription(form.email.data, form.name.data or "", form.language.data), form=form
         )
         if done:
             return render_template("mailing/subscribe_sent.html", address=address)
+        input_refused()  # an unreceivable address or an unusable name: nothing was sent
     status = 200 if request.method == "GET" else 422
     return render_template("mailing/subscribe.html", form=form, mailing_list=list_rules.main_list()), status
 
@@ -114,10 +115,10 @@ def manage(token: str):
 
 
 @bp.route("/subscriptions", methods=["GET", "POST"])
-@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes")
+@mail_form_limits("MAIL_LINK_RATE_LIMIT", "5 per 10 minutes;30 per day")
 def manage_link():
     form = ManageLinkForm()
-    if form.validate_on_submit():
+    if valid_submission(form):
         rules.queue_manage_link(form.email.data)
         db.session.commit()
         flash(_("If this address is subscribed, a link to manage the subscription is on its way."), "info")

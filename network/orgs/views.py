@@ -6,13 +6,14 @@ import os
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db, limiter
+from ..abuse import input_refused, mail_form_limits, valid_submission
+from ..extensions import db
 from ..i18n import current_language
 from ..pagination import paginate
 from ..permissions import coordinator_required, is_coordinator, may_manage
@@ -112,13 +113,13 @@ def detail(org_id: int):
 
 
 @bp.route("/organisations/apply", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("ORG_APPLICATION_RATE_LIMIT", "10 per hour"), methods=["POST"])
+@mail_form_limits("ORG_APPLICATION_RATE_LIMIT", "5 per 10 minutes;20 per day", field="contact_email")
 def apply():
     form = ApplicationForm()
     if request.method == "GET" and current_user.is_authenticated:
         form.contact_name.data = current_user.name
         form.contact_email.data = current_user.email
-    if form.validate_on_submit():
+    if valid_submission(form):
         data = applications.ApplicationData(
             name_fi=form.name_fi.data, name_sv=form.name_sv.data, kind=form.kind.data, region=form.region.data,
             municipality=form.municipality.data, business_id=form.business_id.data,
@@ -131,6 +132,7 @@ def apply():
         )
         if done:
             return redirect(url_for("orgs.directory"))
+        input_refused()  # a field the register refuses: nothing was stored or sent
     return render_template("orgs/apply.html", form=form), 200 if request.method == "GET" else 422
 
 

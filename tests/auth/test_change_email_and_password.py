@@ -88,11 +88,10 @@ def test_change_email_end_to_end(aino, aino_client, smtp_server):
 
 
 def test_change_email_refusals(aino, aino_client, smtp_server):
-    make_account("varattu@example.fi")
+    # An address that has an account is no refusal: tests/security/test_form_limits.py (issue 15).
     cases = [
         ({"email": "uusi@example.fi", "password": "wrong password!"}, "Salasana ei ole oikein."),
         ({"email": "aino@example.fi", "password": GOOD_PASSWORD}, "Tämä on jo tilisi osoite."),
-        ({"email": "Varattu@Example.fi", "password": GOOD_PASSWORD}, "Tällä sähköpostiosoitteella on jo tili."),
         ({"email": "not an address", "password": GOOD_PASSWORD}, "sähköpostiosoite"),
     ]
     for data, message in cases:

@@ -211,9 +211,16 @@ def test_link_requests_confirm_and_reject(coordinator_client, coordinator):
 
 def test_applications_are_rate_limited(client):
     client.application.config["ORG_APPLICATION_RATE_LIMIT"] = "2 per hour"
-    for _ in range(2):
+    # Refused applications use up nothing (issue 15: they locked the office out for an hour).
+    for _ in range(3):
         assert client.post("/organisations/apply", data={}).status_code == 422
-    assert client.post("/organisations/apply", data={}).status_code == 429
+    for n in range(2):
+        response = client.post("/organisations/apply", data={**FORM, "name_fi": f"Yhdistys {n} ry", "business_id": ""})
+        assert response.status_code == 302
+    response = client.post("/organisations/apply", data={**FORM, "name_fi": "Yhdistys 3 ry", "business_id": ""})
+    assert response.status_code == 429
+    assert "Retry-After" in response.headers
+    assert _count(MembershipApplication) == 2
 
 
 def test_unlisted_organisation_is_suggested_once_it_exists(coordinator_client):
