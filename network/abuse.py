@@ -22,6 +22,7 @@ The numbers, and why, are in docs/security.md ("Abuse limits").
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections.abc import Callable
 
 from flask import Response, current_app, request
@@ -32,6 +33,11 @@ from .extensions import limiter
 
 TARGET_SCOPE = "mail-target"
 DEFAULT_TARGET_LIMIT = "5 per 10 minutes;20 per day"
+# The views each decorator limits ("module.qualname" -> "mail form" or "password attempts"): a test checks that
+# every page form taking an e-mail address posts to one of them (tests/security/test_form_limits.py).
+LIMITED_VIEWS: dict[str, str] = {}
+MAIL_FORM = "mail form"
+PASSWORD_ATTEMPTS = "password attempts"
 _REFUSED = "network.abuse.input_refused"  # in the request's environ (g can outlive a request)
 
 
@@ -101,6 +107,7 @@ def mail_form_limits(client_limit_name: str, default: str, field: str = "email")
     )
 
     def decorate(view: Callable) -> Callable:
+        LIMITED_VIEWS[view_name(view)] = MAIL_FORM
         return per_client(per_target(view))
 
     return decorate
@@ -110,5 +117,17 @@ def attempt_limits(client_limit_name: str, default: str) -> Callable:
     """The decorator for a view that checks a password (the login): per client, only failed attempts count (a
     submission refused for its input does not). GET is never limited.
     """
-    return limiter.limit(config_limit(client_limit_name, default), key_func=client_key, methods=["POST"],
-                         deduct_when=failed_attempt_counts)
+    per_client = limiter.limit(config_limit(client_limit_name, default), key_func=client_key, methods=["POST"],
+                               deduct_when=failed_attempt_counts)
+
+    def decorate(view: Callable) -> Callable:
+        LIMITED_VIEWS[view_name(view)] = PASSWORD_ATTEMPTS
+        return per_client(view)
+
+    return decorate
+
+
+def view_name(view: Callable) -> str:
+    """The name `LIMITED_VIEWS` knows a view function by: "module.qualname" (of the function under decorators)."""
+    view = inspect.unwrap(view)
+    return f"{view.__module__}.{view.__qualname__}"

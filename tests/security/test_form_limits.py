@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from itertools import count
+from urllib.parse import urlsplit
 
 import pytest
 from limits import parse_many
 from sqlalchemy import func, select
 
+from network.abuse import LIMITED_VIEWS, MAIL_FORM, PASSWORD_ATTEMPTS, view_name
 from network.auth.models import User, UserSession
 from network.extensions import db
 from network.mail.delivery import deliver_all
@@ -30,6 +33,8 @@ from network.timeutil import utcnow
 from tests.auth.helpers import GOOD_PASSWORD, make_account, registration
 from tests.conftest import choose_language, log_in
 from tests.support.mail import text_body
+
+from ..access import all_rules, setup_world
 
 _numbers = count(1)
 OFFICE = "kirjaamo@kunta.example.fi"
@@ -309,3 +314,83 @@ def test_other_address_forms_answer_alike_for_known_and_unknown(app, path, data,
         answers.append(_answer(client, path, data(address), address))
     assert answers[0][0] in (200, 302)
     assert answers[0] == answers[1]
+
+
+# --- every form that takes an address is limited (issue 15, a review of every POST route) -------------------------
+
+
+class _AddressForms(HTMLParser):
+    """The actions of a page's POST forms that have an e-mail field (type="email" or a name with "email")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.actions: set[str] = set()
+        self._action: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self._action = a.get("action", "")
+        elif tag == "input" and self._action is not None and (
+                a.get("type") == "email" or "email" in a.get("name", "")):
+            self.actions.add(self._action)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._action = None
+
+
+def _address_form_endpoints(app, client, world) -> dict[str, str]:
+    """endpoint -> the page it was found on, for every POST form with an address field on the access table's
+    pages (as `client` sees them)."""
+    adapter = app.url_map.bind("localhost")
+    found = {}
+    for rule in all_rules():
+        if rule.method != "GET":
+            continue
+        url = rule.url_for(world)
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        parser = _AddressForms()
+        parser.feed(response.get_data(as_text=True))
+        for action in parser.actions:
+            path = urlsplit(action).path or urlsplit(url).path
+            endpoint, _args = adapter.match(path, method="POST")
+            found.setdefault(endpoint, url)
+    return found
+
+
+def test_every_form_that_takes_an_address_is_limited(app):
+    """Walks every page of the access table as a visitor and as a member: each POST form with an e-mail field
+    posts to a view limited per client and per target address (network/abuse.py), or, for the login, per client
+    on failed attempts. A new form that mails a typed address without a limit fails here."""
+    world = setup_world()
+    member = make_account("walker@example.fi", name="Walker")
+    visitor, logged_in = app.test_client(), app.test_client()
+    log_in(logged_in, member)
+    found = {}
+    for client in (visitor, logged_in):
+        found.update(_address_form_endpoints(app, client, world))
+    # Not vacuous: the forms this file tests form by form are found on the pages.
+    assert {"auth.register", "auth.request_reset", "auth.resend_confirmation", "auth.login", "auth.change_email",
+            "mailing.subscribe", "mailing.manage_link", "orgs.apply"} <= set(found), found
+    unlimited = {endpoint: page for endpoint, page in found.items()
+                 if view_name(app.view_functions[endpoint]) not in LIMITED_VIEWS}
+    assert not unlimited, unlimited
+    assert LIMITED_VIEWS[view_name(app.view_functions["auth.login"])] == PASSWORD_ATTEMPTS
+    mail_forms = {endpoint for endpoint in found if endpoint != "auth.login"}
+    assert {LIMITED_VIEWS[view_name(app.view_functions[endpoint])] for endpoint in mail_forms} == {MAIL_FORM}
+
+
+def test_the_application_receipt_carries_no_chosen_text(client, smtp_server):
+    """The membership application mails its receipt to a typed, unconfirmed address: no name the applicant chose
+    goes into it (before, "Hello <contact name>, ... the application of <organisation>" could carry a link)."""
+    evil = "Voitit! evil.example klikkaa"
+    data = _application("victim.person@example.fi", name_fi=f"{evil} ry", contact_name=evil, reason=evil)
+    assert client.post("/organisations/apply", data=data).status_code == 302
+    report = deliver_all()
+    assert not report.errors, report.errors
+    (receipt,) = smtp_server.messages_to("victim.person@example.fi")
+    text = str(receipt["Subject"]) + "\n" + text_body(receipt)
+    assert "evil.example" not in text and "Voitit" not in text and "klikkaa" not in text
