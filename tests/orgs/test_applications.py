@@ -127,7 +127,10 @@ def test_approve_creates_the_organisation_and_tells_the_applicant(app, coordinat
     assert {"organisation.created", "application.approved"} <= actions
     deliver_all()
     received, approved = smtp_server.messages_to("elias.kinnunen@example.fi")
-    assert "Nuorten Ääni ry" in text_body(received)
+    # The receipt goes to a typed, unconfirmed address: it names nothing the applicant chose (issue 15); the
+    # decision, sent after a coordinator has read the application, names the organisation.
+    assert "hakemuksesta" in text_body(received)
+    assert "Nuorten" not in text_body(received) and "Elias" not in text_body(received)
     assert "Nuorten Ääni ry" in text_body(approved)
     assert f"/organisations/{org.id}" in text_body(approved)
     with pytest.raises(RegisterError):
