@@ -93,3 +93,28 @@ def test_the_confirmation_and_manage_links_carry_the_language(app, smtp_server):
     (confirmation,) = smtp_server.messages_to("uusi@example.fi")
     (link,) = [u for u in links_in(confirmation) if "/subscribe/confirm/" in u]
     assert urlsplit(link).query == "lang=sv"
+
+
+SWEDISH_NOTE = "Detta inlägg har ingen svensk text, så här är den finska."
+
+
+def test_swedish_readers_of_a_post_without_swedish_text_get_the_finnish_one_with_a_note(app, smtp_server, client):
+    make_subscribers(1, language="sv", prefix="sv")
+    with_swedish = make_post(subject="Kevään kokous", body="Tervetuloa kokoukseen!", subject_sv="Vårens möte",
+                             body_sv="Välkommen till mötet!")
+    finnish_only = make_post(subject="Syksyn kokous", body="Tervetuloa syksyllä!")
+    deliver_all()
+    by_subject = {m["Subject"]: m for m in smtp_server.messages_to("sv00000@example.fi")}
+    assert set(by_subject) == {"Vårens möte", "Syksyn kokous"}
+    swedish_text = text_body(by_subject["Vårens möte"])
+    assert "Välkommen till mötet!" in swedish_text and SWEDISH_NOTE not in swedish_text
+    fallback = text_body(by_subject["Syksyn kokous"])
+    assert SWEDISH_NOTE in fallback and "Tervetuloa syksyllä!" in fallback and NOTE not in fallback
+    html = next(part for part in by_subject["Syksyn kokous"].walk() if part.get_content_type() == "text/html")
+    assert SWEDISH_NOTE in html.get_payload(decode=True).decode()
+    # The same on the web, for a Swedish reader who followed the link.
+    page = client.get(f"/posts/{finnish_only.id}?lang=sv").get_data(as_text=True)
+    assert SWEDISH_NOTE in page and "Tervetuloa syksyllä!" in page and '<h1 lang="fi">Syksyn kokous</h1>' in page
+    page = client.get(f"/posts/{with_swedish.id}?lang=sv").get_data(as_text=True)
+    assert "Välkommen till mötet!" in page and SWEDISH_NOTE not in page
+    assert SWEDISH_NOTE not in client.get(f"/posts/{finnish_only.id}?lang=fi").get_data(as_text=True)
