@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from network.extensions import db
 from network.mail.delivery import deliver_all
-from network.mailing import subscriptions
+from network.mailing import invites, subscriptions
 from network.mailing.lists import main_list
 from network.mailing.models import Post
-from tests.factories import make_post, make_subscribers
+from tests.factories import make_meeting, make_post, make_subscribers
 from tests.support.english import english
 from tests.support.mail import links_in, path_of, text_body
 
@@ -118,3 +118,32 @@ def test_swedish_readers_of_a_post_without_swedish_text_get_the_finnish_one_with
     page = client.get(f"/posts/{with_swedish.id}?lang=sv").get_data(as_text=True)
     assert "Välkommen till mötet!" in page and SWEDISH_NOTE not in page
     assert SWEDISH_NOTE not in client.get(f"/posts/{finnish_only.id}?lang=fi").get_data(as_text=True)
+
+
+def _header_url(message, name: str) -> str:
+    value = message[name]
+    assert value and value.startswith("<") and value.endswith(">"), (name, value)
+    return value[1:-1]
+
+
+def test_list_headers_open_pages_in_the_subscribers_language(app, smtp_server):
+    """List-Archive and List-Help carry the subscriber's language like the links in the text; the https link of
+    List-Unsubscribe too. Read from what the SMTP server received, for a post and for a meeting invitation."""
+    make_subscribers(1, language="sv", prefix="sv")
+    make_subscribers(1, language="en", prefix="en")
+    make_post(subject_sv="Hälsning", body_sv="Hej alla!")
+    meeting = make_meeting()
+    invites.send_invites(meeting, main_list())
+    db.session.commit()
+    deliver_all()
+    for address, language in (("sv00000@example.fi", "sv"), ("en00000@example.fi", "en")):
+        messages = smtp_server.messages_to(address)
+        assert len(messages) == 2, [m["Subject"] for m in messages]
+        for message in messages:
+            for name in ("List-Archive", "List-Help"):
+                url = _header_url(message, name)
+                assert parse_qs(urlsplit(url).query)["lang"] == [language], (name, url)
+                page = app.test_client().get(path_of(url))
+                assert page.status_code == 200 and f'<html lang="{language}"' in page.get_data(as_text=True)
+            web = [u[1:-1] for u in message["List-Unsubscribe"].split(", ") if u.startswith("<http")]
+            assert parse_qs(urlsplit(web[0]).query)["lang"] == [language]
