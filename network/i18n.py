@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,8 +20,13 @@ LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 def select_locale() -> str:
     """The language a link carries (`?lang=sv`, as every link in a mail does), then the session's choice (both work
-    without login), then the user's saved language, then Finnish. A link's language is kept in the session, so the
-    pages opened from it stay in that language.
+    without login), then the user's saved language, then the browser's (Accept-Language, the best match among the
+    offered languages: a first visit from a Swedish-speaking browser opens in Swedish), then Finnish. A link's
+    language is kept in the session, so the pages opened from it stay in that language.
+
+    Takes nothing (reads the request); returns a language code of `LANGUAGES`. Raises nothing. Standard: RFC 9110
+    section 12.5.4 (Accept-Language) as werkzeug's `accept_languages.best_match` reads it; a response whose language
+    came from the header says so with `Vary: Accept-Language` (`_vary_on_accept_language`).
     """
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
@@ -37,7 +42,16 @@ def select_locale() -> str:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
         return current_user.language
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    # The page now depends on the browser's languages: caches must keep one copy per Accept-Language.
+    g.language_from_header = True
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _vary_on_accept_language(response: Response) -> Response:
+    """Takes a response; adds `Vary: Accept-Language` when its language was chosen by the browser's header."""
+    if g.get("language_from_header"):
+        response.vary.add("Accept-Language")
+    return response
 
 
 def select_timezone() -> str:
@@ -167,6 +181,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.globals["format_span"] = format_span
+    app.after_request(_vary_on_accept_language)
 
     @app.context_processor
     def _navigation() -> dict:

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, column, select, table
 
+from ..collation import collated
 from ..extensions import db
 from ..timeutil import helsinki_to_utc
 from .models import AuditEntry
@@ -65,12 +66,12 @@ def actions() -> list[str]:
 
 
 def actors() -> list[tuple[int, str]]:
-    """People who have made recorded changes: (id, name), by name."""
+    """People who have made recorded changes: (id, name), by name in the reader's alphabetical order."""
     rows = db.session.execute(
         select(_users.c.id, _users.c.name).where(_users.c.id.in_(select(AuditEntry.actor_id).distinct()))
-        .order_by(_users.c.name)
+        .order_by(_users.c.id)
     )
-    return [(user_id, name) for user_id, name in rows]
+    return collated(((user_id, name) for user_id, name in rows), key=lambda row: row[1])
 
 
 def changed_fields(entry: AuditEntry) -> list[tuple[str, object, object]]:

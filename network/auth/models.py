@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, event, func, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..collation import LOCALES, sort_key
 from ..extensions import db
+from ..i18n import current_language
 from ..orgs.models import Organisation
 from ..permissions import COORDINATOR, MEMBER
 from ..timeutil import utcnow
@@ -36,8 +38,26 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+    # The name's ICU sort key per interface language (network.collation), so that SQL can order and paginate
+    # people alphabetically in the reader's language on SQLite and PostgreSQL alike; kept by `_keep_sort_keys`.
+    sort_key_fi: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sort_key_sv: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sort_key_en: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    @classmethod
+    def sort_column(cls, language: str | None = None):
+        """Takes a language code (default: the reader's); returns the name's sort key column in that language, for
+        `ORDER BY` in its alphabetical order (Finnish and Swedish: ..., Z, Å, Ä, Ö). Raises nothing.
+        """
+        language = language or current_language()
+        return {"sv": cls.sort_key_sv, "en": cls.sort_key_en}.get(language, cls.sort_key_fi)
+
+    def update_sort_keys(self) -> None:
+        """Recompute the name's sort keys (done automatically before an insert and when the name changes)."""
+        for language in LOCALES:
+            setattr(self, f"sort_key_{language}", sort_key(self.name, language))
 
     @property
     def is_coordinator(self) -> bool:
@@ -59,6 +79,13 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _keep_sort_keys(_mapper, _connection, user: User) -> None:
+    if user.sort_key_fi is None or inspect(user).attrs.name.history.has_changes():
+        user.update_sort_keys()
 
 
 class UserSession(db.Model):

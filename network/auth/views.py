@@ -376,7 +376,7 @@ def end_other_sessions():
 @coordinator_required
 def admin_users():
     query = (request.args.get("q") or "").strip()
-    statement = select(User).order_by(User.name)
+    statement = select(User).order_by(User.sort_column(), User.id)
     if query:
         like = f"%{query.lower()}%"
         statement = statement.where(or_(User.email.like(like), User.name.ilike(f"%{query}%")))

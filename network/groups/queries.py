@@ -13,7 +13,6 @@ from sqlalchemy import Select, and_, extract, func, or_, select
 
 from ..auth.models import User
 from ..auth.people import confirmed_organisation
-from ..collation import collated
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.queries import GroupScope, meetings_for_feed
@@ -58,18 +57,18 @@ def closed_in_year(year: int, today: date | None = None) -> list[WorkingGroup]:
 
 
 def members_statement(group: WorkingGroup) -> Select:
-    """(membership, user) rows of the group, by name."""
+    """(membership, user) rows of the group, by name in the reader's alphabetical order (the stored ICU key)."""
     return (
         select(GroupMembership, User)
         .join(User, User.id == GroupMembership.user_id)
         .where(GroupMembership.group_id == group.id)
-        .order_by(User.name, User.id)
+        .order_by(User.sort_column(), User.id)
     )
 
 
 def members(group: WorkingGroup) -> list[tuple[GroupMembership, User]]:
     """The group's members with their accounts, by name in the reader's alphabetical order."""
-    return collated(db.session.execute(members_statement(group)).unique(), key=lambda row: row[1].name)
+    return list(db.session.execute(members_statement(group)).unique())
 
 
 @dataclass

@@ -167,8 +167,12 @@ class Post(db.Model):
         return localized(self.body_fi, self.body_sv, self.body_en, language=language)
 
     def finnish_only_for(self, language: str | None = None) -> bool:
-        """True when an English reader gets the Finnish text because the post has no English one."""
-        return (language or current_language()) == "en" and not self.body_en
+        """True when a Swedish or English reader gets the Finnish text because the post has none in their language.
+
+        Takes the reader's language (default: the interface's); returns the answer. Raises nothing.
+        """
+        language = language or current_language()
+        return (language == "sv" and not self.body_sv) or (language == "en" and not self.body_en)
 
     @property
     def published_at(self) -> datetime | None:

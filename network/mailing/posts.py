@@ -187,16 +187,23 @@ def post_body(post: Post, language: str) -> str:
     return post.body_in(language)
 
 
-def list_headers(mailing_list: MailingList, unsubscribe_url: str, unsubscribe_token_value: str) -> dict[str, str]:
-    """RFC 2369 / 2919 / 8058 headers for a list message to one recipient."""
+def list_headers(mailing_list: MailingList, unsubscribe_url: str, unsubscribe_token_value: str,
+                 language: str | None = None) -> dict[str, str]:
+    """RFC 2369 / 2919 / 8058 headers for a list message to one recipient.
+
+    Takes the list, the recipient's unsubscribe link and token, and the recipient's language: the web pages the
+    headers point to (List-Archive, List-Help) open in it, as every link in the message does (`?lang=`).
+    Returns the headers by name. Raises nothing.
+    """
     mailto = f"mailto:{unsubscribe_mailbox()}?subject={quote('unsubscribe ' + unsubscribe_token_value)}"
     headers = {
         "List-Id": f"{single_line(mailing_list.name_fi)} <{mailing_list.slug}.lists.{mail_domain()}>",
         "List-Unsubscribe": f"<{unsubscribe_url}>, <{mailto}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Archive": f"<{absolute_url('mailing.list_archive', slug=mailing_list.slug)}>"
+        "List-Archive": f"<{absolute_url('mailing.list_archive', slug=mailing_list.slug, lang=language)}>"
         if not mailing_list.is_main
-        else f"<{absolute_url('mailing.archive')}>",
+        else f"<{absolute_url('mailing.archive', lang=language)}>",
+        "List-Help": f"<{absolute_url('mailing.subscribe', lang=language)}>",
         "Precedence": "list",
         "Auto-Submitted": "auto-generated",
     }
@@ -244,7 +251,7 @@ def _store_bodies(post: Post, languages: list[str]) -> tuple[dict[str, int], dic
         placeholders = {"unsubscribe": f"u{secrets.token_hex(16)}", "manage": f"m{secrets.token_hex(16)}"}
         content = _render_for(post, language, placeholders)
         headers = list_headers(mailing_list, absolute_url("mailing.unsubscribe", token=placeholders["unsubscribe"],
-                                                          lang=language), placeholders["unsubscribe"])
+                                                          lang=language), placeholders["unsubscribe"], language)
         bodies[language] = store_body(f"{post.message_key}:{language}", content.text, body_html=content.html or None,
                                       headers=headers, personaliser=PERSONALISER, placeholders=placeholders)
         subjects[language] = single_line(content.subject)
@@ -336,7 +343,7 @@ def queue_list_message(
         personal(text) or "",
         key=key,
         body_html=personal(html),
-        headers=list_headers(mailing_list, unsubscribe_url, token),
+        headers=list_headers(mailing_list, unsubscribe_url, token, language),
         calendar=calendar,
         calendar_method=calendar_method,
         list_id=mailing_list.id,

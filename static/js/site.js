@@ -10,7 +10,7 @@
     if (!button) { return; }
     function show(open) {
       button.setAttribute("aria-expanded", open ? "true" : "false");
-      nav.classList.toggle("main-nav--collapsed", !open);
+      nav.classList.toggle("main-nav--open", open);
     }
     function fit() {
       button.hidden = !narrow.matches;

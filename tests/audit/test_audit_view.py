@@ -9,6 +9,7 @@ from network.audit.queries import AuditFilter, audit_statement
 from network.audit.trail import record_change
 from network.extensions import db
 from tests.conftest import choose_language, create_user
+from tests.support.names import ORDER, SURNAMES, full_name, in_order_of_appearance
 
 
 def _entries(coordinator):
@@ -131,3 +132,16 @@ def test_actions_fields_and_code_values_read_in_the_readers_language(coordinator
     choose_language(coordinator_client, "sv")
     swedish = coordinator_client.get("/admin/audit").get_data(as_text=True)
     assert "Möte tillagt" in swedish and "Kommun" in swedish and "Inlägget skickat" in swedish
+
+
+def test_the_actor_drop_down_is_in_the_readers_alphabetical_order(coordinator_client, coordinator):
+    """Issue 16: every drop-down of people's names in the reader's order (ICU: Å, Ä, Ö after Z in fi and sv)."""
+    for number, surname in enumerate(SURNAMES):
+        person = create_user(f"actor{number}@example.fi", full_name(surname), role="coordinator")
+        record_change(person, "organisation.updated", "organisation", number, summary="x")
+    db.session.commit()
+    for lang in ("fi", "sv", "en"):
+        page = coordinator_client.get(f"/admin/audit?lang={lang}").get_data(as_text=True)
+        drop_down = page[page.index('name="actor"'):]
+        drop_down = drop_down[:drop_down.index("</select>")]
+        assert in_order_of_appearance(drop_down) == ORDER[lang], lang

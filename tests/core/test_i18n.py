@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from flask_babel import force_locale
 
+from network.extensions import db
 from network.i18n import format_day, format_when, localized
 
 from ..auth.helpers import user_by_email
@@ -118,3 +119,39 @@ def test_localized_user_content(app):
             assert localized("Kokous", "Möte") == "Kokous"
         with force_locale("en"):
             assert localized("Kokous", "Möte") == "Kokous"
+
+
+# The reader's language on a first visit (issue 16): with no link, session or account language, the browser's.
+@pytest.mark.parametrize(("header", "lang"), [
+    ("sv-FI,sv;q=0.9,fi;q=0.8", "sv"),
+    ("en-GB,en;q=0.9", "en"),
+    ("fi-FI,fi;q=0.9,en;q=0.5", "fi"),
+    ("de-DE,de;q=0.9,fr;q=0.5", "fi"),  # none offered: Finnish
+])
+def test_a_first_visit_follows_the_browsers_language(client, header, lang):
+    response = client.get("/", headers={"Accept-Language": header})
+    page = response.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page and HEADINGS[lang] in page
+    # The page depends on the header: a cache must not give one reader's language to another.
+    assert "accept-language" in {value.lower() for value in response.vary}
+
+
+def test_a_lower_weight_is_honoured(client):
+    page = client.get("/", headers={"Accept-Language": "de;q=1.0, en;q=0.4, sv;q=0.7"}).get_data(as_text=True)
+    assert '<html lang="sv">' in page
+
+
+def test_a_session_choice_and_a_link_beat_the_browsers_language(client):
+    client.post("/language", data={"lang": "en"})
+    response = client.get("/", headers={"Accept-Language": "sv-FI,sv"})
+    assert '<html lang="en">' in response.get_data(as_text=True)
+    assert "accept-language" not in {value.lower() for value in response.vary}
+    linked = client.get("/?lang=fi", headers={"Accept-Language": "sv-FI,sv"}).get_data(as_text=True)
+    assert '<html lang="fi">' in linked
+
+
+def test_an_accounts_language_beats_the_browsers(member_client, member):
+    member.language = "en"
+    db.session.commit()
+    page = member_client.get("/", headers={"Accept-Language": "sv-FI,sv"}).get_data(as_text=True)
+    assert '<html lang="en">' in page

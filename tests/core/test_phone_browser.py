@@ -206,3 +206,27 @@ def test_wide_screen_keeps_the_menu_and_table_as_they_were(page, demo):
     assert not page.locator(".main-nav__toggle").is_visible()
     assert page.locator(".main-nav .account-nav a[href='/admin']").is_visible()
     assert page.locator("main table thead").first.bounding_box()["height"] > 10
+
+
+LAYOUT_SHIFT = """() => new Promise((resolve) => {
+  let total = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) { if (!entry.hadRecentInput) { total += entry.value; } }
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 500);
+})"""
+
+
+def test_the_phone_layout_is_drawn_once_however_late_the_script_comes(page, demo):
+    """Lighthouse's layout shift (issue 16): the collapsed menu and the directory's labelled cells are drawn from the
+    start, so nothing moves when static/js/site.js arrives late (delayed here by a second, as on a busy server)."""
+    def late(route):
+        page.wait_for_timeout(1000)
+        route.continue_()
+
+    page.route("**/static/js/site.js*", late)
+    page.set_viewport_size({"width": 390, "height": 740})
+    for path in ("/", "/organisations"):
+        page.goto(path, wait_until="load")
+        assert page.locator(".main-nav__toggle").is_visible(), path
+        assert page.evaluate(LAYOUT_SHIFT) < 0.01, path

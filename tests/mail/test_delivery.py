@@ -54,7 +54,8 @@ def test_post_to_500_subscribers_arrives_exactly_once_each_with_list_headers(app
         assert re.search(r"<http://localhost/unsubscribe/[^>]+>", unsubscribe)
         assert re.search(r"<mailto:unsubscribe@kuntademokratia\.example\?subject=[^>]+>", unsubscribe)
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert message["List-Archive"] == "<http://localhost/posts>"
+        assert message["List-Archive"] == "<http://localhost/posts?lang=fi>"
+        assert message["List-Help"] == "<http://localhost/subscribe?lang=fi>"
         assert message["Precedence"] == "list"
         assert "List-Post" not in message, "announcement list: replies not allowed"
         assert message.get_content_type() == "multipart/alternative"

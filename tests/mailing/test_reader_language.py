@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from network.extensions import db
 from network.mail.delivery import deliver_all
-from network.mailing import subscriptions
+from network.mailing import invites, subscriptions
 from network.mailing.lists import main_list
 from network.mailing.models import Post
-from tests.factories import make_post, make_subscribers
+from tests.factories import make_meeting, make_post, make_subscribers
 from tests.support.english import english
 from tests.support.mail import links_in, path_of, text_body
 
@@ -93,3 +93,57 @@ def test_the_confirmation_and_manage_links_carry_the_language(app, smtp_server):
     (confirmation,) = smtp_server.messages_to("uusi@example.fi")
     (link,) = [u for u in links_in(confirmation) if "/subscribe/confirm/" in u]
     assert urlsplit(link).query == "lang=sv"
+
+
+SWEDISH_NOTE = "Detta inlägg har ingen svensk text, så här är den finska."
+
+
+def test_swedish_readers_of_a_post_without_swedish_text_get_the_finnish_one_with_a_note(app, smtp_server, client):
+    make_subscribers(1, language="sv", prefix="sv")
+    with_swedish = make_post(subject="Kevään kokous", body="Tervetuloa kokoukseen!", subject_sv="Vårens möte",
+                             body_sv="Välkommen till mötet!")
+    finnish_only = make_post(subject="Syksyn kokous", body="Tervetuloa syksyllä!")
+    deliver_all()
+    by_subject = {m["Subject"]: m for m in smtp_server.messages_to("sv00000@example.fi")}
+    assert set(by_subject) == {"Vårens möte", "Syksyn kokous"}
+    swedish_text = text_body(by_subject["Vårens möte"])
+    assert "Välkommen till mötet!" in swedish_text and SWEDISH_NOTE not in swedish_text
+    fallback = text_body(by_subject["Syksyn kokous"])
+    assert SWEDISH_NOTE in fallback and "Tervetuloa syksyllä!" in fallback and NOTE not in fallback
+    html = next(part for part in by_subject["Syksyn kokous"].walk() if part.get_content_type() == "text/html")
+    assert SWEDISH_NOTE in html.get_payload(decode=True).decode()
+    # The same on the web, for a Swedish reader who followed the link.
+    page = client.get(f"/posts/{finnish_only.id}?lang=sv").get_data(as_text=True)
+    assert SWEDISH_NOTE in page and "Tervetuloa syksyllä!" in page and '<h1 lang="fi">Syksyn kokous</h1>' in page
+    page = client.get(f"/posts/{with_swedish.id}?lang=sv").get_data(as_text=True)
+    assert "Välkommen till mötet!" in page and SWEDISH_NOTE not in page
+    assert SWEDISH_NOTE not in client.get(f"/posts/{finnish_only.id}?lang=fi").get_data(as_text=True)
+
+
+def _header_url(message, name: str) -> str:
+    value = message[name]
+    assert value and value.startswith("<") and value.endswith(">"), (name, value)
+    return value[1:-1]
+
+
+def test_list_headers_open_pages_in_the_subscribers_language(app, smtp_server):
+    """List-Archive and List-Help carry the subscriber's language like the links in the text; the https link of
+    List-Unsubscribe too. Read from what the SMTP server received, for a post and for a meeting invitation."""
+    make_subscribers(1, language="sv", prefix="sv")
+    make_subscribers(1, language="en", prefix="en")
+    make_post(subject_sv="Hälsning", body_sv="Hej alla!")
+    meeting = make_meeting()
+    invites.send_invites(meeting, main_list())
+    db.session.commit()
+    deliver_all()
+    for address, language in (("sv00000@example.fi", "sv"), ("en00000@example.fi", "en")):
+        messages = smtp_server.messages_to(address)
+        assert len(messages) == 2, [m["Subject"] for m in messages]
+        for message in messages:
+            for name in ("List-Archive", "List-Help"):
+                url = _header_url(message, name)
+                assert parse_qs(urlsplit(url).query)["lang"] == [language], (name, url)
+                page = app.test_client().get(path_of(url))
+                assert page.status_code == 200 and f'<html lang="{language}"' in page.get_data(as_text=True)
+            web = [u[1:-1] for u in message["List-Unsubscribe"].split(", ") if u.startswith("<http")]
+            assert parse_qs(urlsplit(web[0]).query)["lang"] == [language]

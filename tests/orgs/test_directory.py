@@ -14,7 +14,7 @@ from .helpers import make_meeting, make_org
 
 def _names(response) -> list[str]:
     html = response.get_data(as_text=True)
-    return re.findall(r'<th scope="row"><a href="/organisations/\d+">([^<]+)</a>', html)
+    return re.findall(r'<th scope="row"[^>]*><a href="/organisations/\d+">([^<]+)</a>', html)
 
 
 def _register(app):

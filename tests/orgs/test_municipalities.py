@@ -81,10 +81,10 @@ def test_swedish_readers_see_swedish_municipality_names(client):
     choose_language(client, "sv")
     directory = client.get("/organisations").get_data(as_text=True)
     detail = client.get(f"/organisations/{org.id}").get_data(as_text=True)
-    assert "<td>Åbo</td>" in directory and "<td>Turku</td>" not in directory
+    assert '">Åbo</td>' in directory and '">Turku</td>' not in directory
     assert "<dd>Åbo</dd>" in detail and "Turku" not in detail
     choose_language(client, "fi")
-    assert "<td>Turku</td>" in client.get("/organisations").get_data(as_text=True)
+    assert '">Turku</td>' in client.get("/organisations").get_data(as_text=True)
 
 
 def test_demo_register_is_consistent_with_the_list(app):
