@@ -371,7 +371,8 @@ def edit_meeting(group_id: int, meeting_id: int):
     if form.validate_on_submit():
         done, _result = attempt(
             lambda: group_meetings.update_group_meeting(group, current_user, meeting, _meeting_data(form, group),
-                                                        network_calendar=form.network_calendar.data),
+                                                        network_calendar=form.network_calendar.data,
+                                                        confirm_waitlist=bool(form.confirm_waitlist.data)),
             form=form, success=_("The meeting was updated."))
         if done:
             return redirect(url_for("groups.detail", group_id=group.id))

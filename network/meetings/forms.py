@@ -119,6 +119,7 @@ class MeetingForm(FlaskForm):
                         choices=lambda: [("earlier", str(_l("The first, in summer time (UTC+3)"))),
                                          ("later", str(_l("The second, in winter time (UTC+2)")))])
     confirm_past = BooleanField(_l("Yes, the meeting is in the past"))
+    confirm_waitlist = BooleanField(_l("Yes, move them to the waiting list and tell them"))
     preview_text = SubmitField(_l("Preview the texts"))
     submit = SubmitField(_l("Save"))
 

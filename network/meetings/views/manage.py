@@ -85,6 +85,7 @@ def _asks(form: MeetingForm) -> dict[str, bool]:
     return {
         "ask_repeat": bool(form.repeat.data) or any(t and scheduling.local_time_kind(t) == "ambiguous" for t in times),
         "ask_past": bool(form.confirm_past.data or form.confirm_past.errors),
+        "ask_waitlist": bool(form.confirm_waitlist.data or form.confirm_waitlist.errors),
     }
 
 
@@ -103,6 +104,8 @@ def _save(form: MeetingForm, meeting: Meeting | None, action: Callable[[scheduli
     its field, and run `action` only when nothing is wrong."""
     valid = form.validate_on_submit()
     data, problems = _data_from(form, meeting)
+    if meeting is not None:
+        problems.update(scheduling.waitlist_problem(meeting, data, bool(form.confirm_waitlist.data)))
     if not valid or problems:
         problems.update(scheduling.meeting_problems(data, meeting.id if meeting else None))
         apply_rule_error(form, MeetingError(errors=problems))
@@ -157,7 +160,8 @@ def edit(meeting_id: int):
     previews = _text_previews(form) if request.method == "POST" else None
     if request.method == "POST" and previews is None:
         done, _significant = _save(
-            form, meeting, lambda data: scheduling.update_meeting(meeting, data, current_user),
+            form, meeting, lambda data: scheduling.update_meeting(meeting, data, current_user,
+                                                       confirm_waitlist=bool(form.confirm_waitlist.data)),
             lambda significant: _("The meeting was updated. Calendars will show the new time or place.")
             if significant else _("The meeting was updated."),
         )
