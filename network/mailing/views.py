@@ -145,7 +145,7 @@ def _archive_statement(mailing_list: MailingList, query: str):
     statement = (
         select(Post)
         .where(Post.list_id == mailing_list.id, Post.status == QUEUED)
-        .order_by(Post.queued_at.desc(), Post.id.desc())
+        .order_by(*Post.sent_newest_first())
     )
     for word in search_key(query).split():
         statement = statement.where(Post.search_text.contains(word, autoescape=True))
@@ -334,7 +334,7 @@ def admin():
         ).all()
     )
     page = paginate(
-        select(Post).where(Post.status.in_([QUEUED, SCHEDULED, CANCELLED, DRAFT])).order_by(Post.id.desc())
+        select(Post).where(Post.status.in_([QUEUED, SCHEDULED, CANCELLED, DRAFT])).order_by(*Post.newest_first())
     )
     failing = list(
         db.session.scalars(
