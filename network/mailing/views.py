@@ -85,6 +85,10 @@ def unsubscribe(token: str):
         db.session.commit()
         return render_template("mailing/unsubscribed.html", list_name=name,
                                manage_token=rules.manage_token(subscriber))
+    if mailing_list.id not in rules.active_list_ids(subscriber):
+        # Already unsubscribed (e.g. by the mail client's one-click POST): say so, and offer to subscribe again.
+        return render_template("mailing/unsubscribed.html", list_name=name, address=subscriber.email,
+                               already=True, manage_token=rules.manage_token(subscriber))
     return render_template("mailing/unsubscribe.html", list_name=name, address=subscriber.email, token=token)
 
 
