@@ -31,8 +31,7 @@ def create_group_meeting(group: WorkingGroup, actor: Any, data: MeetingData, *,
     if group.decision != APPROVED:
         raise GroupError(_l("The group is not open for sign-up."))
     check_changeable(group)
-    meeting = create_meeting(replace(data, kind=WORKING_GROUP, group_id=group.id), actor,
-                                 confirm_waitlist=confirm_waitlist)
+    meeting = create_meeting(replace(data, kind=WORKING_GROUP, group_id=group.id), actor)
     meeting.network_calendar = bool(network_calendar)
     db.session.flush()
     return meeting
