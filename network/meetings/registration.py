@@ -119,7 +119,8 @@ def places_after_change(meeting: Meeting, mode: str, capacity: int | None
 
 def would_be_waitlisted(meeting: Meeting, mode: str, capacity: int | None) -> int:
     """How many people holding a place would go to the waiting list if the meeting's mode and capacity became
-    `mode` and `capacity` (see places_after_change). Returns the count; changes nothing."""
+    `mode` and `capacity` (see places_after_change). Returns the count; changes nothing.
+    """
     return sum(1 for _registration, _mode, keeps in places_after_change(meeting, mode, capacity) if not keeps)
 
 
