@@ -184,14 +184,25 @@ def join(group_id: int):
     return redirect(url_for("groups.detail", group_id=group.id))
 
 
-@bp.post("/groups/<int:group_id>/leave")
+@bp.route("/groups/<int:group_id>/leave", methods=["GET", "POST"])
 @login_required
 def leave(group_id: int):
     group = _group_or_404(group_id)
     _visible_or_404(group)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    chair = is_chair(current_user, group)
+    if request.method == "GET":
+        # The confirmation step: what leaving means, and for the chair what happens to the chair role.
+        if membership.find_membership(group, current_user) is None:
+            flash(_("You are not a member of this group."), "error")
+            return redirect(url_for("groups.detail", group_id=group.id))
+        return render_template("groups/leave.html", group=group, form=form, you_chair=chair,
+                               state=group_state(group))
+    if not form.validate_on_submit():
         abort(400)
-    attempt(lambda: membership.leave(group, current_user), success=_("You left the group."))
+    attempt(lambda: membership.leave(group, current_user),
+            success=_("You left the group. It has no chair until a coordinator appoints a new one.") if chair
+            else _("You left the group."))
     return redirect(url_for("groups.detail", group_id=group.id))
 
 
