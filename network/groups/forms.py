@@ -17,7 +17,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..i18n import lazy_file_size
 from ..meetings.forms import MeetingForm
+from ..uploads import MAX_UPLOAD_BYTES
 from .proposals import MAX_LINE, MAX_NAME, MAX_SIZE_LIMIT, MAX_TEXT, MAX_THEME, GroupData
 
 REQUIRED = _l("This field is required.")
@@ -115,5 +117,5 @@ class ReportForm(FlaskForm):
                                     validators=[DataRequired(REQUIRED), Length(max=MAX_TEXT)])
     final_report_sv = TextAreaField(_l("Final report in Swedish"), validators=[Optional(), Length(max=MAX_TEXT)])
     file = FileField(_l("Attachment"), description=_l("Optional: PDF, Word, PowerPoint, Excel or an image, at most "
-                                                        "20 MB."))
+                                                        "%(size)s.", size=lazy_file_size(MAX_UPLOAD_BYTES)))
     submit = SubmitField(_l("Save the final report"))

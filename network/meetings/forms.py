@@ -23,6 +23,8 @@ from wtforms import (
 from wtforms.fields import DateTimeLocalField, URLField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..i18n import lazy_file_size
+from ..uploads import MAX_UPLOAD_BYTES
 from .models import DEMOCRACY_DAY, HYBRID, IN_PERSON, NETWORK, ONLINE, REMOTE, WORKING_GROUP
 
 REQUIRED = _l("This field is required.")
@@ -146,7 +148,7 @@ class MaterialForm(FlaskForm):
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
     title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
     file = FileField(_l("File"), description=_l("PDF, Word, PowerPoint, Excel or an image (PNG, JPEG, GIF, WebP), "
-                                                "at most 20 MB."),
+                                                "at most %(size)s.", size=lazy_file_size(MAX_UPLOAD_BYTES)),
                      validators=[FileRequired(REQUIRED)])
     submit = SubmitField(_l("Upload"))
 

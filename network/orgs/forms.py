@@ -15,7 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..i18n import current_language
+from ..i18n import current_language, lazy_file_size
+from .importing import MAX_UPLOAD_BYTES as MAX_IMPORT_BYTES
 from .regions import kind_choices, region_choices
 
 REQUIRED = _l("This field is required.")
@@ -126,9 +127,9 @@ class ImportForm(FlaskForm):
     file = FileField(
         _l("CSV or XLSX file"),
         validators=[FileRequired(_l("Choose a file to upload."))],
-        description=_l("At most 5 MB. The first row names the columns: name_fi, kind and region are required; "
+        description=_l("At most %(size)s. The first row names the columns: name_fi, kind and region are required; "
                        "name_sv, municipality, business_id, website, open_government_member and joined_on "
-                       "are optional. CSV in UTF-8 with semicolons or commas."),
+                       "are optional. CSV in UTF-8 with semicolons or commas.", size=lazy_file_size(MAX_IMPORT_BYTES)),
     )
     submit = SubmitField(_l("Preview the import"))
 

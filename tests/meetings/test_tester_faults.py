@@ -3,22 +3,26 @@ and those moved are told in their language; minutes only for a meeting that has 
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import select
 
+from network.groups.models import GroupReportFile
 from network.mail.delivery import deliver_all
+from network.meetings import materials
 from network.meetings import scheduling
 from network.meetings.errors import MeetingError
 from network.meetings.models import MeetingRegistration
 from network.meetings.registration import register
 from network.timeutil import utc_to_helsinki, utcnow
-from tests.conftest import create_user
+from tests.conftest import choose_language, create_user
 from tests.support.mail import text_body
 
 from ..factories import make_meeting
+from ..groups.conftest import make_group
 from .conftest import fi
 
 
@@ -122,3 +126,29 @@ def test_minutes_are_refused_before_the_meeting_has_taken_place(db, coordinator,
         answer.get_data(as_text=True).replace("&#39;", "'")
     db.session.refresh(meeting)
     assert meeting.minutes is None
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _plain(page) -> str:
+    return page.get_data(as_text=True).replace("\u00a0", " ")
+
+
+def test_a_small_material_and_a_report_file_show_their_size_in_the_language(client, db, coordinator_client):
+    meeting = make_meeting()
+    materials.attach(meeting, "ohjelma.pdf", io.BytesIO(PDF + b" " * (850 - len(PDF))), title_fi="Ohjelma")
+    group = make_group()
+    db.session.add(GroupReportFile(group_id=group.id, original_name="raportti.pdf", stored_name="r.pdf",
+                                   content_type="application/pdf", size=1258291))
+    db.session.commit()
+    page = _plain(client.get(f"/meetings/{meeting.id}"))
+    assert "(850 t)" in page and "kB)" not in page
+    assert "(1,2 Mt)" in _plain(client.get(f"/groups/{group.id}"))
+    choose_language(client, "sv")
+    assert "(850 B)" in _plain(client.get(f"/meetings/{meeting.id}"))
+    assert "(1,2 MB)" in _plain(client.get(f"/groups/{group.id}"))
+    # The upload limit under the file field: the same helper, in the page's language.
+    assert "enintään 20 Mt." in _plain(coordinator_client.get(f"/admin/meetings/{meeting.id}/materials"))
+    choose_language(coordinator_client, "sv")
+    assert "högst 20 MB." in _plain(coordinator_client.get(f"/admin/meetings/{meeting.id}/materials"))

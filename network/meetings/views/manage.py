@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...extensions import db
-from ...i18n import current_language
+from ...i18n import current_language, format_file_size
 from ...markup import render_markdown
 from ...orgs.regions import region_choices
 from ...permissions import coordinator_required, may_manage
@@ -231,12 +231,12 @@ def minutes(meeting_id: int):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error):
-    flash(_("The file is too large: at most 20 MB."), "error")
+    flash(_("The file is too large: at most %(size)s.", size=format_file_size(MAX_UPLOAD_BYTES)), "error")
     meeting_id = (request.view_args or {}).get("meeting_id")
     if meeting_id is not None and request.endpoint == "meetings.materials":
         return redirect(url_for("meetings.materials", meeting_id=meeting_id), code=303)
     return render_template("errors/error.html", status=413, title=_("File too large"),
-                           message=_("The file is too large: at most 20 MB.")), 413
+                           message=_("The file is too large: at most %(size)s.", size=format_file_size(MAX_UPLOAD_BYTES))), 413
 
 
 @bp.route("/admin/meetings/<int:meeting_id>/materials", methods=["GET", "POST"])
