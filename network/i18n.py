@@ -18,6 +18,13 @@ from .timeutil import utc_to_helsinki
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
+# The network's name: the one place it is written (pages, mail, calendar ORGANIZER and feed names). The
+# catalogs' sentences naming the network use these words (tests/core/test_network_name.py checks them).
+NETWORK_NAMES = {"fi": "Kuntademokratiaverkosto", "sv": "Nätverket för kommunal demokrati",
+                 "en": "Municipal Democracy Network"}
+# For a text every reader shares (a calendar feed's name, the ORGANIZER of an event): Finnish and Swedish.
+BILINGUAL_NETWORK_NAME = f"{NETWORK_NAMES['fi']} – {NETWORK_NAMES['sv']}"
+
 
 def select_locale() -> str:
     """The language a link carries (`?lang=sv`, as every link in a mail does), then the session's choice (both work
@@ -71,6 +78,11 @@ DATE_LOCALES = {"fi": "fi", "sv": "sv_FI", "en": "en_FI"}
 TIME_LOCALES = {"fi": "fi", "sv": "sv_FI", "en": "en_GB"}
 DATE_SKELETONS = {"fi": "yMEd", "sv": "yMEd", "en": "yMMMEd"}
 SHORT_DATE_SKELETONS = {"fi": "yMd", "sv": "yMd", "en": "yMMMd"}
+
+
+def network_name(language: str | None = None) -> str:
+    """The network's name in `language` (default: the interface language), from NETWORK_NAMES."""
+    return NETWORK_NAMES[_language(language)]
 
 
 def _language(language: str | None) -> str:
@@ -191,6 +203,7 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         language_names=LANGUAGE_NAMES,
         localized=localized,
+        network_name=network_name,
     )
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day

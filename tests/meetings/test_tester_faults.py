@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from network.groups.models import GroupReportFile
 from network.mail.delivery import deliver_all
-from network.meetings import materials
-from network.meetings import scheduling
+from network.meetings import materials, scheduling
 from network.meetings.errors import MeetingError
 from network.meetings.models import MeetingRegistration
 from network.meetings.registration import register
