@@ -28,7 +28,7 @@ from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..spreadsheets import Sheet, spreadsheet_response
 from ..timeutil import helsinki_to_utc, helsinki_today, utc_to_helsinki
 from ..uploads import UploadError, send_upload, store_upload
-from ..web import attempt
+from ..web import attempt, attempt_once
 from . import group_meetings, membership, proposals, queries
 from .forms import (
     ActionForm,
@@ -162,9 +162,10 @@ def report_file(group_id: int, file_id: int):
 def propose():
     form = GroupForm()
     if form.validate_on_submit():
-        done, group = attempt(
+        done, group = attempt_once(
             lambda: proposals.propose(current_user, form.data_object(), current_language()),
             form=form, success=_("Thank you. The coordinators will decide on your proposal and tell you by e-mail."),
+            load=lambda group_id: db.session.get(WorkingGroup, group_id),
         )
         if done:
             return redirect(url_for("groups.detail", group_id=group.id))
@@ -353,10 +354,10 @@ def new_meeting(group_id: int):
     group = _managed_group_or_abort(group_id)
     form = _meeting_form()
     if form.validate_on_submit():
-        done, meeting = attempt(
+        done, meeting = attempt_once(
             lambda: group_meetings.create_group_meeting(group, current_user, _meeting_data(form, group),
                                                         network_calendar=form.network_calendar.data),
-            form=form, success=_("The meeting was created."))
+            form=form, success=_("The meeting was created."), load=lambda meeting_id: db.session.get(Meeting, meeting_id))
         if done:
             return redirect(url_for("groups.invite", group_id=group.id, meeting_id=meeting.id))
     status = 200 if request.method == "GET" else 422

@@ -18,7 +18,7 @@ from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..text import search_key
 from ..timeutil import helsinki_to_utc
 from ..tokens import TokenError, read_token
-from ..web import apply_rule_error, attempt
+from ..web import apply_rule_error, attempt, attempt_once
 from . import invite_views
 from . import lists as list_rules
 from . import posts as post_rules
@@ -289,8 +289,9 @@ def _send_post(form, mailing_list: MailingList, data: post_rules.PostInput, send
                       summary=post.subject_fi)
         return post
 
-    done, post = attempt(send, form=form, success=lambda post: _("The post is scheduled.") if send_at else _(
-        "The post is on its way to %(count)d subscribers.", count=post.recipient_count))
+    done, post = attempt_once(send, form=form, load=lambda post_id: db.session.get(Post, post_id),
+                              success=lambda post: _("The post is scheduled.") if send_at else _(
+                                  "The post is on its way to %(count)d subscribers.", count=post.recipient_count))
     if not done:
         return _render_new_post(form, None, mailing_list), 422
     return redirect(url_for("mailing.post", post_id=post.id))

@@ -25,6 +25,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 from ..i18n import lazy_file_size
 from ..uploads import MAX_UPLOAD_BYTES
+from ..web import OnceMixin
 from .models import DEMOCRACY_DAY, HYBRID, IN_PERSON, NETWORK, ONLINE, REMOTE, WORKING_GROUP
 
 REQUIRED = _l("This field is required.")
@@ -88,7 +89,7 @@ class LocalTimeField(TimeField):
             raise ValueError(str(BAD_TIME)) from error
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(OnceMixin, FlaskForm):
     kind = SelectField(_l("Kind"), choices=kind_choices, default=NETWORK)
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
     title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..i18n import current_language, lazy_file_size
+from ..web import OnceMixin
 from .importing import MAX_UPLOAD_BYTES as MAX_IMPORT_BYTES
 from .regions import kind_choices, region_choices
 
@@ -67,7 +68,7 @@ class OrganisationFieldsMixin:
                               description=_l("In the form 1234567-8. Optional."))
 
 
-class OrganisationForm(OrganisationFieldsMixin, FlaskForm):
+class OrganisationForm(OnceMixin, OrganisationFieldsMixin, FlaskForm):
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)],
                           description=_l("Starts with https://"))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -81,7 +82,7 @@ class OrganisationForm(OrganisationFieldsMixin, FlaskForm):
         self.region.choices = _regions()
 
 
-class ApplicationForm(OrganisationFieldsMixin, FlaskForm):
+class ApplicationForm(OnceMixin, OrganisationFieldsMixin, FlaskForm):
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=120)])
     contact_email = EmailField(_l("Contact person's e-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
     reason = TextAreaField(_l("Why does your organisation want to join?"), validators=[Optional(), Length(max=5000)])

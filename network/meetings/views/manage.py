@@ -19,7 +19,7 @@ from ...permissions import coordinator_required, may_manage
 from ...spreadsheets import spreadsheet_response
 from ...timeutil import as_utc, utc_to_helsinki, utcnow
 from ...uploads import MAX_UPLOAD_BYTES
-from ...web import apply_rule_error, attempt
+from ...web import apply_rule_error, attempt, attempt_once
 from .. import materials as material_rules
 from .. import messages as message_rules
 from .. import participants as participant_rules
@@ -101,7 +101,7 @@ def _text_previews(form: MeetingForm) -> list[tuple[str, object]] | None:
 def _save(form: MeetingForm, meeting: Meeting | None, action: Callable[[scheduling.MeetingData], object],
           success: str | Callable[[object], str]) -> tuple[bool, object]:
     """Check the whole form at once (the form's own checks, the times, the meeting rules), put every message at
-    its field, and run `action` only when nothing is wrong."""
+    its field, and run `action` only when nothing is wrong; a new meeting's form is run once (`attempt_once`)."""
     valid = form.validate_on_submit()
     data, problems = _data_from(form, meeting)
     if meeting is not None:
@@ -112,6 +112,9 @@ def _save(form: MeetingForm, meeting: Meeting | None, action: Callable[[scheduli
         return False, None
     if meeting is not None:
         data.group_id = meeting.group_id
+    if meeting is None:
+        return attempt_once(lambda: action(data), form=form, success=success,
+                            load=lambda meeting_id: db.session.get(Meeting, meeting_id))
     return attempt(lambda: action(data), form=form, success=success)
 
 
