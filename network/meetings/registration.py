@@ -35,13 +35,27 @@ from .signals import registration_changed
 ANSWERS = {"yes": IN_PERSON, "remote": REMOTE, "no": None}
 
 
-def allowed_modes(meeting: Meeting) -> tuple[str, ...]:
-    """How one can take part: in person, remotely, or either (hybrid)."""
-    if meeting.mode == IN_PERSON:
+def modes_offered(meeting_mode: str) -> tuple[str, ...]:
+    """How one can take part in a meeting held `meeting_mode`: in person, remotely, or either (hybrid)."""
+    if meeting_mode == IN_PERSON:
         return (IN_PERSON,)
-    if meeting.mode == ONLINE:
+    if meeting_mode == ONLINE:
         return (REMOTE,)
     return (IN_PERSON, REMOTE)
+
+
+def allowed_modes(meeting: Meeting) -> tuple[str, ...]:
+    """How one can take part in `meeting` (see modes_offered)."""
+    return modes_offered(meeting.mode)
+
+
+def _registrations(meeting: Meeting, status: str, *order: object) -> list[MeetingRegistration]:
+    """The meeting's registrations in `status`, in `order`, then by id."""
+    return list(db.session.scalars(
+        select(MeetingRegistration)
+        .where(MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == status)
+        .order_by(*order, MeetingRegistration.id)
+    ))
 
 
 def counts_against_capacity(meeting: Meeting, mode: str) -> bool:
@@ -100,12 +114,8 @@ def places_after_change(meeting: Meeting, mode: str, capacity: int | None
     a meeting no longer followed remotely takes part in person, and the places counted against the new capacity go
     to the earliest registrations; the rest would go to the waiting list. Reads only; changes nothing.
     """
-    offered = {IN_PERSON: (IN_PERSON,), ONLINE: (REMOTE,)}.get(mode, (IN_PERSON, REMOTE))
-    registered = db.session.scalars(
-        select(MeetingRegistration)
-        .where(MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == REGISTERED)
-        .order_by(MeetingRegistration.created_at, MeetingRegistration.id)
-    ).all()
+    offered = modes_offered(mode)
+    registered = _registrations(meeting, REGISTERED, MeetingRegistration.created_at)
     outcome = []
     counted = 0
     for registration in registered:
@@ -290,11 +300,7 @@ def fill_from_waiting_list(meeting: Meeting) -> list[MeetingRegistration]:
     """Move people from the waiting list, oldest first, while there is room; tell each of them by e-mail."""
     if meeting.status != SCHEDULED or meeting.is_past:
         return []
-    waiting = db.session.scalars(
-        select(MeetingRegistration)
-        .where(MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == WAITLISTED)
-        .order_by(MeetingRegistration.waitlisted_at, MeetingRegistration.id)
-    ).all()
+    waiting = _registrations(meeting, WAITLISTED, MeetingRegistration.waitlisted_at)
     promoted = []
     for registration in waiting:
         if not has_room(meeting, registration.mode, exclude_id=registration.id):
