@@ -7,8 +7,9 @@ from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
+from babel.units import format_unit
 from flask import Flask, Response, current_app, g, has_request_context, request, session
-from flask_babel import force_locale, get_locale
+from flask_babel import LazyString, force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +17,13 @@ from flask_login import current_user
 from .timeutil import utc_to_helsinki
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+# The network's name: the one place it is written (pages, mail, calendar ORGANIZER and feed names). The
+# catalogs' sentences naming the network use these words (tests/core/test_network_name.py checks them).
+NETWORK_NAMES = {"fi": "Kuntademokratiaverkosto", "sv": "Nätverket för kommunal demokrati",
+                 "en": "Municipal Democracy Network"}
+# For a text every reader shares (a calendar feed's name, the ORGANIZER of an event): Finnish and Swedish.
+BILINGUAL_NETWORK_NAME = f"{NETWORK_NAMES['fi']} – {NETWORK_NAMES['sv']}"
 
 
 def select_locale() -> str:
@@ -84,6 +92,11 @@ DATE_LOCALES = {"fi": "fi", "sv": "sv_FI", "en": "en_FI"}
 TIME_LOCALES = {"fi": "fi", "sv": "sv_FI", "en": "en_GB"}
 DATE_SKELETONS = {"fi": "yMEd", "sv": "yMEd", "en": "yMMMEd"}
 SHORT_DATE_SKELETONS = {"fi": "yMd", "sv": "yMd", "en": "yMMMd"}
+
+
+def network_name(language: str | None = None) -> str:
+    """The network's name in `language` (default: the interface language), from NETWORK_NAMES."""
+    return NETWORK_NAMES[_language(language)]
 
 
 def _language(language: str | None) -> str:
@@ -157,6 +170,33 @@ def format_day(value: date | None, style: str = "medium", language: str | None =
     return babel_format_date(value, style, locale=DATE_LOCALES[language])
 
 
+# Binary multiples, as the upload limits are counted (20 MB = 20 * 1024 * 1024 bytes); CLDR names the units.
+FILE_SIZE_UNITS = ("digital-byte", "digital-kilobyte", "digital-megabyte", "digital-gigabyte")
+
+
+def format_file_size(size: int | None, language: str | None = None) -> str:
+    """A file size as the language writes it, with CLDR's short byte units through Babel: fi "850 t", "12 kt",
+    "1,2 Mt"; sv "850 B", "12 kB", "1,2 MB"; en "850 byte", "12 kB", "1.2 MB".
+
+    Takes the size in bytes (None as 0) and the language (default: the interface language). Kilobytes and up
+    count 1024 of the unit below and show one decimal under ten ("1,2 Mt"), none from ten on. Returns the text;
+    raises nothing. Standard: CLDR unit data through Babel.
+    """
+    language = _language(language)
+    value = float(max(size or 0, 0))
+    unit = 0
+    while value >= 1024 and unit < len(FILE_SIZE_UNITS) - 1:
+        value /= 1024
+        unit += 1
+    pattern = "#,##0" if unit == 0 or value >= 10 else "#,##0.#"
+    return format_unit(value, FILE_SIZE_UNITS[unit], length="short", format=pattern, locale=DATE_LOCALES[language])
+
+
+def lazy_file_size(size: int) -> LazyString:
+    """`format_file_size(size)` evaluated when shown, in the language of that moment (for module-level texts)."""
+    return LazyString(format_file_size, size)
+
+
 def _core_catalog_last(app: Flask) -> None:
     """Flask-Babel merges the domains' catalogs in order, a later one overriding an earlier one for the same
     message. The layout, menu, error pages and the network's name live in the core catalog: put it last so that
@@ -177,9 +217,11 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         language_names=LANGUAGE_NAMES,
         localized=localized,
+        network_name=network_name,
     )
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["file_size"] = format_file_size
     app.jinja_env.globals["format_span"] = format_span
     app.after_request(_vary_on_accept_language)
 

@@ -16,6 +16,7 @@ from typing import IO
 from flask import Response, current_app, send_file
 from flask_babel import lazy_gettext as _l
 
+from .i18n import format_file_size
 from .rules import RuleError
 from .text import single_line
 
@@ -96,7 +97,7 @@ def check_upload(filename: str, stream: IO[bytes]) -> CheckedFile:
     size = stream.tell()
     stream.seek(0)
     if size > MAX_UPLOAD_BYTES:
-        raise UploadError(_l("The file is too large: at most 20 MB."), "file")
+        raise UploadError(_l("The file is too large: at most %(size)s.", size=format_file_size(MAX_UPLOAD_BYTES)), "file")
     if size == 0:
         raise UploadError(_l("The file is empty."), "file")
     head = stream.read(16)

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import flash
+from flask_babel import gettext as _
+from wtforms import HiddenField
 
-from .extensions import db
+from .extensions import db, limiter
 from .rules import RuleError
 
 T = TypeVar("T")
 HIDDEN_FIELD_TYPES = ("CSRFTokenField", "HiddenField", "SubmitField")
+
+# One-time tokens of create forms: how long a sent form is remembered, and how long a second submit of a form
+# still being handled waits for the first one's result.
+ONCE_SECONDS = 6 * 3600
+ONCE_WAIT_SECONDS = 15.0
+ONCE_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def all_fields(form: Any) -> dict[str, Any]:
@@ -73,11 +84,12 @@ def attempt(
     *,
     form: Any = None,
     success: str | Callable[[T], str] | None = None,
+    apply_error: Callable[[Any, RuleError], None] = apply_rule_error,
 ) -> tuple[bool, T | None]:
     """Run a domain rule in the request's transaction.
 
     Takes `action()` (a rule that flushes, never commits); on RuleError rolls back, puts the messages on `form`
-    (or flashes them when there is no form) and returns (False, None); otherwise commits, flashes `success`
+    with `apply_error` (or flashes them when there is no form) and returns (False, None); otherwise commits, flashes `success`
     (a text, or a function of the result returning one) and returns (True, result).
     """
     try:
@@ -85,7 +97,7 @@ def attempt(
     except RuleError as error:
         db.session.rollback()
         if form is not None:
-            apply_rule_error(form, error)
+            apply_error(form, error)
         else:
             for message in error.errors.values():
                 flash(str(message), "error")
@@ -94,3 +106,68 @@ def attempt(
     if success is not None:
         flash(success(result) if callable(success) else success, "success")
     return True, result
+
+
+def new_form_token() -> str:
+    """A fresh one-time token for a create form (random, URL-safe)."""
+    return secrets.token_urlsafe(18)
+
+
+class OnceMixin:
+    """Add to a create form (`class MeetingForm(OnceMixin, FlaskForm)`) and render `{{ form.form_once }}` in it:
+    a hidden one-time token, new on each page load and sent back with the form, for `attempt_once`.
+    """
+
+    form_once = HiddenField(default=new_form_token)
+
+
+def _once_keys(token: str) -> tuple[str, str]:
+    return f"form-once:{token}:claim", f"form-once:{token}:result"
+
+
+def attempt_once(
+    action: Callable[[], T],
+    *,
+    form: Any,
+    load: Callable[[int], T | None],
+    success: str | Callable[[T], str] | None = None,
+    result_id: Callable[[T], int] = lambda result: result.id,
+    apply_error: Callable[[Any, RuleError], None] = apply_rule_error,
+) -> tuple[bool, T | None]:
+    """`attempt` for a create form: the same form sent again (a double click, a reload, two requests at once, on
+    any worker) creates nothing more and answers with what the first one created.
+
+    Takes the rule `action()` creating the row, the form (an `OnceMixin` form: its `form_once` token names this
+    filling of the form), `load(id)` reading a created row back, the `success` text and `result_id(result)` (the
+    row's id), and `apply_error` as `attempt`. The token's claim and result live in the rate limiter's storage (memory, or Redis shared by every
+    worker and host), for ONCE_SECONDS: the first request claims the token; a second one waits (up to
+    ONCE_WAIT_SECONDS) for the first one's result and returns it, with a note; when the first one was refused,
+    the claim is released so the corrected form can be sent. Returns (done, result) as `attempt`; raises nothing
+    of its own. A form without a valid token is run as `attempt` does.
+    """
+    token = str(getattr(getattr(form, "form_once", None), "data", "") or "")
+    if not ONCE_TOKEN.fullmatch(token):
+        return attempt(action, form=form, success=success, apply_error=apply_error)
+    storage = limiter.storage
+    claim, result_key = _once_keys(token)
+    if storage.incr(claim, ONCE_SECONDS) > 1:
+        deadline = time.monotonic() + ONCE_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            found = storage.get(result_key)
+            if found:
+                db.session.rollback()  # a fresh transaction sees what the first request committed
+                earlier = load(int(found))
+                if earlier is not None:
+                    flash(_("This form had already been sent: here is what it created."), "info")
+                    return True, earlier
+                break
+            if not storage.get(claim):
+                break  # the first request was refused and released the token: this one runs
+            time.sleep(0.05)
+        storage.incr(claim, ONCE_SECONDS)
+    done, result = attempt(action, form=form, success=success, apply_error=apply_error)
+    if done and result is not None:
+        storage.incr(result_key, ONCE_SECONDS, amount=result_id(result))
+    elif not done:
+        storage.clear(claim)
+    return done, result

@@ -118,7 +118,8 @@ def queue_account_exists_mail(user: User) -> None:
     to log in and to reset the password (caller commits). Carries nothing the registrant typed.
     """
     _queue_once(user, "auth/emails/account_exists", repeat_key("exists", user.id),
-                login=absolute_url("auth.login"), reset=absolute_url("auth.request_reset"))
+                login=absolute_url("auth.login", lang=user.language),
+                reset=absolute_url("auth.request_reset", lang=user.language))
 
 
 def _queue_once(user: User, template: str, key: str, recipient: str | None = None, **context: object) -> None:
@@ -301,7 +302,7 @@ def request_email_change(user: User, new_email: str, password: str) -> str:
         return email
     token = make_token(EMAIL_CHANGE_PURPOSE, {"uid": user.id, "old": user.email, "new": email})
     _queue_once(user, "auth/emails/change_email", repeat_key("change-email", user.id, email), recipient=email,
-                link=absolute_url("auth.confirm_email_change", token=token), address=email,
+                link=absolute_url("auth.confirm_email_change", token=token, lang=user.language), address=email,
                 hours=current_app.config["TOKEN_MAX_AGE_CONFIRM"] // 3600)
     return email
 

@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
@@ -422,11 +423,17 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        language = user.language  # read before the account is gone
         done, _result = attempt(lambda: people.delete_account(user, form.password.data), form=form)
         if done:
             logout_user()
             session.clear()
-            flash(_("Your account and your personal data have been deleted."), "success")
+            # The account's language stays for the confirmation and the pages after it (the session no longer
+            # knows the person, and would fall back to Finnish).
+            if language in current_app.config["LANGUAGES"]:
+                session["lang"] = language
+            with force_locale(session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]):
+                flash(_("Your account and your personal data have been deleted."), "success")
             return redirect(url_for("core.index"))
     return render_template("auth/delete_account.html", form=form), 200 if request.method == "GET" else 422
 

@@ -14,7 +14,7 @@ from email.utils import parseaddr
 from flask import current_app
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
-from ..i18n import format_span
+from ..i18n import BILINGUAL_NETWORK_NAME, format_span
 from ..links import absolute_url
 from ..meetings.models import CANCELLED, Meeting
 from ..timeutil import HELSINKI, as_utc, utc_to_helsinki, utcnow
@@ -34,9 +34,11 @@ def meeting_url(meeting: Meeting) -> str:
 
 
 def organizer_address() -> tuple[str, str]:
-    """(name, address) of the network's sender, from MAIL_DEFAULT_SENDER."""
-    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
-    return name or current_app.config.get("SITE_NAME", ""), address
+    """(name, address) of the organizer: the network's name in Finnish and Swedish (one calendar entry serves
+    every reader) and the address of MAIL_DEFAULT_SENDER.
+    """
+    _name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return BILINGUAL_NETWORK_NAME, address
 
 
 def _organizer() -> vCalAddress:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -18,6 +17,7 @@ from ..links import absolute_url
 from ..mail.outbox import queue_mail
 from ..mail.templates import render_mail
 from ..meetings.models import REGISTERED, WAITLISTED, Meeting, MeetingRegistration
+from ..meetings.registration import registrant_language
 from ..timeutil import utcnow
 from .ics import ACCEPTED, CANCEL, REQUEST, invite_calendar
 
@@ -26,12 +26,6 @@ TEMPLATES = {
     "promoted": "meetings/emails/promoted",
     "cancelled": "meetings/emails/registration_cancelled",
 }
-
-
-def registrant_language(registration: MeetingRegistration) -> str:
-    """The language to write to a registrant in: their account's, else the network's default."""
-    language = getattr(registration.user, "language", None)
-    return language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def queue_calendar_mail(meeting: Meeting, *, email: str, name: str, language: str, method: str, template: str,

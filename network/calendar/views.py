@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..i18n import BILINGUAL_NETWORK_NAME, NETWORK_NAMES
 from ..meetings.models import Meeting
 from ..meetings.queries import NETWORK_CALENDAR, MeetingScope, feed_version, meetings_for_feed
 from ..permissions import is_coordinator
@@ -30,8 +31,8 @@ from .ics import event_calendar, feed_calendar, latest_change
 bp = Blueprint("calendar", __name__)
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
-FEED_NAME = "Kuntademokratiaverkosto"
-FEED_DESCRIPTION = "Kuntademokratiaverkoston tapaamiset / Kommundemokratinätverkets möten"
+FEED_NAME = BILINGUAL_NETWORK_NAME
+FEED_DESCRIPTION = f"{NETWORK_NAMES['fi']}: tapaamiset / {NETWORK_NAMES['sv']}: möten"
 
 
 def _respond(body: bytes, meetings: list[Meeting], filename: str, private: bool = False):

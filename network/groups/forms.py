@@ -17,7 +17,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..i18n import lazy_file_size
 from ..meetings.forms import MeetingForm
+from ..uploads import MAX_UPLOAD_BYTES
+from ..web import OnceMixin
 from .proposals import MAX_LINE, MAX_NAME, MAX_SIZE_LIMIT, MAX_TEXT, MAX_THEME, GroupData
 
 REQUIRED = _l("This field is required.")
@@ -37,7 +40,7 @@ class GroupDateField(DateField):
             raise ValueError(str(_l("Enter a date between 2000 and 2100.")))
 
 
-class GroupForm(FlaskForm):
+class GroupForm(OnceMixin, FlaskForm):
     name_fi = StringField(_l("Name in Finnish"), validators=[DataRequired(REQUIRED), Length(max=MAX_NAME)])
     name_sv = StringField(_l("Name in Swedish"), validators=[Optional(), Length(max=MAX_NAME)])
     theme_fi = StringField(_l("Theme in Finnish"), description=_l("One line: what the group is about."),
@@ -115,5 +118,5 @@ class ReportForm(FlaskForm):
                                     validators=[DataRequired(REQUIRED), Length(max=MAX_TEXT)])
     final_report_sv = TextAreaField(_l("Final report in Swedish"), validators=[Optional(), Length(max=MAX_TEXT)])
     file = FileField(_l("Attachment"), description=_l("Optional: PDF, Word, PowerPoint, Excel or an image, at most "
-                                                        "20 MB."))
+                                                        "%(size)s.", size=lazy_file_size(MAX_UPLOAD_BYTES)))
     submit = SubmitField(_l("Save the final report"))

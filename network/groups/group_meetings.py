@@ -57,14 +57,16 @@ def _own_meeting(group: WorkingGroup, meeting: Meeting) -> None:
 
 
 def update_group_meeting(group: WorkingGroup, actor: Any, meeting: Meeting, data: MeetingData, *,
-                         network_calendar: bool = False) -> bool:
+                         network_calendar: bool = False, confirm_waitlist: bool = False) -> bool:
     """Edit a meeting of `group` with the meetings domain's rule (a change of time or place raises SEQUENCE and
     the invited members receive the update). Returns True when the change was significant.
 
-    Raises GroupError when the meeting is not the group's or the group is closed, MeetingError for bad data.
+    Raises GroupError when the meeting is not the group's or the group is closed, MeetingError for bad data or
+    an unconfirmed change that would move people to the waiting list (`confirm_waitlist`).
     """
     _own_meeting(group, meeting)
-    significant = update_meeting(meeting, replace(data, kind=WORKING_GROUP, group_id=group.id), actor)
+    significant = update_meeting(meeting, replace(data, kind=WORKING_GROUP, group_id=group.id), actor,
+                                 confirm_waitlist=confirm_waitlist)
     meeting.network_calendar = bool(network_calendar)
     db.session.flush()
     return significant

@@ -28,7 +28,7 @@ from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..spreadsheets import Sheet, spreadsheet_response
 from ..timeutil import helsinki_to_utc, helsinki_today, utc_to_helsinki
 from ..uploads import UploadError, send_upload, store_upload
-from ..web import attempt
+from ..web import attempt, attempt_once
 from . import group_meetings, membership, proposals, queries
 from .forms import (
     ActionForm,
@@ -162,9 +162,10 @@ def report_file(group_id: int, file_id: int):
 def propose():
     form = GroupForm()
     if form.validate_on_submit():
-        done, group = attempt(
+        done, group = attempt_once(
             lambda: proposals.propose(current_user, form.data_object(), current_language()),
             form=form, success=_("Thank you. The coordinators will decide on your proposal and tell you by e-mail."),
+            load=lambda group_id: db.session.get(WorkingGroup, group_id),
         )
         if done:
             return redirect(url_for("groups.detail", group_id=group.id))
@@ -184,14 +185,25 @@ def join(group_id: int):
     return redirect(url_for("groups.detail", group_id=group.id))
 
 
-@bp.post("/groups/<int:group_id>/leave")
+@bp.route("/groups/<int:group_id>/leave", methods=["GET", "POST"])
 @login_required
 def leave(group_id: int):
     group = _group_or_404(group_id)
     _visible_or_404(group)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    chair = is_chair(current_user, group)
+    if request.method == "GET":
+        # The confirmation step: what leaving means, and for the chair what happens to the chair role.
+        if membership.find_membership(group, current_user) is None:
+            flash(_("You are not a member of this group."), "error")
+            return redirect(url_for("groups.detail", group_id=group.id))
+        return render_template("groups/leave.html", group=group, form=form, you_chair=chair,
+                               state=group_state(group))
+    if not form.validate_on_submit():
         abort(400)
-    attempt(lambda: membership.leave(group, current_user), success=_("You left the group."))
+    attempt(lambda: membership.leave(group, current_user),
+            success=_("You left the group. It has no chair until a coordinator appoints a new one.") if chair
+            else _("You left the group."))
     return redirect(url_for("groups.detail", group_id=group.id))
 
 
@@ -342,10 +354,10 @@ def new_meeting(group_id: int):
     group = _managed_group_or_abort(group_id)
     form = _meeting_form()
     if form.validate_on_submit():
-        done, meeting = attempt(
+        done, meeting = attempt_once(
             lambda: group_meetings.create_group_meeting(group, current_user, _meeting_data(form, group),
                                                         network_calendar=form.network_calendar.data),
-            form=form, success=_("The meeting was created."))
+            form=form, success=_("The meeting was created."), load=lambda meeting_id: db.session.get(Meeting, meeting_id))
         if done:
             return redirect(url_for("groups.invite", group_id=group.id, meeting_id=meeting.id))
     status = 200 if request.method == "GET" else 422
@@ -371,7 +383,8 @@ def edit_meeting(group_id: int, meeting_id: int):
     if form.validate_on_submit():
         done, _result = attempt(
             lambda: group_meetings.update_group_meeting(group, current_user, meeting, _meeting_data(form, group),
-                                                        network_calendar=form.network_calendar.data),
+                                                        network_calendar=form.network_calendar.data,
+                                                        confirm_waitlist=bool(form.confirm_waitlist.data)),
             form=form, success=_("The meeting was updated."))
         if done:
             return redirect(url_for("groups.detail", group_id=group.id))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..extensions import db
+from ..i18n import NETWORK_NAMES
 from ..meetings.models import DEMOCRACY_DAY, NETWORK, Meeting
 from ..meetings.scheduling import DEMOCRACY_DAY_WEEK
 from ..text import search_key
@@ -33,7 +34,7 @@ POSTS = (
         "Välkommen till nätverkets e-postlista",
         "Tämä lista on **Kuntademokratiaverkoston** tiedotuskanava. Täältä saat kokouskutsut, uutiset ja "
         "kutsut työryhmiin.\n\nVerkoston periaatteet: avoin lukea, kirjaudu osallistuaksesi.",
-        "Den här listan är **Kommunala demokratinätverkets** informationskanal: mötesinbjudningar, nyheter och "
+        f"Den här listan är informationskanalen för **{NETWORK_NAMES['sv']}**: mötesinbjudningar, nyheter och "
         "inbjudningar till arbetsgrupper.",
     ),
     (

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..text import has_line_break
+from ..web import OnceMixin
 from .posts import MAX_BODY, MAX_SUBJECT
 
 REQUIRED = _l("This field is required.")
@@ -56,7 +57,7 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
 
 
-class PostForm(FlaskForm):
+class PostForm(OnceMixin, FlaskForm):
     mailing_list = SelectField(_l("List"), coerce=int, validate_choice=True)
     subject_fi = StringField(
         _l("Subject in Finnish"), validators=[DataRequired(REQUIRED), Length(max=MAX_SUBJECT), one_line]

@@ -23,7 +23,7 @@ def latest_posts() -> dict[str, Any]:
     statement = (
         select(Post)
         .where(Post.list_id == main, Post.status == QUEUED)
-        .order_by(Post.queued_at.desc(), Post.id.desc())
+        .order_by(*Post.sent_newest_first())
         .limit(HOME_COUNT)
     )
     return {"posts": db.session.scalars(statement).all()}

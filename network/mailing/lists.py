@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
-from ..i18n import localized
+from ..i18n import NETWORK_NAMES, localized
 from ..permissions import is_coordinator
 from ..text import single_line
 from .models import GROUP_LIST, MAIN_LIST, MailingList, Subscriber, Subscription
@@ -27,7 +27,7 @@ def main_list() -> MailingList:
             slug=MAIN_SLUG,
             kind=MAIN_LIST,
             name_fi="Kuntademokratiaverkoston postituslista",
-            name_sv="Kommunala demokratinätverkets e-postlista",
+            name_sv=f"E-postlistan för {NETWORK_NAMES['sv']}",
             description_fi="Verkoston tiedotuskanava: kokoukset, ajankohtaiset asiat ja kutsut.",
             description_sv="Nätverkets informationskanal: möten, aktuella frågor och inbjudningar.",
         )

@@ -179,6 +179,19 @@ class Post(db.Model):
         """When the post went out (UTC), or None while it is a draft or scheduled."""
         return self.queued_at
 
+    @classmethod
+    def newest_first(cls) -> tuple:
+        """The one order of every list of posts (ORDER BY clauses): newest first by the post's date (sent, else
+        scheduled, else written), the later id first on the same date. Sent posts alone: by `queued_at`, which
+        the (list, status, time) index serves.
+        """
+        return (func.coalesce(cls.queued_at, cls.scheduled_for, cls.created_at).desc(), cls.id.desc())
+
+    @classmethod
+    def sent_newest_first(cls) -> tuple:
+        """`newest_first` for sent posts only (their date is `queued_at`; the index serves this order)."""
+        return (cls.queued_at.desc(), cls.id.desc())
+
     @property
     def is_scheduled(self) -> bool:
         """Whether the post waits for its scheduled time."""

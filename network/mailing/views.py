@@ -18,7 +18,7 @@ from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..text import search_key
 from ..timeutil import helsinki_to_utc
 from ..tokens import TokenError, read_token
-from ..web import apply_rule_error, attempt
+from ..web import apply_rule_error, attempt, attempt_once
 from . import invite_views
 from . import lists as list_rules
 from . import posts as post_rules
@@ -86,6 +86,10 @@ def unsubscribe(token: str):
         db.session.commit()
         return render_template("mailing/unsubscribed.html", list_name=name,
                                manage_token=rules.manage_token(subscriber))
+    if mailing_list.id not in rules.active_list_ids(subscriber):
+        # Already unsubscribed (e.g. by the mail client's one-click POST): say so, and offer to subscribe again.
+        return render_template("mailing/unsubscribed.html", list_name=name, address=subscriber.email,
+                               already=True, manage_token=rules.manage_token(subscriber))
     return render_template("mailing/unsubscribe.html", list_name=name, address=subscriber.email, token=token)
 
 
@@ -146,7 +150,7 @@ def _archive_statement(mailing_list: MailingList, query: str):
     statement = (
         select(Post)
         .where(Post.list_id == mailing_list.id, Post.status == QUEUED)
-        .order_by(Post.queued_at.desc(), Post.id.desc())
+        .order_by(*Post.sent_newest_first())
     )
     for word in search_key(query).split():
         statement = statement.where(Post.search_text.contains(word, autoescape=True))
@@ -286,8 +290,9 @@ def _send_post(form, mailing_list: MailingList, data: post_rules.PostInput, send
                       summary=post.subject_fi)
         return post
 
-    done, post = attempt(send, form=form, success=lambda post: _("The post is scheduled.") if send_at else _(
-        "The post is on its way to %(count)d subscribers.", count=post.recipient_count))
+    done, post = attempt_once(send, form=form, load=lambda post_id: db.session.get(Post, post_id),
+                              success=lambda post: _("The post is scheduled.") if send_at else _(
+                                  "The post is on its way to %(count)d subscribers.", count=post.recipient_count))
     if not done:
         return _render_new_post(form, None, mailing_list), 422
     return redirect(url_for("mailing.post", post_id=post.id))
@@ -335,7 +340,7 @@ def admin():
         ).all()
     )
     page = paginate(
-        select(Post).where(Post.status.in_([QUEUED, SCHEDULED, CANCELLED, DRAFT])).order_by(Post.id.desc())
+        select(Post).where(Post.status.in_([QUEUED, SCHEDULED, CANCELLED, DRAFT])).order_by(*Post.newest_first())
     )
     failing = list(
         db.session.scalars(

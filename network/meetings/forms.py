@@ -23,6 +23,9 @@ from wtforms import (
 from wtforms.fields import DateTimeLocalField, URLField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..i18n import lazy_file_size
+from ..uploads import MAX_UPLOAD_BYTES
+from ..web import OnceMixin
 from .models import DEMOCRACY_DAY, HYBRID, IN_PERSON, NETWORK, ONLINE, REMOTE, WORKING_GROUP
 
 REQUIRED = _l("This field is required.")
@@ -86,7 +89,7 @@ class LocalTimeField(TimeField):
             raise ValueError(str(BAD_TIME)) from error
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(OnceMixin, FlaskForm):
     kind = SelectField(_l("Kind"), choices=kind_choices, default=NETWORK)
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
     title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
@@ -119,6 +122,7 @@ class MeetingForm(FlaskForm):
                         choices=lambda: [("earlier", str(_l("The first, in summer time (UTC+3)"))),
                                          ("later", str(_l("The second, in winter time (UTC+2)")))])
     confirm_past = BooleanField(_l("Yes, the meeting is in the past"))
+    confirm_waitlist = BooleanField(_l("Yes, move them to the waiting list and tell them"))
     preview_text = SubmitField(_l("Preview the texts"))
     submit = SubmitField(_l("Save"))
 
@@ -145,7 +149,7 @@ class MaterialForm(FlaskForm):
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
     title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
     file = FileField(_l("File"), description=_l("PDF, Word, PowerPoint, Excel or an image (PNG, JPEG, GIF, WebP), "
-                                                "at most 20 MB."),
+                                                "at most %(size)s.", size=lazy_file_size(MAX_UPLOAD_BYTES)),
                      validators=[FileRequired(REQUIRED)])
     submit = SubmitField(_l("Upload"))
 

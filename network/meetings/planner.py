@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.trail import record_change
 from ..extensions import db
-from ..i18n import localized
+from ..i18n import NETWORK_NAMES, localized
 from ..orgs.models import Organisation
 from ..orgs.regions import REGIONS, region_name
 from ..timeutil import helsinki_to_utc, utc_to_helsinki
@@ -86,7 +86,7 @@ class ProposedMeeting:
         """The proposed Swedish title."""
         if self.kind == DEMOCRACY_DAY:
             return f"Demokratidagen {self.day.year}"
-        return f"Kommundemokratinätverkets {SEASON_SV[self.season]}möte {self.day.year}"
+        return f"{NETWORK_NAMES['sv']}: {SEASON_SV[self.season]}möte {self.day.year}"
 
 
 HOLIDAY_LANGUAGES = {"fi": "fi", "sv": "sv_FI", "en": "en_US"}

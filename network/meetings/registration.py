@@ -5,12 +5,16 @@ Usable without login: `respond_by_email` is what an accept/decline link in an in
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..auth.models import User
 from ..emails import InvalidAddress, normalize_email
 from ..extensions import db
+from ..i18n import localized
+from ..links import absolute_url
+from ..mail.templates import queue_template_mail
 from ..text import single_line
 from ..timeutil import utcnow
 from .errors import RegistrationError
@@ -31,13 +35,27 @@ from .signals import registration_changed
 ANSWERS = {"yes": IN_PERSON, "remote": REMOTE, "no": None}
 
 
-def allowed_modes(meeting: Meeting) -> tuple[str, ...]:
-    """How one can take part: in person, remotely, or either (hybrid)."""
-    if meeting.mode == IN_PERSON:
+def modes_offered(meeting_mode: str) -> tuple[str, ...]:
+    """How one can take part in a meeting held `meeting_mode`: in person, remotely, or either (hybrid)."""
+    if meeting_mode == IN_PERSON:
         return (IN_PERSON,)
-    if meeting.mode == ONLINE:
+    if meeting_mode == ONLINE:
         return (REMOTE,)
     return (IN_PERSON, REMOTE)
+
+
+def allowed_modes(meeting: Meeting) -> tuple[str, ...]:
+    """How one can take part in `meeting` (see modes_offered)."""
+    return modes_offered(meeting.mode)
+
+
+def _registrations(meeting: Meeting, status: str, *order: object) -> list[MeetingRegistration]:
+    """The meeting's registrations in `status`, in `order`, then by id."""
+    return list(db.session.scalars(
+        select(MeetingRegistration)
+        .where(MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == status)
+        .order_by(*order, MeetingRegistration.id)
+    ))
 
 
 def counts_against_capacity(meeting: Meeting, mode: str) -> bool:
@@ -85,6 +103,75 @@ def has_room(meeting: Meeting, mode: str, exclude_id: int | None = None) -> bool
     if meeting.capacity is None or not counts_against_capacity(meeting, mode):
         return True
     return places_taken(meeting, exclude_id) < meeting.capacity
+
+
+def places_after_change(meeting: Meeting, mode: str, capacity: int | None
+                        ) -> list[tuple[MeetingRegistration, str, bool]]:
+    """What a change of the meeting's mode or capacity would do to the people holding a place.
+
+    Takes the meeting (as it is now) and the new mode and capacity. Returns, for every registration that has a
+    place now (oldest first), (registration, its mode after the change, keeps the place): a remote participant of
+    a meeting no longer followed remotely takes part in person, and the places counted against the new capacity go
+    to the earliest registrations; the rest would go to the waiting list. Reads only; changes nothing.
+    """
+    offered = modes_offered(mode)
+    registered = _registrations(meeting, REGISTERED, MeetingRegistration.created_at)
+    outcome = []
+    counted = 0
+    for registration in registered:
+        new_mode = registration.mode if registration.mode in offered else offered[0]
+        counts = mode == ONLINE or new_mode == IN_PERSON
+        keeps = capacity is None or not counts or counted < capacity
+        counted += 1 if counts and keeps else 0
+        outcome.append((registration, new_mode, keeps))
+    return outcome
+
+
+def would_be_waitlisted(meeting: Meeting, mode: str, capacity: int | None) -> int:
+    """How many people holding a place would go to the waiting list if the meeting's mode and capacity became
+    `mode` and `capacity` (see places_after_change). Returns the count; changes nothing.
+    """
+    return sum(1 for _registration, _mode, keeps in places_after_change(meeting, mode, capacity) if not keeps)
+
+
+def apply_place_changes(meeting: Meeting, mode: str, capacity: int | None) -> list[MeetingRegistration]:
+    """Bring the registrations in line with the meeting's new `mode` and `capacity` (before the meeting
+    itself changes): remote participants of a meeting no longer followed remotely take part in person, and
+    those beyond the new capacity (the latest registered) go to the waiting list, each told by e-mail in their
+    language (queued in the caller's transaction). Locks the meeting; flushes.
+
+    Returns the registrations moved to the waiting list.
+    """
+    lock(meeting)
+    moved = []
+    now = utcnow()
+    for registration, new_mode, keeps in places_after_change(meeting, mode, capacity):
+        if new_mode != registration.mode:
+            registration.mode = new_mode
+            registration.updated_at = now
+        if not keeps:
+            registration.status = WAITLISTED
+            registration.waitlisted_at = now
+            registration.updated_at = now
+            moved.append(registration)
+    db.session.flush()
+    for registration in moved:
+        if registration.email:
+            language = registrant_language(registration)
+            queue_template_mail(
+                registration.email, "meetings/emails/waitlisted", language,
+                key=f"meeting-{meeting.id}-waitlisted-{registration.id}-{int(now.timestamp())}",
+                meeting=meeting, name=registration.name or registration.email,
+                title=localized(meeting.title_fi, meeting.title_sv, language=language),
+                url=absolute_url("meetings.detail", meeting_id=meeting.id, lang=language),
+            )
+    return moved
+
+
+def registrant_language(registration: MeetingRegistration) -> str:
+    """The language to write to a registrant in: their account's, else the network's default."""
+    language = getattr(registration.user, "language", None)
+    return language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def find_registration(meeting: Meeting, email: str) -> MeetingRegistration | None:
@@ -213,11 +300,7 @@ def fill_from_waiting_list(meeting: Meeting) -> list[MeetingRegistration]:
     """Move people from the waiting list, oldest first, while there is room; tell each of them by e-mail."""
     if meeting.status != SCHEDULED or meeting.is_past:
         return []
-    waiting = db.session.scalars(
-        select(MeetingRegistration)
-        .where(MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.status == WAITLISTED)
-        .order_by(MeetingRegistration.waitlisted_at, MeetingRegistration.id)
-    ).all()
+    waiting = _registrations(meeting, WAITLISTED, MeetingRegistration.waitlisted_at)
     promoted = []
     for registration in waiting:
         if not has_room(meeting, registration.mode, exclude_id=registration.id):

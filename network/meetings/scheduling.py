@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..audit.trail import record_change, snapshot
@@ -27,7 +28,7 @@ from .models import (
     Meeting,
 )
 from .queries import in_year_condition
-from .registration import fill_from_waiting_list
+from .registration import apply_place_changes, fill_from_waiting_list, would_be_waitlisted
 from .signals import meeting_changed
 
 DEMOCRACY_DAY_WEEK = 42
@@ -248,13 +249,39 @@ def _significant(meeting: Meeting) -> dict:
     return values
 
 
-def update_meeting(meeting: Meeting, data: MeetingData, actor: object = None) -> bool:
+def waitlist_problem(meeting: Meeting, data: MeetingData, confirmed: bool) -> dict[str, object]:
+    """{"confirm_waitlist": message} when the edit would move people holding a place to the waiting list (a
+    smaller capacity, or a remote meeting becoming one held in person at a venue that is full) and the coordinator
+    has not confirmed it; the message says how many. Empty otherwise.
+    """
+    if meeting.id is None or confirmed or data.mode not in MODES:
+        return {}
+    count = would_be_waitlisted(meeting, data.mode, data.capacity)
+    if not count:
+        return {}
+    return {"confirm_waitlist": ngettext(
+        "%(num)d person holding a place would move to the waiting list (the latest registered) and would be told "
+        "by e-mail. Tick the box to confirm, or change the capacity.",
+        "%(num)d people holding a place would move to the waiting list (the latest registered) and would be told "
+        "by e-mail. Tick the box to confirm, or change the capacity.", count)}
+
+
+def update_meeting(meeting: Meeting, data: MeetingData, actor: object = None, *,
+                   confirm_waitlist: bool = False) -> bool:
     """Edit a meeting from `data` (audited); a larger capacity lets people off the waiting list.
 
-    Returns True when the change was significant: SEQUENCE raised and `meeting_changed` sent (invitees are told).
-    Raises MeetingError (with the field) when `data` is not valid.
+    A change that leaves fewer places than people registered (a smaller capacity, or a remote meeting held in
+    person from now on) needs `confirm_waitlist`: the latest registered then move to the waiting list and are told
+    by e-mail. Returns True when the change was significant: SEQUENCE raised and `meeting_changed` sent (invitees
+    are told). Raises MeetingError (with the field) when `data` is not valid, or ("confirm_waitlist", saying how
+    many would move) when such a change is not confirmed.
     """
     validate(data, meeting_id=meeting.id)
+    problem = waitlist_problem(meeting, data, confirm_waitlist)
+    if problem:
+        raise MeetingError(field="confirm_waitlist", errors=problem)
+    if meeting.status == SCHEDULED and not meeting.is_past:
+        apply_place_changes(meeting, data.mode, data.capacity)
     before = snapshot(meeting, AUDIT_FIELDS)
     significant_before = _significant(meeting)
     _apply(meeting, data)
@@ -327,11 +354,15 @@ def delete_draft(meeting: Meeting, actor: object = None) -> None:
 def publish_minutes(meeting: Meeting, minutes: str, actor: object = None) -> None:
     """Publish (or correct) the meeting's minutes (Markdown); the first publication time is kept.
 
-    Raises MeetingError ("minutes") when the text is empty; the change is audited.
+    Raises MeetingError ("minutes") when the text is empty or the meeting has not ended yet (minutes record a
+    meeting that took place); the change is audited.
     """
     minutes = (minutes or "").strip()
     if not minutes:
         raise MeetingError(_l("This field is required."), "minutes")
+    if not meeting.is_past:
+        raise MeetingError(_l("The meeting has not taken place yet: minutes can be published once it has ended."),
+                           "minutes")
     before = {"minutes": meeting.minutes}
     meeting.minutes = minutes
     meeting.minutes_published_at = meeting.minutes_published_at or utcnow()

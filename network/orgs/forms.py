@@ -15,7 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..i18n import current_language
+from ..i18n import current_language, lazy_file_size
+from ..web import OnceMixin
+from .importing import MAX_UPLOAD_BYTES as MAX_IMPORT_BYTES
 from .regions import kind_choices, region_choices
 
 REQUIRED = _l("This field is required.")
@@ -66,7 +68,7 @@ class OrganisationFieldsMixin:
                               description=_l("In the form 1234567-8. Optional."))
 
 
-class OrganisationForm(OrganisationFieldsMixin, FlaskForm):
+class OrganisationForm(OnceMixin, OrganisationFieldsMixin, FlaskForm):
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)],
                           description=_l("Starts with https://"))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -80,7 +82,7 @@ class OrganisationForm(OrganisationFieldsMixin, FlaskForm):
         self.region.choices = _regions()
 
 
-class ApplicationForm(OrganisationFieldsMixin, FlaskForm):
+class ApplicationForm(OnceMixin, OrganisationFieldsMixin, FlaskForm):
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=120)])
     contact_email = EmailField(_l("Contact person's e-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
     reason = TextAreaField(_l("Why does your organisation want to join?"), validators=[Optional(), Length(max=5000)])
@@ -126,9 +128,9 @@ class ImportForm(FlaskForm):
     file = FileField(
         _l("CSV or XLSX file"),
         validators=[FileRequired(_l("Choose a file to upload."))],
-        description=_l("At most 5 MB. The first row names the columns: name_fi, kind and region are required; "
+        description=_l("At most %(size)s. The first row names the columns: name_fi, kind and region are required; "
                        "name_sv, municipality, business_id, website, open_government_member and joined_on "
-                       "are optional. CSV in UTF-8 with semicolons or commas."),
+                       "are optional. CSV in UTF-8 with semicolons or commas.", size=lazy_file_size(MAX_IMPORT_BYTES)),
     )
     submit = SubmitField(_l("Preview the import"))
 

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from ..audit.trail import record_change
 from ..extensions import db
+from ..i18n import format_file_size
 from ..rules import RuleError
 from .business_id import is_valid_business_id, normalize_business_id
 from .models import Organisation
@@ -132,8 +133,8 @@ def canonical_columns(headings: list[str]) -> list[str | None]:
 
 def too_large_message(size: int) -> str:
     """The message for a file of `size` bytes over the upload limit."""
-    return str(_l("The file is too large (%(size)s MB). The limit is %(limit)d MB.",
-                  size=f"{size / 1024 / 1024:.1f}", limit=MAX_UPLOAD_BYTES // 1024 // 1024))
+    return str(_l("The file is too large (%(size)s). The limit is %(limit)s.",
+                  size=format_file_size(size), limit=format_file_size(MAX_UPLOAD_BYTES)))
 
 
 def check_upload(filename: str, content: bytes) -> str:

@@ -20,7 +20,7 @@ from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..registries import organisation_sections
 from ..spreadsheets import spreadsheet_response
 from ..timeutil import helsinki_today, utcnow
-from ..web import attempt
+from ..web import attempt, attempt_once
 from . import applications, directory, exporting, importing, register
 from .forms import (
     ApplicationForm,
@@ -126,9 +126,10 @@ def apply():
             contact_name=form.contact_name.data, contact_email=form.contact_email.data, reason=form.reason.data,
             language=current_language(),
         )
-        done, _application = attempt(
+        done, _application = attempt_once(
             lambda: applications.submit_application(data), form=form,
             success=_("Thank you! The application has been sent. The coordinator will reply by e-mail."),
+            load=lambda application_id: db.session.get(MembershipApplication, application_id),
         )
         if done:
             return redirect(url_for("orgs.directory"))
@@ -168,9 +169,10 @@ def _organisation_data(form: OrganisationForm) -> register.OrganisationData:
 def create():
     form = OrganisationForm()
     if form.validate_on_submit():
-        done, org = attempt(
+        done, org = attempt_once(
             lambda: register.create_organisation(_organisation_data(form), current_user), form=form,
             success=lambda org: _("%(name)s was added to the register.", name=org.name),
+            load=lambda org_id: db.session.get(Organisation, org_id),
         )
         if done:
             return redirect(url_for("orgs.detail", org_id=org.id))

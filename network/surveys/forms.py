@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..web import OnceMixin
 from .builder import COPY, MAX_YEAR, MIN_YEAR, TEMPLATE
 from .goals import goal_choices
 
@@ -44,7 +45,7 @@ def source_choices() -> list[tuple[str, str]]:
             (COPY, str(_l("A copy of the previous year's survey")))]
 
 
-class NewSurveyForm(FlaskForm):
+class NewSurveyForm(OnceMixin, FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(REQUIRED),
                                                 NumberRange(MIN_YEAR, MAX_YEAR, _l("Give a year between 2000 and 2100."))])
     source = RadioField(_l("Questions"), choices=source_choices, default=TEMPLATE)
@@ -69,7 +70,7 @@ def _no_pipe_in_key(form, field):
                                      "underscores (at most 60).")))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(OnceMixin, FlaskForm):
     key = StringField(_l("Key (the same question in every year)"),
                       validators=[DataRequired(REQUIRED), Length(max=60), _no_pipe_in_key])
     kind = SelectField(_l("Kind of question"), choices=kind_choices)

@@ -164,7 +164,7 @@ def _codebook(survey: Survey) -> Sheet:
             low, high = SCALES[q.kind]
             coding = f"{low}–{high}"
         elif q.kind in CHOICE_KINDS:
-            coding = "; ".join(f"{o.value}={o.label_fi}" for o in q.options)
+            coding = "; ".join(f"{o.value}={o.label}" for o in q.options)
         else:
             coding = _("free text")
         rows.append([q.key, q.text_fi, q.text_sv or "", q.text_en or "", q.kind, q.goal or "", coding])
@@ -191,7 +191,7 @@ def report_sheets(year: int) -> list[Sheet]:
     question_rows, distribution_rows = [], []
     for r in context["question_results"]:
         q = r.question
-        question_rows.append([q.key, q.text_fi, q.kind, q.goal or "", r.n,
+        question_rows.append([q.key, q.text, q.kind, q.goal or "", r.n,
                               "" if r.hidden else _fmt(r.mean), _("hidden (n < 5)") if r.hidden else ""])
         if not r.hidden:
             distribution_rows += [[q.key, code, label, count] for code, label, count in r.distribution]

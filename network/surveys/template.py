@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import NETWORK_NAMES
 from .models import AGREE5, MULTIPLE, SCALE10, SINGLE, TEXT
 
 
@@ -28,7 +29,7 @@ class TemplateQuestion:
     options: tuple[tuple[str, str, str, str], ...] = field(default_factory=tuple)
 
 
-DEFAULT_TITLE = ("Kuntademokratiaverkoston jäsenkysely", "Kommundemokratinätverkets medlemsenkät",
+DEFAULT_TITLE = ("Kuntademokratiaverkoston jäsenkysely", f"Medlemsenkät för {NETWORK_NAMES['sv']}",
                  "Member survey of the Municipal Democracy Network")
 DEFAULT_INTRO = (
     "Verkoston toimintaa arvioidaan vuosittain itsearvioinnilla, jossa hyödynnetään tätä jäsenkyselyä. "

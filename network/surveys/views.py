@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..permissions import coordinator_required, is_coordinator
+from ..web import attempt_once
 from . import answering, builder, invitations
 from . import report as report_rules
 from .errors import SurveyError
@@ -121,15 +122,12 @@ def public_results(year: int):
 def admin():
     form = NewSurveyForm()
     if form.validate_on_submit():
-        try:
-            survey = builder.create_survey(form.year.data, source=form.source.data, opens_on=form.opens_on.data,
-                                           closes_on=form.closes_on.data, actor=current_user)
-        except SurveyError as error:
-            db.session.rollback()
-            _apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The survey for %(year)d was created.", year=survey.year), "success")
+        done, survey = attempt_once(
+            lambda: builder.create_survey(form.year.data, source=form.source.data, opens_on=form.opens_on.data,
+                                          closes_on=form.closes_on.data, actor=current_user),
+            form=form, load=lambda survey_id: db.session.get(Survey, survey_id), apply_error=_apply_error,
+            success=lambda survey: _("The survey for %(year)d was created.", year=survey.year))
+        if done:
             return redirect(url_for("surveys.edit", year=survey.year))
     surveys = db.session.scalars(db.select(Survey).order_by(Survey.year.desc())).all()
     status = 422 if request.method == "POST" else 200
@@ -174,14 +172,11 @@ def new_question(year: int):
     survey = _survey_or_404(year)
     form = QuestionForm()
     if form.validate_on_submit():
-        try:
-            builder.add_question(survey, _question_input(form), actor=current_user)
-        except SurveyError as error:
-            db.session.rollback()
-            _apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The question was added."), "success")
+        done, _question = attempt_once(
+            lambda: builder.add_question(survey, _question_input(form), actor=current_user), form=form,
+            load=lambda question_id: db.session.get(Question, question_id), apply_error=_apply_error,
+            success=_("The question was added."))
+        if done:
             return redirect(url_for("surveys.edit", year=year))
     status = 422 if request.method == "POST" else 200
     return render_template("surveys/question.html", survey=survey, form=form, question=None,

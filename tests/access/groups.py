@@ -82,6 +82,7 @@ RULES = [
     Access("groups.propose", "POST", "/groups/propose", LOGIN, 422, 422),
     Access("groups.join", "POST", _g("/groups/{group}/join"), LOGIN, REDIRECT, REDIRECT),
     Access("groups.leave", "POST", _g("/groups/{group}/leave"), LOGIN, REDIRECT, REDIRECT),
+    Access("groups.leave", "GET", _g("/groups/{group}/leave"), LOGIN, REDIRECT, REDIRECT, chair=OK),
     Access("groups.ask", "POST", _g("/groups/{active_group}/ask"), LOGIN, REDIRECT, REDIRECT),
     Access("groups.mine", "GET", "/my/groups", LOGIN, OK, OK),
     Access("groups.edit", "GET", _g("/groups/{group}/edit"), LOGIN, FORBIDDEN, OK, chair=OK),

@@ -81,7 +81,7 @@ def test_event_properties(app, db):
     assert str(event["LOCATION"]).startswith("Kuntatalo, Toinen linja 14")
     assert str(event["URL"]) == f"http://localhost/meetings/{meeting.id}"
     assert str(event["ORGANIZER"]) == "mailto:verkosto@kuntademokratia.example"
-    assert event["ORGANIZER"].params["CN"] == "Kuntademokratiaverkosto"
+    assert event["ORGANIZER"].params["CN"] == "Kuntademokratiaverkosto – Nätverket för kommunal demokrati"
     assert "LAST-MODIFIED" in event and "DTSTAMP" in event
 
 

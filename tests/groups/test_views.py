@@ -578,3 +578,32 @@ def test_account_menu_and_admin_page_link_to_groups(app, people, coordinator):
     assert 'href="/my/groups"' in aino.get("/").get_data(as_text=True)
     boss = _client(app, coordinator)
     assert 'href="/admin/groups"' in boss.get("/admin").get_data(as_text=True)
+
+
+def test_chair_leaving_is_confirmed_first_and_told_what_happens_to_the_chair_role(app, people, open_group):
+    membership.join(open_group, people["aino"])
+    open_group.chair_id = people["aino"].id
+    db.session.commit()
+    aino = _client(app, people["aino"])
+    detail = aino.get(f"/groups/{open_group.id}").get_data(as_text=True)
+    assert f'action="/groups/{open_group.id}/leave"' not in detail, "no one-click leave button"
+    assert f'href="/groups/{open_group.id}/leave"' in detail
+    confirm = aino.get(f"/groups/{open_group.id}/leave")
+    page = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200
+    assert "You are the group's chair. If you leave, you are no longer its chair" in page
+    db.session.refresh(open_group)
+    assert open_group.chair_id == people["aino"].id and membership.member_total(open_group) == 1
+    done = aino.post(f"/groups/{open_group.id}/leave", follow_redirects=True).get_data(as_text=True)
+    assert "You left the group. It has no chair until a coordinator appoints a new one." in done
+    db.session.refresh(open_group)
+    assert open_group.chair_id is None and membership.member_total(open_group) == 0
+
+
+def test_leave_confirmation_for_a_member_and_for_someone_not_in_the_group(app, people, open_group):
+    membership.join(open_group, people["sanna"])
+    db.session.commit()
+    page = _client(app, people["sanna"]).get(f"/groups/{open_group.id}/leave").get_data(as_text=True)
+    assert "Are you sure you want to leave" in page and "group's chair" not in page
+    outsider = _client(app, people["olli"]).get(f"/groups/{open_group.id}/leave", follow_redirects=True)
+    assert "You are not a member of this group." in outsider.get_data(as_text=True)

@@ -211,3 +211,15 @@ def test_group_list_membership_sync(app, member, coordinator):
         "member@example.fi"}
     assert not lists.can_read_archive(other, group_list)
     assert lists.ensure_group_list(7, "Uusi nimi").id == group_list.id
+
+
+def test_link_opened_after_one_click_unsubscribe_says_already_unsubscribed(client):
+    english(client)
+    subscriber = make_subscribers(1)[0]
+    token = subscriptions.unsubscribe_token(subscriber, lists.main_list())
+    assert client.post(f"/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    page = client.get(f"/unsubscribe/{token}").get_data(as_text=True)
+    assert "sub00000@example.fi is already unsubscribed from" in page
+    assert "Stop sending" not in page and f'action="/unsubscribe/{token}"' not in page
+    manage = re.search(r'href="(/subscriptions/[^"]+)">Subscribe again<', page).group(1)
+    assert client.get(manage).status_code == 200

@@ -65,7 +65,7 @@ def test_planner_proposes_only_what_the_year_lacks_and_never_duplicates(coordina
 def test_titles_are_proposed_in_finnish_and_swedish(coordinator_client, db, orgs):
     data = plan_form(coordinator_client.get("/admin/meetings/plan/2028").get_data(as_text=True))
     assert data["meetings-3-title_sv"] == "Demokratidagen 2028"
-    assert data["meetings-0-title_sv"] == "Kommundemokratinätverkets vintermöte 2028"
+    assert data["meetings-0-title_sv"] == "Nätverket för kommunal demokrati: vintermöte 2028"
     assert coordinator_client.post("/admin/meetings/plan/2028", data=data).status_code == 302
     day = db.session.scalar(select(Meeting).where(Meeting.kind == "democracy_day"))
     assert (day.title_fi, day.title_sv) == ("Demokratiapäivä 2028", "Demokratidagen 2028")

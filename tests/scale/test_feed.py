@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from network.calendar.ics import feed_calendar
+from network.calendar.views import FEED_DESCRIPTION, FEED_NAME
 from network.meetings.models import Meeting
 from network.timeutil import utcnow
 
@@ -62,6 +63,5 @@ def test_every_change_makes_a_new_feed(app, db, client, create_meeting):
     assert removed.data.count(b"BEGIN:VEVENT") == 2
     with app.test_request_context():
         expected = feed_calendar(db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at, Meeting.id)),
-                                 "Kuntademokratiaverkosto",
-                                 "Kuntademokratiaverkoston tapaamiset / Kommundemokratinätverkets möten")
+                                 FEED_NAME, FEED_DESCRIPTION)
     assert removed.data.count(b"BEGIN:VEVENT") == expected.count(b"BEGIN:VEVENT")

@@ -119,7 +119,7 @@ def test_in_swedish(page):
     make_user("samordnare@example.fi", "Sara Samordnare", role="coordinator", language="sv")
     log_in_with_form(page, "svarare@vasa.fi")
     page.goto(f"/surveys/{survey.year}")
-    assert page.locator("h1").inner_text().startswith("Kommundemokratinätverkets medlemsenkät")
+    assert page.locator("h1").inner_text().startswith("Medlemsenkät för Nätverket för kommunal demokrati")
     page.get_by_role("button", name="Skicka svaren").click()
     page.wait_for_load_state()
     assert "Den här frågan måste besvaras." in page.locator("main").inner_text()

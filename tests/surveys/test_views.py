@@ -288,3 +288,28 @@ def test_report_of_a_year_without_a_survey_has_the_activity_figures(coordinator_
     # Only coordinators find the way to the survey administration from the survey page.
     assert 'href="/admin/surveys"' in coordinator_client.get("/surveys").text
     assert 'href="/admin/surveys"' not in member_client.get("/surveys").text
+
+
+def test_swedish_and_english_exports_use_the_question_texts_of_that_language(survey, coordinator_client):
+    """A new user found the Swedish report export keeping the Finnish question texts."""
+    _fill(survey)
+    question = next(q for q in survey.questions if q.key == "benefit_faster")
+    channels = next(q for q in survey.questions if q.key == "channels_used")
+    assert question.text_sv and question.text_sv != question.text_fi
+    choose_language(coordinator_client, "sv")
+    csv = coordinator_client.get(f"/admin/reports/{survey.year}/export.csv?part=questions").data.decode("utf-8-sig")
+    assert question.text_sv in csv and question.text_fi not in csv
+    workbook = load_workbook(io.BytesIO(coordinator_client.get(f"/admin/reports/{survey.year}/export.xlsx").data))
+    texts = [row[1].value for row in workbook.worksheets[2].iter_rows(min_row=2)]
+    assert question.text_sv in texts and question.text_fi not in texts
+    coding = next(row[6].value for row in workbook.worksheets[-1].iter_rows() if row[0].value == "channels_used")
+    web_page = next(o for o in channels.options if o.value == "web_page")
+    assert f"web_page={web_page.label_sv}" in coding
+    # The PDF is printed from the report page (the same template, printing=True).
+    page = coordinator_client.get(f"/admin/reports/{survey.year}").text
+    assert question.text_sv in page and question.text_fi not in page
+    question.text_en = "Did the network make your work faster?"
+    db.session.commit()
+    choose_language(coordinator_client, "en")
+    csv = coordinator_client.get(f"/admin/reports/{survey.year}/export.csv?part=questions").data.decode("utf-8-sig")
+    assert "Did the network make your work faster?" in csv and question.text_fi not in csv

@@ -12,14 +12,14 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...extensions import db
-from ...i18n import current_language
+from ...i18n import current_language, format_file_size
 from ...markup import render_markdown
 from ...orgs.regions import region_choices
 from ...permissions import coordinator_required, may_manage
 from ...spreadsheets import spreadsheet_response
 from ...timeutil import as_utc, utc_to_helsinki, utcnow
 from ...uploads import MAX_UPLOAD_BYTES
-from ...web import apply_rule_error, attempt
+from ...web import apply_rule_error, attempt, attempt_once
 from .. import materials as material_rules
 from .. import messages as message_rules
 from .. import participants as participant_rules
@@ -85,6 +85,7 @@ def _asks(form: MeetingForm) -> dict[str, bool]:
     return {
         "ask_repeat": bool(form.repeat.data) or any(t and scheduling.local_time_kind(t) == "ambiguous" for t in times),
         "ask_past": bool(form.confirm_past.data or form.confirm_past.errors),
+        "ask_waitlist": bool(form.confirm_waitlist.data or form.confirm_waitlist.errors),
     }
 
 
@@ -100,15 +101,20 @@ def _text_previews(form: MeetingForm) -> list[tuple[str, object]] | None:
 def _save(form: MeetingForm, meeting: Meeting | None, action: Callable[[scheduling.MeetingData], object],
           success: str | Callable[[object], str]) -> tuple[bool, object]:
     """Check the whole form at once (the form's own checks, the times, the meeting rules), put every message at
-    its field, and run `action` only when nothing is wrong."""
+    its field, and run `action` only when nothing is wrong; a new meeting's form is run once (`attempt_once`)."""
     valid = form.validate_on_submit()
     data, problems = _data_from(form, meeting)
+    if meeting is not None:
+        problems.update(scheduling.waitlist_problem(meeting, data, bool(form.confirm_waitlist.data)))
     if not valid or problems:
         problems.update(scheduling.meeting_problems(data, meeting.id if meeting else None))
         apply_rule_error(form, MeetingError(errors=problems))
         return False, None
     if meeting is not None:
         data.group_id = meeting.group_id
+    if meeting is None:
+        return attempt_once(lambda: action(data), form=form, success=success,
+                            load=lambda meeting_id: db.session.get(Meeting, meeting_id))
     return attempt(lambda: action(data), form=form, success=success)
 
 
@@ -157,7 +163,8 @@ def edit(meeting_id: int):
     previews = _text_previews(form) if request.method == "POST" else None
     if request.method == "POST" and previews is None:
         done, _significant = _save(
-            form, meeting, lambda data: scheduling.update_meeting(meeting, data, current_user),
+            form, meeting, lambda data: scheduling.update_meeting(meeting, data, current_user,
+                                                       confirm_waitlist=bool(form.confirm_waitlist.data)),
             lambda significant: _("The meeting was updated. Calendars will show the new time or place.")
             if significant else _("The meeting was updated."),
         )
@@ -227,12 +234,12 @@ def minutes(meeting_id: int):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error):
-    flash(_("The file is too large: at most 20 MB."), "error")
+    flash(_("The file is too large: at most %(size)s.", size=format_file_size(MAX_UPLOAD_BYTES)), "error")
     meeting_id = (request.view_args or {}).get("meeting_id")
     if meeting_id is not None and request.endpoint == "meetings.materials":
         return redirect(url_for("meetings.materials", meeting_id=meeting_id), code=303)
     return render_template("errors/error.html", status=413, title=_("File too large"),
-                           message=_("The file is too large: at most 20 MB.")), 413
+                           message=_("The file is too large: at most %(size)s.", size=format_file_size(MAX_UPLOAD_BYTES))), 413
 
 
 @bp.route("/admin/meetings/<int:meeting_id>/materials", methods=["GET", "POST"])
