@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..pagecache import cached_page
 from ..permissions import coordinator_required, is_coordinator
 from . import answering, builder, invitations
 from . import report as report_rules
@@ -106,6 +107,7 @@ def submit_answer(year: int):
 
 
 @bp.get("/surveys/<int:year>/results")
+@cached_page(per="day")
 def public_results(year: int):
     survey = _survey_or_404(year)
     if not survey.is_published:
