@@ -38,7 +38,7 @@ from typing import Any
 from flask import Flask, current_app, g, make_response, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import BigInteger, Integer, event, text
+from sqlalchemy import BigInteger, Integer, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.wrappers import Response
@@ -59,6 +59,7 @@ _WITH_WRITE = re.compile(r"\s*WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECA
 _EXISTS = {"sqlite": "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'data_version'",
            "postgresql": "SELECT count(*) FROM pg_class WHERE relname = 'data_version' "
                          "AND relnamespace = to_regnamespace(current_schema())"}
+_READ = "SELECT version FROM data_version WHERE id = 1"
 _BUMP = ("INSERT INTO data_version (id, version) VALUES (1, {start}) "
          "ON CONFLICT (id) DO UPDATE SET version = data_version.version + 1")
 
@@ -108,18 +109,22 @@ def track_writes(engine) -> None:
 
 
 def data_version() -> int | None:
-    """The current data version read through the request's session, or None when the cache must not be used
-    (no version row yet, or this session has writes not yet committed).
+    """The current data version, or None when the cache must not be used (no version row yet, or this request's
+    session has writes not yet committed). Read through the request's session when it has one, else on a pooled
+    connection of its own (no session is made for a page served from the cache).
 
     Takes nothing; returns the version or None; raises SQLAlchemy errors of the read.
     """
-    scoped = db.session()
-    if scoped.new or scoped.dirty or scoped.deleted:
-        return None
-    connection = scoped.connection()
-    if connection.info.get(_DIRTY):
-        return None
-    return connection.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar()
+    if db.session.registry.has():
+        scoped = db.session()
+        if scoped.new or scoped.dirty or scoped.deleted:
+            return None
+        connection = scoped.connection()
+        if connection.info.get(_DIRTY):
+            return None
+        return connection.exec_driver_sql(_READ).scalar()
+    with db.engine.connect() as connection:
+        return connection.exec_driver_sql(_READ).scalar()
 
 
 class _Store:
@@ -177,7 +182,7 @@ def cached_page(per: str | None = None) -> Callable:
             version = data_version()
             if version is None:
                 return view(*args, **kwargs)
-            key = (request.endpoint, request.host_url, request.path, request.query_string, current_language(),
+            key = (request.endpoint, request.scheme, request.host, request.path, request.query_string, current_language(),
                    version, _bucket(per))
             store = _store()
             item = store.get(key)
