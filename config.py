@@ -106,6 +106,11 @@ class Config:
     TOKEN_MAX_AGE_CONFIRM = 3 * 24 * 3600
     TOKEN_MAX_AGE_RESET = 2 * 3600
 
+    # Public pages kept rendered per process for anonymous visitors while the data version is unchanged
+    # (network/pagecache.py); PAGE_CACHE_SIZE entries per process at most.
+    PAGE_CACHE = True
+    PAGE_CACHE_SIZE = 512
+
     # Password hashing (werkzeug): scrypt with its default cost.
     PASSWORD_HASH_METHOD = "scrypt"
 
