@@ -1,7 +1,8 @@
-"""Cost of each public page measured in one process, so that the machine's load weighs on the page and on hello alike.
+"""Cost of each public page in CPU time of one process, so that the machine's load does not weigh on the figures.
 
-Serves the platform (APP_CONFIG=production) and bench/hello.py through Flask's test client in this process, times
-`--requests` anonymous GETs of each page of bench/pages.py (after a warm-up) and of hello, and prints each page's
+Serves the platform (APP_CONFIG=production) and bench/hello.py through Flask's test client in this process, measures
+the CPU time of this process (not the wall clock, which other processes' load stretches) for `--requests`
+anonymous GETs of each page of bench/pages.py (after a warm-up) and of hello, and prints each page's
 milliseconds per request and hello's cost as a percentage of the page's (the in-process counterpart of pages.py's
 ratio: the test client adds the same overhead to both). With `--profile DIR`, writes a cProfile report per page
 (cumulative and internal time) there.
@@ -42,10 +43,10 @@ def _per_request(client, path: str, count: int) -> float:
     for _ in range(3):
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
-    started = time.perf_counter()
+    started = time.process_time()  # this process's CPU time: what other processes' load does not change
     for _ in range(count):
         client.get(path)
-    return (time.perf_counter() - started) / count
+    return (time.process_time() - started) / count
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     engine.dispose()
     hello_client, client = hello.app.test_client(), app.test_client()
     baseline = min(_per_request(hello_client, "/", 500) for _ in range(3))
-    print(f"hello {1000 * baseline:.3f} ms, load average {os.getloadavg()[0]:.2f}")
-    print("| page | ms per request | hello as % of it |\n|---|---:|---:|")
+    print(f"hello {1000 * baseline:.3f} CPU ms, load average {os.getloadavg()[0]:.2f}")
+    print("| page | CPU ms per request | hello as % of it |\n|---|---:|---:|")
     for page in pages.PAGES:
         if args.pages and page not in args.pages:
             continue
