@@ -83,7 +83,8 @@ def _after_execute(conn: Connection, _cursor, statement: str, _params, _context,
 
 def _before_commit(conn: Connection) -> None:
     if conn.info.pop(_DIRTY, False) and conn.exec_driver_sql(_EXISTS[conn.dialect.name]).scalar():
-        # (Older migrations write before the table exists.) Random start: after the row was deleted, numbers already handed out are not handed out again.
+        # Only once the table exists (older migrations write before it does). The random start: after the row was
+        # deleted, numbers already handed out are not handed out again.
         conn.exec_driver_sql(_BUMP.format(start=secrets.randbelow(2**62) + 1))
 
 
@@ -190,8 +191,8 @@ def cached_page(per: str | None = None) -> Callable:
             version = data_version()
             if version is None:
                 return view(*args, **kwargs)
-            key = (request.endpoint, request.scheme, request.host, request.path, request.query_string, current_language(),
-                   version, _bucket(per))
+            key = (request.endpoint, request.scheme, request.host, request.path, request.query_string,
+                   current_language(), version, _bucket(per))
             store = _store()
             item = store.get(key)
             if item is not None:
