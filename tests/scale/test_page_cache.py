@@ -61,6 +61,7 @@ def _version(db) -> int | None:
 
 @pytest.fixture
 def demo(app, db):
+    app.config["PAGE_CACHE"] = True  # off in the testing configuration
     load_demo()
     db.session.commit()
     urls = pages.page_urls(db.session)
@@ -73,9 +74,12 @@ def test_a_cached_page_changes_with_its_data(db, client, demo, page):
     path = demo[page]
     _get(db, client, path)  # the first request may store what later ones read (survey summaries, the main list)
     first, _ = _get(db, client, path)
-    again, statements = _get(db, client, path)
-    assert again == first
     table = SHOWN[page].table.name
+    for _attempt in range(2):  # a page keyed by the minute is rendered again when a minute boundary fell in between
+        again, statements = _get(db, client, path)
+        if not any(table in s for s in statements):
+            break
+    assert again == first
     assert statements and not any(table in s for s in statements), statements  # served from the cache
     marker = f"Cachecheck{len(page)}"
     db.session.execute(update(SHOWN[page].table).values({SHOWN[page].key: literal(marker) + SHOWN[page]}))
@@ -124,6 +128,15 @@ def test_a_write_by_another_process_invalidates_the_cache(app, db, client, demo)
         _db.engine.dispose()
     page, _ = _get(db, client, path)
     assert "Written by another worker" in page and "Written by another worker" not in first
+
+
+def test_the_cache_is_off_unless_configured(app, db, client):
+    load_demo()
+    db.session.commit()
+    assert app.config["PAGE_CACHE"] is False
+    client.get("/posts")
+    _, statements = _get(db, client, "/posts")
+    assert any("mailing_posts" in s for s in statements)
 
 
 def test_each_visitor_gets_their_own_csrf_token_from_a_cached_page(csrf_app, db, demo):

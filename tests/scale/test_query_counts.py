@@ -44,9 +44,3 @@ def test_main_pages_run_the_same_number_of_queries_with_more_data(app, db, clien
     assert rows["meeting_registrations"] > 500 and rows["mailing_posts"] > 40, rows
     assert more == small, {page: (small[page], more[page]) for page in pages.PAGES if small[page] != more[page]}
 
-
-def test_main_pages_rendered_without_the_page_cache_run_the_same_number_of_queries(app, db, client):
-    """The same with the page cache off (a logged-in visitor, or the first request after a change): what the views
-    themselves run does not grow with the data either."""
-    app.config["PAGE_CACHE"] = False
-    test_main_pages_run_the_same_number_of_queries_with_more_data(app, db, client)
