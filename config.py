@@ -106,6 +106,11 @@ class Config:
     TOKEN_MAX_AGE_CONFIRM = 3 * 24 * 3600
     TOKEN_MAX_AGE_RESET = 2 * 3600
 
+    # Public pages kept rendered per process for anonymous visitors while the data version is unchanged
+    # (network/pagecache.py); PAGE_CACHE_SIZE entries per process at most.
+    PAGE_CACHE = True
+    PAGE_CACHE_SIZE = 512
+
     # Password hashing (werkzeug): scrypt with its default cost.
     PASSWORD_HASH_METHOD = "scrypt"
 
@@ -175,6 +180,9 @@ class TestingConfig(Config):
     MAIL_SUPPRESS_SEND = False
     RATELIMIT_ENABLED = True
     PUBLIC_BASE_URL = "http://localhost"
+    # Off: a page served from the cache would hide what a view runs (tests/scale/test_query_counts.py counts it), and
+    # a minute boundary between two requests would turn a hit into a miss. tests/scale/test_page_cache.py turns it on.
+    PAGE_CACHE = False
     # Still scrypt, at a cost that keeps the suite fast; hashes made with the full cost verify all the same.
     PASSWORD_HASH_METHOD = "scrypt:4096:8:1"
 

@@ -55,6 +55,7 @@ from network.timeutil import utcnow  # noqa: E402
 WORKERS = 2
 PAGE_TARGET = 0.10
 GROWTH_LIMIT = 1.25
+WARM_UP_SECONDS = 2
 PAGES = ("front page", "meetings", "a meeting", "directory", "directory search", "archive", "archive last page",
          "a post", "network feed", "a group", "survey results")
 
@@ -186,7 +187,9 @@ def measure(database_url: str, size: str, seconds: int, connections: int, workdi
         hellos = []
         for page in PAGES:
             url = app.base + urls[page]
-            statuses = {status_of(url) for _ in range(2 * WORKERS)}  # also warms each worker
+            statuses = {status_of(url) for _ in range(2 * WORKERS)}
+            # Warm every worker (each keeps its own rendered pages and feeds): the figures are steady-state ones.
+            load(url, min(WARM_UP_SECONDS, seconds), connections)
             baseline = load(hello.base + "/", seconds, connections)
             hellos.append(baseline["rps"])
             figures = load(url, seconds, connections)
@@ -234,7 +237,8 @@ def report_markdown(results: dict, command: str, label: str) -> str:
              f"Command: `{command}`. Load average at the start {results['load'][0]:.2f}, at the end "
              f"{results['load'][1]:.2f} (2 cores shared with other work: compare the ratios, not the req/s). "
              f"wrk, {results['seconds']} s a page, {results['connections']} connections; gunicorn {WORKERS} sync "
-             "workers; hello = bench/hello.py served the same way, measured right before each page.", ""]
+             "workers; hello = bench/hello.py served the same way, measured right before each page; each page is "
+             f"loaded for {min(WARM_UP_SECONDS, results['seconds'])} s before it is measured (warm-up).", ""]
     for database, sizes in results["databases"].items():
         rows = sizes["network"]["rows"]
         lines += [f"### {database}", "",

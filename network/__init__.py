@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, CONFIGS
 
-from . import cli, errors, i18n, security
+from . import cli, errors, i18n, pagecache, security
 from .core import navigation
 from .domains import domain_modules, load_hooks, load_models
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -52,6 +52,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     errors.init_app(app)
     cli.init_app(app)
     security.init_app(app)
+    pagecache.init_app(app)
 
     if app.config.get("MAIL_INLINE_WORKER") and os.environ.get("NETWORK_INLINE_WORKER") == "1":
         start_inline_worker(app)

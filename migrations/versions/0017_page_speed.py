@@ -1,4 +1,5 @@
-"""page speed (reserved for the scale work)
+"""page speed: the data version that public pages' cache is keyed by (network/pagecache.py), and an index for
+the calendar feeds' ETag query
 
 Revision ID: 0017_page_speed
 Revises: 0016_abuse
@@ -17,8 +18,16 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "data_version",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_data_version")),
+    )
+    op.create_index("ix_meetings_published_updated", "meetings", ["published_at", "updated_at"])
+    # No row: the first committed write creates it (with a random start); until then no page is cached.
 
 
 def downgrade():
-    pass
+    op.drop_index("ix_meetings_published_updated", table_name="meetings")
+    op.drop_table("data_version")

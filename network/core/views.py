@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..health import check_health
 from ..i18n import current_language
+from ..pagecache import cached_page
 from ..permissions import coordinator_required
 from ..privacy import personal_data_descriptions
 from ..registries import home_sections
@@ -58,6 +59,7 @@ def _static_files_in_one_piece(response):
 
 
 @bp.get("/")
+@cached_page(per="minute")
 def index():
     return render_template("core/index.html", sections=home_sections())
 

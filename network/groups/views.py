@@ -24,6 +24,7 @@ from ..meetings.forms import CancelForm
 from ..meetings.models import WORKING_GROUP, Meeting
 from ..meetings.queries import GroupScope
 from ..orgs.regions import kind_label, region_choices, region_name
+from ..pagecache import cached_page
 from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..spreadsheets import Sheet, spreadsheet_response
 from ..timeutil import helsinki_to_utc, helsinki_today, utc_to_helsinki
@@ -103,6 +104,7 @@ def index():
 
 
 @bp.get("/groups/<int:group_id>")
+@cached_page(per="minute")
 def detail(group_id: int):
     group = _group_or_404(group_id)
     _visible_or_404(group)

@@ -13,6 +13,7 @@ from ..extensions import csrf, db, login_manager
 from ..i18n import current_language
 from ..mail.models import AddressHealth
 from ..markup import render_markdown
+from ..pagecache import cached_page
 from ..pagination import paginate
 from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..text import search_key
@@ -158,6 +159,7 @@ def _archive_statement(mailing_list: MailingList, query: str):
 
 
 @bp.get("/posts")
+@cached_page(per="minute")
 def archive():
     mailing_list = list_rules.main_list()
     db.session.commit()
@@ -201,6 +203,7 @@ def _post_or_404(post_id: int) -> Post:
 
 
 @bp.get("/posts/<int:post_id>")
+@cached_page(per="minute")
 def post(post_id: int):
     post = _post_or_404(post_id)
     manager = list_rules.can_post(current_user, post.mailing_list)

@@ -100,7 +100,11 @@ class Meeting(db.Model):
 
     __tablename__ = "meetings"
     # The planner fills each of a year's four slots once (a database rule, not only a check).
-    __table_args__ = (UniqueConstraint("plan_year", "plan_slot", name="uq_meetings_plan_year_slot"),)
+    __table_args__ = (
+        UniqueConstraint("plan_year", "plan_slot", name="uq_meetings_plan_year_slot"),
+        # A feed's ETag (queries.feed_version: count and latest updated_at of published meetings) from the index.
+        Index("ix_meetings_published_updated", "published_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(200), unique=True, default=new_uid)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..abuse import input_refused, mail_form_limits, valid_submission
 from ..extensions import db
 from ..i18n import current_language
+from ..pagecache import cached_page
 from ..pagination import paginate
 from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..registries import organisation_sections
@@ -67,6 +68,7 @@ def _organisation_or_404(org_id: int) -> Organisation:
 
 
 @bp.get("/organisations", endpoint="directory")
+@cached_page(per="minute")
 def directory_view():
     form = DirectoryFilterForm(request.args)
     filters = directory.DirectoryFilter(

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..pagecache import cached_page
 from ..permissions import coordinator_required, is_coordinator
 from ..web import attempt_once
 from . import answering, builder, invitations
@@ -107,6 +108,7 @@ def submit_answer(year: int):
 
 
 @bp.get("/surveys/<int:year>/results")
+@cached_page(per="day")
 def public_results(year: int):
     survey = _survey_or_404(year)
     if not survey.is_published:

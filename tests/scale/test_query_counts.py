@@ -43,3 +43,4 @@ def test_main_pages_run_the_same_number_of_queries_with_more_data(app, db, clien
             for table in ("meeting_registrations", "mailing_posts", "working_groups", "survey_answers")}
     assert rows["meeting_registrations"] > 500 and rows["mailing_posts"] > 40, rows
     assert more == small, {page: (small[page], more[page]) for page in pages.PAGES if small[page] != more[page]}
+

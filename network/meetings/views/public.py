@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...extensions import db
+from ...pagecache import cached_page
 from ...pagination import paginate
 from ...permissions import may_manage
 from ...timeutil import utcnow
@@ -20,6 +21,7 @@ from .common import bp, meeting_or_404
 
 
 @bp.get("/meetings")
+@cached_page(per="minute")
 def index():
     scope = queries.NETWORK
     past_years = queries.past_years(scope)
@@ -38,6 +40,7 @@ def _registration_form(meeting: Meeting) -> RegistrationForm:
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@cached_page(per="minute")
 def detail(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
     registration = queries.registration_of(meeting, current_user)
