@@ -33,6 +33,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Engine
 
 from .extensions import db
+from .pagecache import DataVersion
 from .timeutil import utcnow
 from .uploads import upload_folder
 
@@ -287,14 +288,19 @@ def _check_members(tar: tarfile.TarFile, members: list[tarfile.TarInfo], listed:
 # --- Restoring -----------------------------------------------------------------------------------------------------
 
 
+# Bookkeeping, not the register's data: Alembic's revision, and the page cache's version counter, which every write
+# (a migration's included) bumps.
+BOOKKEEPING_TABLES = frozenset({"alembic_version", DataVersion.__tablename__})
+
+
 def tables_with_rows(engine: Engine) -> list[str]:
-    """The tables of the database that hold at least one row (Alembic's version table aside)."""
+    """The tables of the database that hold at least one row (the bookkeeping tables aside)."""
     inspector = inspect(engine)
     preparer = engine.dialect.identifier_preparer
     busy = []
     with engine.connect() as connection:
         for table in sorted(inspector.get_table_names()):
-            if table == "alembic_version":
+            if table in BOOKKEEPING_TABLES:
                 continue
             if connection.execute(text(f"SELECT 1 FROM {preparer.quote(table)} LIMIT 1")).first():
                 busy.append(table)
