@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, literal, select, text, update
+from sqlalchemy import literal, select, text, update
 
 from network.demo import load_demo
 from network.extensions import db as _db
@@ -17,6 +17,7 @@ from network.orgs.models import Organisation
 from network.surveys.models import Question
 from tests.conftest import csrf_token_in, log_in, make_app
 
+from ..support.sql import recorded_statements
 from .support import pages
 
 TOKEN = re.compile(r'name="csrf_token" value="[^"]*"')
@@ -39,16 +40,8 @@ def _get(db, client, path: str, expunge: bool = True):
     """The page and the SQL statements its request ran."""
     if expunge:
         db.session.expunge_all()
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements(db.engine) as seen:
         response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200, (path, response.status_code)
     return TOKEN.sub("", response.get_data(as_text=True)), seen  # the CSRF token is signed with the time
 

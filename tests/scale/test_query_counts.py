@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
-
 from network.demo import load_demo
 
+from ..support.sql import recorded_statements
 from .support import generate, pages
 
 
@@ -13,16 +12,8 @@ def _statements(app, db, client, path: str) -> int:
     client.get(path)  # the first request may store what later ones read (survey summaries, the main list)
     db.session.commit()
     db.session.expunge_all()  # the test's session outlives requests: nothing may come from its identity map
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements(db.engine) as seen:
         response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200, (path, response.status_code)
     return len(seen)
 
