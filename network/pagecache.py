@@ -15,6 +15,8 @@ database has changed:
 - **Time.** A page that depends on the clock (what is upcoming, whether registration is open) is also keyed by the
   minute (`per="minute"`); the times it compares are whole minutes, so the answer is the same for the whole minute.
   The survey results are keyed by the day (`per="day"`).
+- **Conditional requests.** A stored answer that carries an ETag (the calendar feeds) is answered with 304 Not
+  Modified when the client's If-None-Match or If-Modified-Since is current (RFC 9110, section 13), as the view does.
 - **Only what is the same for everyone.** Only GET and HEAD answers with status 200 to anonymous visitors with no
   pending flash message are kept; the key is the host, path and query string, the interface language and the
   version. The CSRF token (per session) is replaced by a marker when stored and by the visitor's own token when
@@ -199,7 +201,10 @@ def cached_page(per: str | None = None) -> Callable:
                 body, status, headers, has_token = item
                 if has_token:
                     body = body.replace(CSRF_MARKER.encode(), generate_csrf().encode())
-                return Response(body, status, headers)
+                response = Response(body, status, headers)
+                # A stored answer with validators (the calendar feeds) still answers a conditional request with
+                # 304, as the view does; the other pages carry none and are given back as stored.
+                return response.make_conditional(request) if response.headers.get("ETag") else response
             response = make_response(view(*args, **kwargs))
             if response.status_code == 200 and not response.direct_passthrough and not response.headers.get(
                     "Set-Cookie") and "_flashes" not in session:

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..i18n import BILINGUAL_NETWORK_NAME, NETWORK_NAMES
 from ..meetings.models import Meeting
 from ..meetings.queries import NETWORK_CALENDAR, MeetingScope, feed_version, meetings_for_feed
+from ..pagecache import cached_page
 from ..permissions import is_coordinator
 from ..timeutil import as_utc
 from ..web import attempt
@@ -115,6 +116,7 @@ def scope_feed(scope: MeetingScope, name: str, filename: str, description: str |
 
 
 @bp.get("/calendar.ics")
+@cached_page()  # the same for everyone and for any time: only a change to a meeting changes it
 def feed():
     return scope_feed(NETWORK_CALENDAR, FEED_NAME, "kuntademokratiaverkosto.ics", FEED_DESCRIPTION)
 

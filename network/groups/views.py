@@ -135,6 +135,7 @@ def _existing_list(group: WorkingGroup) -> MailingList | None:
 
 
 @bp.get("/groups/<int:group_id>/calendar.ics")
+@cached_page(per="minute")  # whether the group is still shown depends on its dates
 def calendar(group_id: int):
     group = _group_or_404(group_id)
     if group_state(group) in (GroupState.PROPOSED, GroupState.DECLINED):

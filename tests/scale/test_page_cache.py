@@ -31,6 +31,7 @@ SHOWN = {
     "archive": Post.subject_fi,
     "archive last page": Post.subject_fi,
     "a post": Post.subject_fi,
+    "network feed": Meeting.title_fi,
     "a group": WorkingGroup.name_fi,
     "survey results": Question.text_fi,
 }
@@ -121,6 +122,30 @@ def test_a_write_by_another_process_invalidates_the_cache(app, db, client, demo)
         _db.engine.dispose()
     page, _ = _get(db, client, path)
     assert "Written by another worker" in page and "Written by another worker" not in first
+
+
+@pytest.mark.parametrize("path", ["/calendar.ics", "group feed"])
+def test_a_cached_feed_answers_conditional_requests_with_304(db, client, demo, path):
+    if path == "group feed":
+        path = f"{demo['a group']}/calendar.ics"
+    first = client.get(path)
+    assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
+    with recorded_statements(db.engine) as seen:
+        cached = client.get(path)
+        current = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        since = client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+        other = client.get(path, headers={"If-None-Match": '"not-this-one"'})
+    assert cached.data == first.data and cached.headers["ETag"] == first.headers["ETag"]
+    assert current.status_code == 304 and not current.data
+    assert since.status_code == 304
+    assert other.status_code == 200 and other.data == first.data
+    assert not any("meetings" in s for s in seen), seen  # each answered from the stored feed
+
+
+def test_a_cached_html_page_is_not_answered_with_304(db, client, demo):
+    client.get("/posts")
+    again = client.get("/posts", headers={"If-None-Match": "*", "If-Modified-Since": "Mon, 30 Nov 2099 00:00:00 GMT"})
+    assert again.status_code == 200 and b"<html" in again.data
 
 
 def test_the_cache_is_off_unless_configured(app, db, client):
