@@ -6,7 +6,9 @@ production) and bench/hello.py with the same gunicorn settings, and loads every 
 127.0.0.1: front page, meetings list, a meeting, the directory and a directory search, the post archive's first and
 last page, a post, the network calendar feed, a working group's page and the published survey results. It reports
 requests per second, p50 and p99, and each page's requests per second as a percentage of hello's, measured for the
-same time right before that page: the machine is shared, so only the ratios compare across runs.
+same time right before that page: the machine is shared, so only the ratios compare across runs. Each page is also
+compared with a bare answer of its own size (`/bytes/<n>` of bench/hello.py, measured right after it), which
+separates what the application does from what moving a larger body costs.
 
 Targets (issue 15): every page at network size at least 10 % of hello, and no page costing more than 1.25 times its
 demo-size cost (cost = hello's req/s / the page's req/s, so the ratio of costs is demo % / network %).
@@ -132,14 +134,18 @@ class Server:
         self.log.close()
 
 
-def status_of(url: str) -> int:
-    """The HTTP status of one GET."""
+def fetch(url: str) -> tuple[int, int]:
+    """The HTTP status and the body's length in bytes of one GET (no Accept-Encoding: as wrk asks)."""
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
-            response.read()
-            return response.status
+            return response.status, len(response.read())
     except urllib.error.HTTPError as error:
-        return error.code
+        return error.code, len(error.read())
+
+
+def status_of(url: str) -> int:
+    """The HTTP status of one GET."""
+    return fetch(url)[0]
 
 
 UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
@@ -187,17 +193,24 @@ def measure(database_url: str, size: str, seconds: int, connections: int, workdi
         hellos = []
         for page in PAGES:
             url = app.base + urls[page]
-            statuses = {status_of(url) for _ in range(2 * WORKERS)}
+            answers = [fetch(url) for _ in range(2 * WORKERS)]
+            statuses = {status for status, _length in answers}
+            length = max(length for _status, length in answers)
             # Warm every worker (each keeps its own rendered pages and feeds): the figures are steady-state ones.
             load(url, min(WARM_UP_SECONDS, seconds), connections)
             baseline = load(hello.base + "/", seconds, connections)
             hellos.append(baseline["rps"])
             figures = load(url, seconds, connections)
+            # A bare answer of the page's size, served the same way: what moving that many bytes costs alone
+            # (gunicorn, the loopback and wrk share the machine's cores with the application).
+            same_size = load(f"{hello.base}/bytes/{length}", seconds, connections)
             figures.update(path=urls[page], status=sorted(statuses), hello_rps=baseline["rps"],
-                           ratio=figures["rps"] / baseline["rps"])
+                           ratio=figures["rps"] / baseline["rps"], bytes=length, same_size_rps=same_size["rps"],
+                           same_size_ratio=figures["rps"] / same_size["rps"])
             results["pages"][page] = figures
             print(f"  {size:8} {page:18} {figures['rps']:8.1f} req/s {100 * figures['ratio']:6.2f} % "
                   f"(hello {baseline['rps']:.0f}) p50 {figures['p50_ms']:7.1f} ms p99 {figures['p99_ms']:7.1f} ms "
+                  f"{length:7} bytes {100 * figures['same_size_ratio']:6.2f} % of same size "
                   f"{sorted(statuses)}", file=sys.stderr)
         results["hello"] = {"rps": sum(hellos) / len(hellos), "min_rps": min(hellos), "max_rps": max(hellos)}
     finally:
@@ -220,13 +233,19 @@ def run_database(database_url: str, short: bool, seconds: int, connections: int,
     return sizes
 
 
+def _growth(demo: float, network: float) -> float:
+    return demo / network if network else float("inf")
+
+
 def verdict(sizes: dict) -> dict[str, dict]:
-    """Per page: the network-size ratio, the growth of its cost from demo size, and whether both targets hold."""
+    """Per page: the network-size ratio, the growth of its cost from demo size (against hello, and against a bare
+    answer of the page's own size at each size), and whether both targets hold (against hello)."""
     out = {}
     for page in PAGES:
         demo, network = sizes["demo"]["pages"][page], sizes["network"]["pages"][page]
-        growth = demo["ratio"] / network["ratio"] if network["ratio"] else float("inf")
+        growth = _growth(demo["ratio"], network["ratio"])
         out[page] = {"ratio": network["ratio"], "growth": growth,
+                     "same_size_growth": _growth(demo["same_size_ratio"], network["same_size_ratio"]),
                      "ok": network["ratio"] >= PAGE_TARGET and growth <= GROWTH_LIMIT}
     return out
 
@@ -251,8 +270,9 @@ def report_markdown(results: dict, command: str, label: str) -> str:
                   f"(demo run), {sizes['network']['hello']['min_rps']:,.0f}-"
                   f"{sizes['network']['hello']['max_rps']:,.0f} req/s (network run).", "",
                   "| page | demo % of hello | demo p50 / p99 ms | network % of hello | network req/s "
-                  "| network p50 / p99 ms | cost growth | target |",
-                  "|---|---:|---:|---:|---:|---:|---:|---|"]
+                  "| network p50 / p99 ms | cost growth | target | bytes demo / network "
+                  "| cost growth against a bare answer of the same size |",
+                  "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
         judged = verdict(sizes)
         for page in PAGES:
             demo, network = sizes["demo"]["pages"][page], sizes["network"]["pages"][page]
@@ -260,7 +280,8 @@ def report_markdown(results: dict, command: str, label: str) -> str:
                 f"| {page} (`{network['path']}`) | {100 * demo['ratio']:.1f} | {demo['p50_ms']:.1f} / "
                 f"{demo['p99_ms']:.1f} | {100 * network['ratio']:.1f} | {network['rps']:.0f} | "
                 f"{network['p50_ms']:.1f} / {network['p99_ms']:.1f} | {judged[page]['growth']:.2f} | "
-                f"{'met' if judged[page]['ok'] else 'MISSED'} |")
+                f"{'met' if judged[page]['ok'] else 'MISSED'} | {demo['bytes']:,} / {network['bytes']:,} | "
+                f"{judged[page]['same_size_growth']:.2f} |")
         lines.append("")
     return "\n".join(lines) + "\n"
 

@@ -53,7 +53,10 @@ def test_short_mode_reports_every_page_answering_200(tmp_path):
             for page, measured in size["pages"].items():
                 assert measured["status"] == [200], (page, measured)
                 assert measured["non_2xx"] == 0, (page, measured)
+                # each page is also measured against a bare answer of its own size
+                assert measured["bytes"] > 0 and measured["same_size_rps"] > 0, (page, measured)
     written = report.read_text(encoding="utf-8")
     assert "## Public pages under load" in written
+    assert "cost growth against a bare answer of the same size" in written
     for page in pages.PAGES:
         assert f"| {page} (`" in written
