@@ -239,13 +239,15 @@ def _growth(demo: float, network: float) -> float:
 
 def verdict(sizes: dict) -> dict[str, dict]:
     """Per page: the network-size ratio, the growth of its cost from demo size (against hello, and against a bare
-    answer of the page's own size at each size), and whether both targets hold (against hello)."""
+    answer of the page's own size at each size: None for a run made before it was measured), and whether both
+    targets hold (against hello)."""
     out = {}
     for page in PAGES:
         demo, network = sizes["demo"]["pages"][page], sizes["network"]["pages"][page]
         growth = _growth(demo["ratio"], network["ratio"])
         out[page] = {"ratio": network["ratio"], "growth": growth,
-                     "same_size_growth": _growth(demo["same_size_ratio"], network["same_size_ratio"]),
+                     "same_size_growth": (_growth(demo["same_size_ratio"], network["same_size_ratio"])
+                                          if "same_size_ratio" in demo and "same_size_ratio" in network else None),
                      "ok": network["ratio"] >= PAGE_TARGET and growth <= GROWTH_LIMIT}
     return out
 

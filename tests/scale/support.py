@@ -11,5 +11,6 @@ if str(BENCH) not in sys.path:
 
 import generate  # noqa: E402
 import pages  # noqa: E402
+import pages_summary  # noqa: E402
 
-__all__ = ["BENCH", "generate", "pages"]
+__all__ = ["BENCH", "generate", "pages", "pages_summary"]
