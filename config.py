@@ -51,6 +51,12 @@ class Config:
     # Streamed responses (exports, uploaded files) are sent as they are: compressing a stream would leave its file
     # open. The static files are read whole first (network/core/views.py), so they are compressed.
     COMPRESS_STREAMS = False
+    # What is compressed: the pages, styles, scripts, icons, JSON and the calendar feeds (a network feed is about
+    # 300 kB at network size; calendar clients send Accept-Encoding). A page served from the page cache keeps its
+    # compressed bodies with it (network/pagecache.py sets Flask-Compress's cache backend).
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/csv", "text/calendar", "text/javascript",
+                          "application/javascript", "application/json", "application/xml", "image/svg+xml",
+                          "image/x-icon", "image/vnd.microsoft.icon"]
 
     # Languages: Finnish by default, Swedish and English available.
     LANGUAGES = ("fi", "sv", "en")

@@ -17,6 +17,7 @@ Usage:
   .venv/bin/python bench/pages.py                                   # SQLite, demo and network size, 10 s a page
   .venv/bin/python bench/pages.py --pg-url postgresql+psycopg://network@127.0.0.1:55446/bench --no-sqlite
   .venv/bin/python bench/pages.py --short --json /tmp/pages.json    # CI: small sizes, 1 s a page, checks 200s
+  .venv/bin/python bench/pages.py --accept-encoding "gzip, deflate, br"   # as browsers ask: compressed answers
   .venv/bin/python bench/pages.py --write docs/benchmarks.md --label after
 The PostgreSQL database named in --pg-url is emptied and rebuilt.
 """
@@ -134,10 +135,15 @@ class Server:
         self.log.close()
 
 
+# Headers sent with every request of a run (`--accept-encoding`): none by default, as wrk sends none.
+REQUEST_HEADERS: dict[str, str] = {}
+
+
 def fetch(url: str) -> tuple[int, int]:
-    """The HTTP status and the body's length in bytes of one GET (no Accept-Encoding: as wrk asks)."""
+    """The HTTP status and the length in bytes of the body as sent (compressed when REQUEST_HEADERS ask for it)
+    of one GET with REQUEST_HEADERS."""
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=REQUEST_HEADERS), timeout=30) as response:
             return response.status, len(response.read())
     except urllib.error.HTTPError as error:
         return error.code, len(error.read())
@@ -158,9 +164,10 @@ def _seconds(value: str) -> float:
 
 def load(url: str, seconds: int, connections: int) -> dict:
     """wrk on `url` for `seconds`: requests per second, p50 and p99 in ms, and the non-2xx/3xx answers."""
+    headers = [argument for name, value in REQUEST_HEADERS.items() for argument in ("--header", f"{name}: {value}")]
     output = subprocess.run(
         ["wrk", "--threads", "1", "--connections", str(connections), "--duration", f"{seconds}s", "--latency",
-         "--timeout", "10s", url],
+         "--timeout", "10s", *headers, url],
         capture_output=True, text=True, check=True, timeout=seconds + 60,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -259,7 +266,9 @@ def report_markdown(results: dict, command: str, label: str) -> str:
              f"{results['load'][1]:.2f} (2 cores shared with other work: compare the ratios, not the req/s). "
              f"wrk, {results['seconds']} s a page, {results['connections']} connections; gunicorn {WORKERS} sync "
              "workers; hello = bench/hello.py served the same way, measured right before each page; each page is "
-             f"loaded for {min(WARM_UP_SECONDS, results['seconds'])} s before it is measured (warm-up).", ""]
+             f"loaded for {min(WARM_UP_SECONDS, results['seconds'])} s before it is measured (warm-up). "
+             + (f"Every request sent `Accept-Encoding: {results['accept_encoding']}`; bytes are as sent."
+                if results.get("accept_encoding") else "No Accept-Encoding was sent (wrk's default)."), ""]
     for database, sizes in results["databases"].items():
         rows = sizes["network"]["rows"]
         lines += [f"### {database}", "",
@@ -298,7 +307,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
     parser.add_argument("--write", type=Path, default=None, help="write the report section into this Markdown file")
     parser.add_argument("--label", default="after", help="the report section's label (e.g. before, after)")
+    parser.add_argument("--accept-encoding", default=None,
+                        help='send this Accept-Encoding with every request, as browsers do (e.g. "gzip, deflate, br")')
     args = parser.parse_args(argv)
+    if args.accept_encoding:
+        REQUEST_HEADERS["Accept-Encoding"] = args.accept_encoding
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed (Debian package wrk)")
     seconds = args.seconds or (1 if args.short else 10)
@@ -308,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         databases["sqlite"] = f"sqlite:///{workdir / 'pages.sqlite3'}"
     if args.pg_url:
         databases["postgresql"] = args.pg_url
-    results = {"seconds": seconds, "connections": args.connections, "databases": {}, "load": [os.getloadavg()[0]]}
+    results = {"seconds": seconds, "connections": args.connections, "databases": {}, "load": [os.getloadavg()[0]],
+               "accept_encoding": args.accept_encoding}
     for name, url in databases.items():
         results["databases"][name] = run_database(url, args.short, seconds, args.connections, workdir)
     results["load"].append(os.getloadavg()[0])

@@ -113,6 +113,8 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     # Registers its after_request only when COMPRESS_REGISTER is on (COMPRESS_RESPONSES in the environment).
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", pagecache.CompressedAnswers)
+    app.config.setdefault("COMPRESS_CACHE_KEY", pagecache.compressed_answer_key)
     compress.init_app(app)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
@@ -227,7 +228,25 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _navigation() -> dict:
-        return {"current_path": request.full_path.rstrip("?") if request else "/"}
+        return {"current_path": request.full_path.rstrip("?") if request else "/",
+                "language_links": language_links}
+
+
+def language_links() -> list[tuple[str, str, str]]:
+    """The language switch of a visitor who is not logged in: for each interface language, (code, name, the
+    current page's address with `lang=<code>` in its query), as `select_locale` reads it.
+
+    A link, not a form: `?lang=` already chooses the session's language for anyone who follows it, so a form with
+    a CSRF token would guard nothing more for a visitor, and a page without a per-visitor token is the same bytes
+    for every visitor (the page cache keeps it compressed once). A logged-in member's switch stays a form: it also
+    saves the account's language. Takes nothing (reads the request); returns the triples in `LANGUAGE_NAMES` order.
+    """
+    args = request.args.copy()
+    links = []
+    for code, name in LANGUAGE_NAMES.items():
+        args["lang"] = code
+        links.append((code, name, f"{request.path}?{urlencode(list(args.items(multi=True)))}"))
+    return links
 
 
 # Labels used in several places.

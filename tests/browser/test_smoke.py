@@ -31,14 +31,15 @@ def test_home_and_language_switch(page):
     assert _lang(page) == "fi"
     assert page.locator("h1").inner_text() == "Kuntademokratiaverkosto"
 
-    page.get_by_role("button", name="Svenska").click()
-    page.wait_for_url("**/")
+    # A visitor's language switch is a link to the same page in that language (a member's is a form).
+    page.get_by_role("link", name="Svenska").click()
+    page.wait_for_url("**/?lang=sv")
     assert _lang(page) == "sv"
     assert page.locator("h1").inner_text() == "Nätverket för kommunal demokrati"
     assert page.get_by_role("heading", name="Vad nätverket gör").is_visible()
 
-    page.get_by_role("button", name="English").click()
-    page.wait_for_url("**/")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/?lang=en")
     assert _lang(page) == "en"
     assert page.locator("h1").inner_text() == "Municipal Democracy Network"
 
@@ -123,8 +124,8 @@ def test_axe_on_public_pages(page):
     for path in ("/", "/login", "/register", "/reset", "/no-such-page"):
         page.goto(path)
         problems[path] = serious_axe_violations(page)
-    page.get_by_role("button", name="Svenska").click()
-    page.wait_for_url("**/no-such-page")
+    page.get_by_role("link", name="Svenska").click()
+    page.wait_for_url("**/no-such-page?lang=sv")
     problems["/no-such-page (sv)"] = serious_axe_violations(page)
     page.goto("/")
     problems["/ (sv)"] = serious_axe_violations(page)
@@ -163,5 +164,5 @@ def test_small_screen_has_no_sideways_scrolling(page):
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
-        assert page.get_by_role("button", name="Svenska").is_visible()
+        assert page.get_by_role("link", name="Svenska").is_visible()
         assert not serious_axe_violations(page), path

@@ -34,7 +34,13 @@ def test_language_switch_without_login(client, lang):
     page = client.get("/").get_data(as_text=True)
     assert f'<html lang="{lang}">' in page
     assert HEADINGS[lang] in page
-    assert f'value="{lang}" lang="{lang}"\n                 aria-current="true"' in page
+    # a visitor's switch is links; the current language is marked
+    assert f'lang="{lang}" hreflang="{lang}" rel="alternate"\n                 aria-current="true"' in page
+
+
+def test_a_members_language_switch_is_a_form_that_saves_the_choice(member_client, member):
+    page = member_client.get("/").get_data(as_text=True)
+    assert 'value="fi" lang="fi"\n                 aria-current="true"' in page and 'hreflang="fi"' not in page
 
 
 def test_swedish_texts(client):

@@ -21,7 +21,7 @@ from network.timeutil import as_utc, helsinki_today
 from ..auth.helpers import GOOD_PASSWORD
 from ..conftest import PASSWORD, create_user, missing_component
 from ..factories import make_meeting, make_org
-from ..support.browser import serious_axe_violations
+from ..support.browser import serious_axe_violations, switch_language
 from ..support.icalcheck import assert_parsers_agree, icaljs_available
 from ..support.mail import links_in, text_body
 
@@ -58,8 +58,7 @@ class Journey:
     def goto(self, path: str, what: str) -> None:
         self.page.goto(path)
         if self.lang != "fi" and self.page.evaluate("document.documentElement.lang") != self.lang:
-            self.page.get_by_role("button", name="Svenska").click()
-            self.page.wait_for_load_state()
+            switch_language(self.page, "sv")
         self.check(what)
 
     def log_in(self, email: str, password: str) -> None:

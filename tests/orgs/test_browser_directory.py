@@ -66,7 +66,7 @@ def test_pages_through_and_swedish_names(page):
     page.locator("nav.pagination").get_by_role("link", name="2", exact=True).click()
     page.wait_for_load_state()
     assert "page=2" in page.url and len(_result_names(page)) == 14
-    page.get_by_role("button", name="Svenska").click()
+    page.get_by_role("link", name="Svenska").click()
     page.wait_for_load_state()
     page.goto("/organisations?q=tammerfors")
     # By name, and by municipality (Tampere in Swedish): the wellbeing services county is in Tampere.

@@ -157,17 +157,117 @@ def test_the_cache_is_off_unless_configured(app, db, client):
     assert any("mailing_posts" in s for s in statements)
 
 
-def test_each_visitor_gets_their_own_csrf_token_from_a_cached_page(csrf_app, db, demo):
+def test_a_visitors_cached_page_is_the_same_bytes_for_everyone_and_its_language_links_work(csrf_app, db, demo):
+    """A visitor's language switch is links (`?lang=`), so no per-visitor CSRF token makes their pages differ."""
     path = demo["a meeting"]
     first_client, second_client = csrf_app.test_client(), csrf_app.test_client()
-    first = first_client.get(path).get_data(as_text=True)
-    second = second_client.get(path).get_data(as_text=True)
+    first = first_client.get(path).get_data()
+    second = second_client.get(path).get_data()
+    assert first == second and b"csrf_token" not in second
+    html = second.decode()
+    swedish = re.search(r'<a href="([^"]+)" lang="sv" hreflang="sv"', html).group(1)
+    assert swedish == f"{path}?lang=sv"
+    assert '<html lang="sv">' in second_client.get(swedish).get_data(as_text=True)
+    assert '<html lang="sv">' in second_client.get(path).get_data(as_text=True)  # kept for the visit
+    assert '<html lang="fi">' in first_client.get(path).get_data(as_text=True)
+    # a query string is kept, with the language replaced
+    page = first_client.get("/posts?page=1&lang=fi").get_data(as_text=True)
+    assert 'href="/posts?page=1&amp;lang=en"' in page
+
+
+def test_a_cached_page_with_a_form_gives_each_visitor_their_own_csrf_token(app, db):
+    """A cached page that does carry a token (a form for visitors) stores a marker and serves each their own."""
+    from flask import render_template_string
+
+    from network.pagecache import cached_page
+
+    @cached_page()
+    def form_page():
+        return render_template_string('<form method="post"><input name="csrf_token" value="{{ csrf_token() }}">'
+                                      '</form>')
+
+    app.add_url_rule("/test-cached-form", "test_cached_form", form_page)
+    app.config.update(PAGE_CACHE=True, WTF_CSRF_ENABLED=True)
+    load_demo()
+    db.session.commit()
+    first_client, second_client = app.test_client(), app.test_client()
+    first = first_client.get("/test-cached-form").get_data(as_text=True)
+    second = second_client.get("/test-cached-form").get_data(as_text=True)
     assert csrf_token_in(first) != csrf_token_in(second)
     assert second.replace(csrf_token_in(second), "") == first.replace(csrf_token_in(first), "")
     # The token served from the cache is valid for the second visitor's session: the language form accepts it.
     response = second_client.post("/language", data={"lang": "sv", "next": "/",
                                                      "csrf_token": csrf_token_in(second)})
     assert response.status_code == 302
+
+
+def _compressions(monkeypatch) -> list[str]:
+    """The content codings Flask-Compress compresses a body into from now on (the real compressor runs)."""
+    import flask_compress.flask_compress as compressor
+
+    made: list[str] = []
+    real = compressor._compress_data
+
+    def counting(app, data, algorithm):
+        made.append(algorithm)
+        return real(app, data, algorithm)
+
+    monkeypatch.setattr(compressor, "_compress_data", counting)
+    return made
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_a_cached_page_is_compressed_once_per_coding(db, client, demo, monkeypatch, encoding):
+    import gzip
+
+    import brotli
+
+    decode = {"gzip": gzip.decompress, "br": brotli.decompress}[encoding]
+    path = demo["survey results"]
+    made = _compressions(monkeypatch)
+    plain = client.get(path).get_data()
+    answers = [client.get(path, headers={"Accept-Encoding": encoding}) for _ in range(3)]
+    assert made == [encoding]  # once, for the first of the three
+    for answer in answers:
+        assert answer.headers["Content-Encoding"] == encoding
+        assert decode(answer.get_data()) == plain
+    marker = "Compressedcheck"
+    db.session.execute(update(Question.__table__).values(text_fi=literal(marker) + Question.text_fi))
+    db.session.commit()
+    changed = client.get(path, headers={"Accept-Encoding": encoding})
+    assert made == [encoding, encoding] and marker.encode() in decode(changed.get_data())
+
+
+def test_compressed_bodies_are_never_served_for_another_answer(db, client, demo, member, monkeypatch):
+    """The stored compressed body belongs to its page: the next request (logged in, another page, a page not
+    cached) compresses its own answer."""
+    import gzip
+
+    made = _compressions(monkeypatch)
+    client.get(demo["directory"], headers={"Accept-Encoding": "gzip"})
+    client.get(demo["directory"], headers={"Accept-Encoding": "gzip"})
+    assert made == ["gzip"]
+    log_in(client, member)
+    mine = client.get(demo["directory"], headers={"Accept-Encoding": "gzip"})
+    assert member.name.encode() in gzip.decompress(mine.get_data())  # rendered and compressed for the member
+    other = client.get("/profile", headers={"Accept-Encoding": "gzip"})
+    assert b"<html" in gzip.decompress(other.get_data()) and len(made) == 3
+
+
+def test_the_feed_is_compressed_for_calendar_clients_and_still_answers_304(db, client, demo):
+    import gzip
+
+    from icalendar import Calendar
+
+    plain = client.get("/calendar.ics")
+    packed = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip" and len(packed.get_data()) < len(plain.get_data()) / 3
+    body = gzip.decompress(packed.get_data())
+    assert body == plain.get_data() and Calendar.from_ical(body).walk("VEVENT")
+    # each coding has its own validator (Flask-Compress appends the coding to a strong ETag)
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_logged_in_visitors_and_pending_messages_are_not_served_from_the_cache(app, db, client, demo, member):

@@ -7,6 +7,12 @@ from ..auth.helpers import GOOD_PASSWORD
 SERIOUS = {"serious", "critical"}
 
 
+def switch_language(page, code: str) -> None:
+    """Switch the interface language with the header's switch: links for a visitor, buttons for a member."""
+    page.locator(f'.language-switch [lang="{code}"]').click()
+    page.wait_for_load_state()
+
+
 def log_in_finnish(page, email: str, password: str = GOOD_PASSWORD) -> None:
     """Log in through the Finnish login form."""
     page.goto("/login")
