@@ -6,7 +6,7 @@ gunicorn, wrk and the database server), so a single run can miss a target on a p
 the median of three runs is the figure to judge.
 
 Usage:
-  .venv/bin/python bench/pages_summary.py RUN.json [RUN.json ...] [--write docs/benchmarks.md]
+  .venv/bin/python bench/pages_summary.py RUN.json [RUN.json ...] [--write docs/benchmarks.md] [--label LABEL]
 where each RUN.json was written by `bench/pages.py --json RUN.json`.
 """
 
@@ -53,9 +53,10 @@ def combine(runs: list[dict]) -> dict[str, dict[str, dict]]:
     return combined
 
 
-def report_markdown(combined: dict[str, dict[str, dict]], command: str) -> str:
-    """The Markdown section for docs/benchmarks.md."""
-    lines = ["## Public pages under load, the median of several runs (bench/pages_summary.py)", "",
+def report_markdown(combined: dict[str, dict[str, dict]], command: str, label: str | None = None) -> str:
+    """The Markdown section for docs/benchmarks.md (its title carries `label` when given)."""
+    title = "the median of several runs" + (f", {label}" if label else "")
+    lines = [f"## Public pages under load, {title} (bench/pages_summary.py)", "",
              f"Command: `{command}`. Per page: the network-size percentage of hello and the cost growth from demo "
              "size in each run (in run order), their medians, and the target judged on the medians (at least "
              f"{100 * pages.PAGE_TARGET:.0f} %, growth at most {pages.GROWTH_LIMIT}). The last column is the "
@@ -80,10 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("runs", nargs="+", type=Path, help="JSON files written by bench/pages.py --json")
     parser.add_argument("--write", type=Path, default=None, help="write the section into this Markdown file")
+    parser.add_argument("--label", default=None, help="added to the section's title (one section per label)")
     args = parser.parse_args(argv)
     combined = combine([json.loads(path.read_text(encoding="utf-8")) for path in args.runs])
     command = " ".join([".venv/bin/python bench/pages_summary.py", *(argv if argv is not None else sys.argv[1:])])
-    text = report_markdown(combined, command)
+    text = report_markdown(combined, command, args.label)
     print(text)
     if args.write:
         pages.generate.survey_bench.write_section(args.write, text)

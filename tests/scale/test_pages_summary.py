@@ -38,3 +38,8 @@ def test_the_median_of_the_runs_judges_each_page(tmp_path):
     steady = tmp_path / "steady.json"
     steady.write_text(json.dumps(_run({})), encoding="utf-8")
     assert pages_summary.main([str(steady)]) == 0
+    # a labelled summary is a section of its own beside the first
+    pages_summary.main([str(steady), "--write", str(report), "--label", "compressed"])
+    written = report.read_text(encoding="utf-8")
+    assert "## Public pages under load, the median of several runs (bench" in written
+    assert "## Public pages under load, the median of several runs, compressed (bench" in written
