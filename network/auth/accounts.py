@@ -143,7 +143,8 @@ def resend_confirmation(email: str) -> None:
     """
     user = find_user_by_email(email)
     if user is None or user.email_confirmed:
-        _equal_work("auth/emails/confirm_email")
+        _equal_work("auth/emails/confirm_email", CONFIRM_PURPOSE, "auth.confirm_email", email,
+                    current_app.config["TOKEN_MAX_AGE_CONFIRM"] // 3600)
         return
     queue_confirmation_mail(user)
 
@@ -199,9 +200,18 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def _equal_work(template: str) -> None:
-    """The work of composing a mail, for an address with no account: the answer comes in the same time."""
-    render_mail(template, current_app.config["BABEL_DEFAULT_LOCALE"], link=absolute_url("core.index"), hours=0)
+def _equal_work(template: str, purpose: str, endpoint: str, email: str, hours: int) -> None:
+    """The steps of queueing a link mail (a signed token, the look-up for the same mail already queued, the
+    rendering), for an address that gets no mail: the answer comes after the same work, so its time does not tell
+    whether the address has an account. Only the insert of the outbox row is left out.
+    """
+    token = make_token(purpose, {"uid": 0, "h": ""})
+    db.session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.message_key == repeat_key(purpose, email),
+                                       OutboxMessage.recipient == email)
+    )
+    render_mail(template, current_app.config["BABEL_DEFAULT_LOCALE"],
+                link=absolute_url(endpoint, token=token, lang=current_app.config["BABEL_DEFAULT_LOCALE"]), hours=hours)
 
 
 def queue_password_reset(email: str) -> None:
@@ -210,7 +220,8 @@ def queue_password_reset(email: str) -> None:
     """
     user = find_user_by_email(email)
     if user is None:
-        _equal_work("auth/emails/reset_password")
+        _equal_work("auth/emails/reset_password", RESET_PURPOSE, "auth.reset_password", email,
+                    current_app.config["TOKEN_MAX_AGE_RESET"] // 3600)
         return
     # The current hash is part of the token, so a link stops working once the password has been changed.
     token = make_token(RESET_PURPOSE, {"uid": user.id, "h": user.password_hash[-16:]})
