@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
-from ..i18n import BILINGUAL_NETWORK_NAME, format_span
+from ..i18n import BILINGUAL_NETWORK_NAME, format_span, localized
 from ..links import absolute_url
 from ..meetings.models import CANCELLED, Meeting
 from ..timeutil import HELSINKI, as_utc, utc_to_helsinki, utcnow
@@ -49,45 +51,67 @@ def _organizer() -> vCalAddress:
     return organizer
 
 
-def _description(meeting: Meeting) -> str:
-    when = f"{format_span(meeting.starts_at, meeting.ends_at, 'fi')} / {format_span(meeting.starts_at, meeting.ends_at, 'sv')}"
+def _description(meeting: Meeting, language: str | None = None) -> str:
+    if language is None:
+        when = (f"{format_span(meeting.starts_at, meeting.ends_at, 'fi')} / "
+                f"{format_span(meeting.starts_at, meeting.ends_at, 'sv')}")
+        cancelled = "PERUTTU / INSTÄLLT"
+        texts = [meeting.description_fi, meeting.description_sv]
+    else:
+        when = format_span(meeting.starts_at, meeting.ends_at, language)
+        cancelled = _("Cancelled").upper()
+        texts = [localized(meeting.description_fi, meeting.description_sv, language=language)]
     parts = [when]
     if meeting.status == CANCELLED:
-        parts.append(f"PERUTTU / INSTÄLLT: {meeting.cancel_reason or ''}".strip())
-    if meeting.description_fi:
-        parts.append(meeting.description_fi.strip())
-    if meeting.description_sv:
-        parts.append(meeting.description_sv.strip())
+        parts.append(f"{cancelled}: {meeting.cancel_reason or ''}".strip())
+    parts.extend(text.strip() for text in texts if text)
     if meeting.is_online and meeting.online_url:
         parts.append(meeting.online_url)
     parts.append(meeting_url(meeting))
     return "\n\n".join(parts)
 
 
-def _summary(meeting: Meeting) -> str:
+def _summary(meeting: Meeting, language: str | None = None) -> str:
+    if language is not None:
+        return localized(meeting.title_fi, meeting.title_sv, language=language)
     if meeting.title_sv and meeting.title_sv != meeting.title_fi:
         return f"{meeting.title_fi} / {meeting.title_sv}"
     return meeting.title_fi
 
 
-def meeting_event(meeting: Meeting, dtstamp: datetime | None = None) -> Event:
-    """The meeting as a VEVENT. DTSTAMP is the last change (feeds) unless given (iMIP: the time of sending)."""
+def meeting_event(meeting: Meeting, dtstamp: datetime | None = None, *, language: str | None = None,
+                  waitlisted: bool = False) -> Event:
+    """The meeting as a VEVENT. DTSTAMP is the last change (feeds) unless given (iMIP: the time of sending).
+
+    `language` (fi, sv, en) writes the title and description for one reader (a personal feed); None writes them
+    in Finnish and Swedish for every reader. `waitlisted` marks a meeting the reader is on the waiting list of:
+    STATUS:TENTATIVE and TRANSP:TRANSPARENT (RFC 5545 3.8.1.11, 3.8.2.7: not a confirmed place, not busy time),
+    and the title and description say so (needs `language`). Must run in an application context.
+    """
     event = Event()
     modified = as_utc(meeting.updated_at or meeting.created_at or utcnow()).replace(microsecond=0)
+    summary, description = _summary(meeting, language), _description(meeting, language)
+    status, transparency = ("CANCELLED" if meeting.status == CANCELLED else "CONFIRMED"), "OPAQUE"
+    if waitlisted and language is not None:
+        summary = f"{_('On the waiting list')}: {summary}"
+        description = "\n\n".join([_("The meeting is full: you are on the waiting list. We will tell you by e-mail "
+                                      "if a place becomes free."), description])
+        if meeting.status != CANCELLED:
+            status, transparency = "TENTATIVE", "TRANSPARENT"
     event.add("UID", meeting.uid)
     event.add("DTSTAMP", as_utc(dtstamp).replace(microsecond=0) if dtstamp else modified)
     event.add("DTSTART", utc_to_helsinki(meeting.starts_at))
     event.add("DTEND", utc_to_helsinki(meeting.ends_at))
     event.add("SEQUENCE", meeting.sequence or 0)
-    event.add("STATUS", "CANCELLED" if meeting.status == CANCELLED else "CONFIRMED")
-    event.add("SUMMARY", _summary(meeting))
-    event.add("DESCRIPTION", _description(meeting))
+    event.add("STATUS", status)
+    event.add("SUMMARY", summary)
+    event.add("DESCRIPTION", description)
     location = meeting.location_text
     if location:
         event.add("LOCATION", location)
     event.add("URL", meeting_url(meeting))
     event.add("ORGANIZER", _organizer())
-    event.add("TRANSP", "OPAQUE")
+    event.add("TRANSP", transparency)
     event.add("CLASS", "PUBLIC")
     if meeting.created_at:
         event.add("CREATED", as_utc(meeting.created_at).replace(microsecond=0))
@@ -138,9 +162,17 @@ def _calendar(method: str | None) -> Calendar:
     return calendar
 
 
-def feed_calendar(meetings: Iterable[Meeting], name: str, description: str | None = None) -> bytes:
-    """A feed to subscribe to: every meeting given (cancelled ones stay, with STATUS:CANCELLED)."""
+def feed_calendar(meetings: Iterable[Meeting], name: str, description: str | None = None, *,
+                  language: str | None = None, waitlisted: Iterable[int] = ()) -> bytes:
+    """A feed to subscribe to (RFC 5545 METHOD:PUBLISH): every meeting given (cancelled ones stay, with
+    STATUS:CANCELLED). Returns the iCalendar bytes.
+
+    `language` writes the events for one reader (a personal feed; its texts in that language), None for everyone
+    (Finnish and Swedish). `waitlisted` holds the ids of meetings the reader is on the waiting list of (see
+    meeting_event); it needs `language`.
+    """
     meetings = list(meetings)
+    waiting = set(waitlisted)
     calendar = _calendar(PUBLISH)
     calendar.add("NAME", name)
     calendar.add("X-WR-CALNAME", name)
@@ -149,8 +181,13 @@ def feed_calendar(meetings: Iterable[Meeting], name: str, description: str | Non
     calendar.add("X-WR-TIMEZONE", TZID)
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
-    for meeting in meetings:
-        calendar.add_component(meeting_event(meeting))
+    if language is None:
+        for meeting in meetings:
+            calendar.add_component(meeting_event(meeting))
+        return calendar.to_ical()
+    with force_locale(language):
+        for meeting in meetings:
+            calendar.add_component(meeting_event(meeting, language=language, waitlisted=meeting.id in waiting))
     return calendar.to_ical()
 
 

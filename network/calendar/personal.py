@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..links import absolute_url
-from ..meetings.models import ACTIVE_STATUSES, Meeting, MeetingRegistration
+from ..meetings.models import ACTIVE_STATUSES, WAITLISTED, Meeting, MeetingRegistration
 from ..rules import RuleError
 from ..timeutil import utcnow
 from .models import CalendarFeed
@@ -56,6 +56,15 @@ def meetings_with_a_place(user: Any) -> list[Meeting]:
 
 
 personal_feed_source(10)(meetings_with_a_place)
+
+
+def waitlisted_meeting_ids(user: Any) -> set[int]:
+    """Ids of the meetings `user` is on the waiting list of (by account or by address): their feed marks them."""
+    return set(db.session.scalars(
+        select(MeetingRegistration.meeting_id)
+        .where(or_(MeetingRegistration.user_id == user.id, MeetingRegistration.email == user.email),
+               MeetingRegistration.status == WAITLISTED)
+    ))
 
 
 def personal_meetings(user: Any) -> list[Meeting]:

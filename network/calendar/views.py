@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..i18n import BILINGUAL_NETWORK_NAME, NETWORK_NAMES
+from ..i18n import BILINGUAL_NETWORK_NAME, NETWORK_NAMES, network_name
 from ..meetings.models import Meeting
 from ..meetings.queries import NETWORK_CALENDAR, MeetingScope, feed_version, meetings_for_feed
 from ..pagecache import cached_page
@@ -138,9 +138,11 @@ def personal_feed(token: str):
         abort(404)
     meetings = personal.personal_meetings(feed.user)
     language = feed.user.language if feed.user.language in current_app.config["LANGUAGES"] else None
-    with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        name = f"{FEED_NAME}: {_('My meetings')}"
-    body = feed_calendar(meetings, name)
+    language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    # The person's own feed speaks their language, and a waiting-list place is not shown as a confirmed one.
+    with force_locale(language):
+        name = f"{network_name(language)}: {_('My meetings')}"
+    body = feed_calendar(meetings, name, language=language, waitlisted=personal.waitlisted_meeting_ids(feed.user))
     return _respond(body, meetings, "kuntademokratiaverkosto-omat.ics", private=True)
 
 

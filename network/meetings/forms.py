@@ -164,6 +164,12 @@ class RegistrationForm(FlaskForm):
     submit = SubmitField(_l("Register for the meeting"))
 
 
+class ChangeRegistrationForm(RegistrationForm):
+    """The change of mode; `give_up_place` is sent by the confirmation page only (a full venue costs the place)."""
+
+    give_up_place = HiddenField(default="")
+
+
 class CancelRegistrationForm(FlaskForm):
     submit = SubmitField(_l("Cancel my registration"))
 

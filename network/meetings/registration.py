@@ -257,11 +257,20 @@ def register(meeting: Meeting, *, email: str, name: str, mode: str, user: object
     return registration
 
 
-def change_mode(registration: MeetingRegistration, mode: str) -> MeetingRegistration:
-    """Switch between in person and remote; moving to a full venue puts one on the waiting list.
+def would_lose_place(registration: MeetingRegistration, mode: str) -> bool:
+    """True when switching `registration` to `mode` would cost the place it holds: it has a place now and `mode`
+    has no room (e.g. from remote to a full venue). Reads only; changes nothing.
+    """
+    return (registration.status == REGISTERED and mode != registration.mode
+            and not has_room(registration.meeting, mode, exclude_id=registration.id))
 
-    Returns the registration; raises RegistrationError when it is not active, registration has closed or the mode
-    is not offered.
+
+def change_mode(registration: MeetingRegistration, mode: str, *, give_up_place: bool = False) -> MeetingRegistration:
+    """Switch between in person and remote. Moving to a full venue puts one on the waiting list, but only with
+    `give_up_place`: without it a registration that holds a place keeps it and the change is refused.
+
+    Returns the registration; raises RegistrationError when it is not active, registration has closed, the mode
+    is not offered, or the change would cost a held place and `give_up_place` is not set.
     """
     meeting = registration.meeting
     if not registration.is_active:
@@ -271,6 +280,10 @@ def change_mode(registration: MeetingRegistration, mode: str) -> MeetingRegistra
     lock(meeting)
     if mode == registration.mode:
         return registration
+    if would_lose_place(registration, mode) and not give_up_place:
+        # One click must not lose a guaranteed place: the member confirms first (the view asks).
+        raise RegistrationError(_l("There is no room at the venue. Your registration was not changed: you keep "
+                                   "your place."), "mode")
     _place(registration, meeting, mode)
     db.session.flush()
     fill_from_waiting_list(meeting)

@@ -121,10 +121,43 @@ def test_the_feed_holds_places_and_group_meetings_once_each_and_passes_the_cross
     mine = [registered, waiting, group_meeting]
     assert _uids(response.data) == {m.uid for m in mine}
     assert len(Calendar.from_ical(response.data).walk("VEVENT")) == 3
-    assert "Mina möten" in Calendar.from_ical(response.data)["X-WR-CALNAME"]
+    calendar = Calendar.from_ical(response.data)
+    # The person's own feed is in their language (Swedish here), not the shared Finnish-Swedish name.
+    assert str(calendar["X-WR-CALNAME"]) == "Nätverket för kommunal demokrati: Mina möten"
+    events = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+    # A place on the waiting list is not shown as a confirmed one (a fresh tester found it CONFIRMED and busy).
+    assert str(events[waiting.uid]["STATUS"]) == "TENTATIVE" and str(events[waiting.uid]["TRANSP"]) == "TRANSPARENT"
+    assert str(events[waiting.uid]["SUMMARY"]) == "På reservlistan: Syksy"
+    assert "du står på reservlistan" in str(events[waiting.uid]["DESCRIPTION"])
+    assert str(events[registered.uid]["STATUS"]) == "CONFIRMED" and str(events[registered.uid]["TRANSP"]) == "OPAQUE"
+    assert str(events[registered.uid]["SUMMARY"]) == "Kevät"
+    assert "reservlistan" not in str(events[registered.uid]["DESCRIPTION"])
     instants = assert_parsers_agree(response.data, {m.uid: (as_utc(m.starts_at), as_utc(m.ends_at)) for m in mine})
     assert instants[registered.uid][0] == datetime(2030, 3, 28, 10, tzinfo=UTC)
     assert other_group_meeting.uid not in instants and theirs.uid not in instants and given_up.uid not in instants
+
+
+@pytest.mark.parametrize("language, name, waiting_title, when", [
+    # Meetings have Finnish and Swedish titles: English readers get the Finnish one, as on the pages.
+    ("en", "Municipal Democracy Network: My meetings", "On the waiting list: Syystapaaminen", "Sat, 26 Oct 2030"),
+    ("fi", "Kuntademokratiaverkosto: Omat tapaamiseni", "Varasijalla: Syystapaaminen", "la 26.10.2030"),
+])
+def test_the_feed_speaks_the_members_language_and_marks_the_waiting_list(app, db, client, language, name,
+                                                                         waiting_title, when):
+    person = create_user("reader@example.fi", "Reader", language=language)
+    other = create_user("olli@example.fi", "Olli")
+    waiting = make_meeting(title_fi="Syystapaaminen", title_sv="Höstmöte", capacity=1,
+                           starts_at=helsinki(2030, 10, 26, 9), ends_at=helsinki(2030, 10, 26, 12))
+    rules.register(waiting, email=other.email, name="Olli", mode="in_person", user=other)
+    rules.register(waiting, email=person.email, name="Reader", mode="in_person", user=person)
+    feed = personal.create_feed(person)
+    db.session.commit()
+    calendar = Calendar.from_ical(client.get(_path(personal.feed_url(feed))).data)
+    assert str(calendar["X-WR-CALNAME"]) == name
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == waiting_title
+    assert str(event["DESCRIPTION"]).splitlines()[2].startswith(when)
+    assert str(event["STATUS"]) == "TENTATIVE"
 
 
 def test_a_renewed_or_turned_off_address_is_404(app, db, client):

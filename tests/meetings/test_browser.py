@@ -110,6 +110,39 @@ def test_member_registers_for_a_meeting(page, db):
 
 
 
+def test_switching_to_a_full_venue_asks_before_the_place_is_given_up(page, db):
+    meeting = make_meeting(title_fi="Täysi tapaaminen", capacity=1)
+    holder = create_user("paikka@example.fi", "Paula Paikka")
+    db.session.add(MeetingRegistration(meeting_id=meeting.id, email=holder.email, name=holder.name,
+                                       mode="in_person", status="registered", user_id=holder.id))
+    member = create_user("jasen@example.fi", "Jaana Jäsen")
+    db.session.add(MeetingRegistration(meeting_id=meeting.id, email=member.email, name=member.name, mode="remote",
+                                       status="registered", user_id=member.id))
+    db.session.commit()
+    log_in_with_form(page, "jasen@example.fi")
+
+    def ask_for_the_venue():
+        page.goto(f"/meetings/{meeting.id}")
+        page.locator("form[action$='/registration'] input[type=radio][value=in_person]").check()
+        page.locator("form[action$='/registration'] button[type=submit]").click()
+        page.wait_for_load_state()
+
+    ask_for_the_venue()
+    assert page.get_by_role("button", name="Luovu paikastani ja siirry varasijalle").is_visible()
+    assert not serious_axe_violations(page)
+    page.get_by_role("link", name="Säilytä paikkani").click()
+    page.wait_for_load_state()
+    mine = db.session.scalar(select(MeetingRegistration).where(MeetingRegistration.email == member.email))
+    db.session.refresh(mine)
+    assert (mine.mode, mine.status) == ("remote", "registered")
+
+    ask_for_the_venue()
+    page.get_by_role("button", name="Luovu paikastani ja siirry varasijalle").click()
+    page.wait_for_load_state()
+    db.session.refresh(mine)
+    assert (mine.mode, mine.status) == ("in_person", "waitlisted")
+
+
 def test_meeting_pages_pass_axe(page, db, orgs):
     meeting = make_meeting(title_fi="Demokratiapäivä", kind="democracy_day", host_organisation_id=orgs["tampere"].id,
                            region="pirkanmaa", capacity=5)

@@ -15,7 +15,7 @@ from ...web import attempt
 from .. import materials as material_rules
 from .. import queries
 from .. import registration as registration_rules
-from ..forms import CancelRegistrationForm, RegistrationForm
+from ..forms import CancelRegistrationForm, ChangeRegistrationForm, RegistrationForm
 from ..models import Meeting, MeetingMaterial
 from .common import bp, meeting_or_404
 
@@ -33,8 +33,8 @@ def index():
                            past_years=past_years, can_manage=may_manage(current_user, scope))
 
 
-def _registration_form(meeting: Meeting) -> RegistrationForm:
-    form = RegistrationForm()
+def _registration_form(meeting: Meeting, form_class: type[RegistrationForm] = RegistrationForm) -> RegistrationForm:
+    form = form_class()
     form.mode.choices = [c for c in form.mode.choices if c[0] in registration_rules.allowed_modes(meeting)]
     return form
 
@@ -99,14 +99,21 @@ def register(meeting_id: int):
 def change_registration(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
     registration = queries.registration_of(meeting, current_user)
-    form = _registration_form(meeting)
+    form = _registration_form(meeting, ChangeRegistrationForm)
     if registration is None or not registration.is_active:
         flash(_("You are not registered for this meeting."), "error")
         return _back(meeting)
     if not form.validate_on_submit():
         flash(_("Choose how you will take part."), "error")
         return _back(meeting)
-    done, _result = attempt(lambda: registration_rules.change_mode(registration, form.mode.data))
+    give_up_place = form.give_up_place.data == "yes"
+    if not give_up_place and registration_rules.would_lose_place(registration, form.mode.data):
+        # Asked first: the change would cost a place the member holds (a full venue means the waiting list).
+        form.give_up_place.data = "yes"
+        return render_template("meetings/change_registration.html", meeting=meeting, registration=registration,
+                               form=form)
+    done, _result = attempt(lambda: registration_rules.change_mode(registration, form.mode.data,
+                                                                   give_up_place=give_up_place))
     if done and registration.is_waitlisted:
         flash(_("Your registration was changed. There is no room at the venue: you are on the waiting list."),
               "info")
