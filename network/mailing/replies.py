@@ -28,7 +28,7 @@ from ..links import absolute_url
 from ..mail.inbound import HandlerResult, Inbound
 from ..mail.models import InboundStatus
 from ..mail.templates import queue_template_mail
-from ..meetings.models import Meeting, MeetingRegistration
+from ..meetings.models import REMOTE, Meeting, MeetingRegistration
 from ..meetings.registration import find_registration, respond_by_email
 from ..rules import RuleError
 from ..timeutil import utcnow
@@ -159,6 +159,11 @@ def handle_calendar_reply(inbound: Inbound) -> HandlerResult | None:
     if answer == "maybe":
         record_answer(meeting, email, answer, CALENDAR)
         return HandlerResult(InboundStatus.HANDLED, f"{email} answered maybe (tentative) to meeting {meeting.id}")
+    held = find_registration(meeting, email)
+    if answer == "yes" and held is not None and held.is_active and held.mode == REMOTE:
+        # ACCEPTED names no mode, and clients send it again for each update: it keeps a remote place remote
+        # (switching to the venue could cost the place).
+        answer = "remote"
     try:
         with db.session.begin_nested():  # a refusal undoes whatever the rule had begun
             registration = respond_by_email(meeting, email, reply.name, answer)

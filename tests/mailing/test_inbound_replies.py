@@ -105,6 +105,23 @@ def test_a_full_meeting_puts_the_accepting_person_on_the_waiting_list_and_mails_
     assert meeting.title_fi in mail["Subject"]
 
 
+def test_an_accept_keeps_a_remote_place_remote_even_when_the_venue_is_full(app, lmtp_server, create_meeting):
+    """Calendar clients send ACCEPTED again for each update; it names no mode. It used to move a remote
+    participant to the venue, and at a full venue onto the waiting list."""
+    meeting = create_meeting(capacity=1, mode="hybrid")
+    first, second = make_subscribers(2)
+    invites.send_invites(meeting, lists.main_list())
+    db.session.commit()
+    _reply(lmtp_server.port, "apple_accept.eml", uid=meeting.uid, email=first.email)
+    invites.respond_by_email(meeting, second.email, "Toinen", "remote")
+    db.session.commit()
+    stored = _reply(lmtp_server.port, "outlook_accept.eml", uid=meeting.uid, email=second.email)
+    assert stored.status == InboundStatus.HANDLED, stored.outcome
+    registration = _registration(meeting, second.email)
+    assert (registration.mode, registration.status) == ("remote", "registered")
+    assert _registration(meeting, first.email).status == "registered"
+
+
 def test_after_the_deadline_an_accept_registers_nobody(app, lmtp_server, invited):
     meeting, emails = invited
     from_past = meeting.starts_at.replace(year=meeting.starts_at.year - 1)
