@@ -15,6 +15,7 @@ from network.mail.models import InboundMessage, InboundStatus, OutboxMessage
 from network.mailing import invites, lists
 from network.mailing.models import MeetingInvitation, Subscription
 from network.meetings.models import MeetingRegistration
+from network.meetings.registration import respond_by_email
 from network.meetings.scheduling import cancel_meeting
 from tests.conftest import create_user, log_in
 from tests.factories import make_post, make_subscribers
@@ -113,7 +114,7 @@ def test_an_accept_keeps_a_remote_place_remote_even_when_the_venue_is_full(app, 
     invites.send_invites(meeting, lists.main_list())
     db.session.commit()
     _reply(lmtp_server.port, "apple_accept.eml", uid=meeting.uid, email=first.email)
-    invites.respond_by_email(meeting, second.email, "Toinen", "remote")
+    respond_by_email(meeting, second.email, "Toinen", "remote")
     db.session.commit()
     stored = _reply(lmtp_server.port, "outlook_accept.eml", uid=meeting.uid, email=second.email)
     assert stored.status == InboundStatus.HANDLED, stored.outcome
