@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
+from babel.numbers import NumberPattern, get_minus_sign_symbol, get_plus_sign_symbol, parse_pattern
 from babel.units import format_unit
 from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_babel import LazyString, force_locale, get_locale
@@ -198,6 +202,54 @@ def lazy_file_size(size: int) -> LazyString:
     return LazyString(format_file_size, size)
 
 
+# Numbers as each language writes them in CLDR: Finnish and Swedish with a decimal comma and a non-breaking space
+# before the per cent sign ("3,38", "49,2 %"), English with a point and no space ("3.38", "49.2%"). English is
+# plain "en", not the en_FI of dates: CLDR's en_FI writes numbers the Finnish way, which English readers misread.
+NUMBER_LOCALES = {"fi": "fi", "sv": "sv_FI", "en": "en"}
+NO_NUMBER = "–"  # what a table shows for a figure that is missing or hidden
+
+
+@cache
+def _number_pattern(language: str, percent: bool, digits: int) -> tuple[Locale, NumberPattern]:
+    """The locale and its own decimal (or per cent) pattern with exactly `digits` decimals: tables line up."""
+    locale = Locale.parse(NUMBER_LOCALES[language])
+    pattern = parse_pattern((locale.percent_formats if percent else locale.decimal_formats)[None].pattern)
+    pattern.frac_prec = (digits, digits)
+    return locale, pattern
+
+
+def format_number(value: float | Decimal | None, digits: int = 2, *, percent: bool = False, signed: bool = False,
+                  language: str | None = None) -> str:
+    """A number for people to read, as the language writes it: every mean, share, rate, score or change shown on a
+    page, in a chart or in the PDF goes through here (CSV, XLSX and JSON keep Python's point for programs).
+
+    Takes the value (with `percent`, a figure in per cent, 0-100, as the results count them), the decimals, always
+    all shown ("3,00"), rounded half to even as Babel does; `percent` adds the language's per cent sign; `signed`
+    writes a "+" before a positive change (a change that rounds to zero gets no sign); the language defaults to the
+    interface language. Returns e.g. fi "3,38", "49,2 %", "+0,3", "−0,3"; sv "3,38", "49,2 %", "−0,3"; en "3.38",
+    "49.2%", "-0.3" (digits grouped: fi "1 234,5"); "–" for None. Raises nothing for a finite number.
+    Standard: CLDR number patterns and symbols (decimal, group, per cent, plus and minus signs) through Babel.
+    """
+    if value is None:
+        return NO_NUMBER
+    locale, pattern = _number_pattern(_language(language), percent, digits)
+    amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+    # Babel copies the pattern's "-" as is, but in CLDR it stands for the locale's minus sign (fi and sv "−",
+    # U+2212), and a plus sign takes the same place: format the negative and put the right sign there.
+    text = pattern.apply(-abs(amount) / 100 if percent else -abs(amount), locale)
+    sign = (get_minus_sign_symbol(locale) if amount < 0
+            else get_plus_sign_symbol(locale) if signed and amount > 0 else "")
+    return text.replace("-", sign, 1)
+
+
+def format_per_cent(value: float | Decimal | None, digits: int = 1, *, signed: bool = False,
+                    language: str | None = None) -> str:
+    """A figure in per cent (0-100) with the language's per cent sign: fi and sv "49,2 %" (a non-breaking space),
+    en "49.2%"; "–" for None. `format_number(value, digits, percent=True, ...)`; see it for the rest.
+    """
+    return format_number(value, digits, percent=True, signed=signed, language=language)
+
+
 def _core_catalog_last(app: Flask) -> None:
     """Flask-Babel merges the domains' catalogs in order, a later one overriding an earlier one for the same
     message. The layout, menu, error pages and the network's name live in the core catalog: put it last so that
@@ -212,7 +264,7 @@ def _core_catalog_last(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Set up the catalogs' order, the Jinja globals and filters for languages and times on `app`."""
+    """Set up the catalogs' order, the Jinja globals and filters for languages, times and numbers on `app`."""
     _core_catalog_last(app)
     app.jinja_env.globals.update(
         current_language=current_language,
@@ -223,6 +275,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["file_size"] = format_file_size
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent"] = format_per_cent
     app.jinja_env.globals["format_span"] = format_span
     app.after_request(_vary_on_accept_language)
 

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import NO_NUMBER, format_number, format_per_cent
+
 Loader = Callable[..., dict[str, Any]]
 
 
@@ -106,14 +108,31 @@ def admin_entries() -> list[Entry]:
 # --- Yearly activity figures (the self-assessment report) -------------------------------------------------------
 
 
+PERCENT = "%"  # the unit of a figure in per cent (0-100): shown with the language's own per cent sign
+
+
 @dataclass(frozen=True)
 class Figure:
-    """One activity figure of a year: `value` in `unit` (e.g. "meetings", "people", "%")."""
+    """One activity figure of a year: `value` in `unit` (e.g. "meetings", "people", PERCENT), shown with `digits`
+    decimals.
+    """
 
     key: str
     label: object
     value: int | float | None
     unit: object = ""
+    digits: int = 0
+
+    def shown(self) -> str:
+        """The value and its unit as the reader's language writes them: fi "49,2 %", en "49.2%" (PERCENT),
+        en "1,234 people" (digits grouped); "–" without a value. Takes nothing; returns the text. Standard: CLDR
+        number patterns through Babel (`network.i18n.format_number`).
+        """
+        if self.value is None:
+            return NO_NUMBER
+        if self.unit == PERCENT:
+            return format_per_cent(self.value, self.digits)
+        return f"{format_number(self.value, self.digits)} {self.unit}".rstrip()
 
 
 FigureSource = Callable[[int], list[Figure]]

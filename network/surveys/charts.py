@@ -1,10 +1,12 @@
 """Chart geometry for the server-drawn SVG charts (templates/surveys/_charts.html draws it; the same numbers go
-into a table beside each chart).
+into a table beside each chart). The labels are written in the reader's language (`network.i18n.format_number`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from ..i18n import format_number
 
 WIDTH, HEIGHT = 480, 200
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 12, 28
@@ -85,12 +87,6 @@ class BarChart:
     bars: list[Bar] = field(default_factory=list)
 
 
-def _fmt(value: float | None, digits: int = 2) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-
-
 def line_chart(labels: list[str], values: list[float | None], low: float, high: float, digits: int = 2) -> LineChart:
     """A line over `labels` (e.g. years) with `values` on a fixed scale low..high; None leaves a gap.
 
@@ -122,7 +118,7 @@ def multi_line_chart(labels: list[str], series: list[tuple[str, list[float | Non
                 segment = []
                 continue
             y = TOP + plot_h * (1 - (value - low) / span)
-            point = Point(round(x, 1), round(y, 1), label, value, _fmt(value, digits))
+            point = Point(round(x, 1), round(y, 1), label, value, format_number(value, digits))
             line.points.append(point)
             segment.append(point)
         if segment:
@@ -130,7 +126,7 @@ def multi_line_chart(labels: list[str], series: list[tuple[str, list[float | Non
         chart.series.append(line)
     for j in range(5):
         tick = low + span * j / 4
-        chart.y_ticks.append((round(TOP + plot_h * (1 - j / 4), 1), _fmt(tick, 1 if span < 20 else 0)))
+        chart.y_ticks.append((round(TOP + plot_h * (1 - j / 4), 1), format_number(tick, 1 if span < 20 else 0)))
     return chart
 
 

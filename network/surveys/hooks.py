@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..privacy import personal_data_anonymiser, personal_data_description, personal_data_exporter
-from ..registries import Figure, admin_entry, audit_labels, home_section, personal_section, yearly_figures
+from ..registries import PERCENT, Figure, admin_entry, audit_labels, home_section, personal_section, yearly_figures
 from .answering import has_answered, has_draft
 from .forms import kind_choices, source_choices
 from .goals import GOALS
@@ -127,4 +127,4 @@ def survey_figures(year: int) -> list[Figure]:
     rate = round(100 * responses / invited, 1) if invited else None
     return [Figure("surveys.responses", _l("Member survey responses"), responses, _l("responses")),
             Figure("surveys.invited", _l("People invited to the member survey"), invited, _l("people")),
-            Figure("surveys.response_rate", _l("Member survey response rate"), rate, "%")]
+            Figure("surveys.response_rate", _l("Member survey response rate"), rate, PERCENT, digits=1)]

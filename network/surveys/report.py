@@ -111,6 +111,7 @@ def report_context(year: int) -> dict[str, Any]:
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
+    # Exports are read by programs (spreadsheets, statistics tools): a point in every language, unlike the pages.
     return "" if value is None else f"{value:.{digits}f}"
 
 
