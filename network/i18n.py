@@ -179,6 +179,12 @@ def format_day(value: date | None, style: str = "medium", language: str | None =
 FILE_SIZE_UNITS = ("digital-byte", "digital-kilobyte", "digital-megabyte", "digital-gigabyte")
 
 
+# Numbers as each language writes them in CLDR: Finnish and Swedish with a decimal comma and a non-breaking space
+# before the per cent sign ("3,38", "49,2 %"), English with a point and no space ("3.38", "49.2%"). English is
+# plain "en", not the en_FI of dates: CLDR's en_FI writes numbers the Finnish way, which English readers misread.
+NUMBER_LOCALES = {"fi": "fi", "sv": "sv_FI", "en": "en"}
+
+
 def format_file_size(size: int | None, language: str | None = None) -> str:
     """A file size as the language writes it, with CLDR's short byte units through Babel: fi "850 t", "12 kt",
     "1,2 Mt"; sv "850 B", "12 kB", "1,2 MB"; en "850 byte", "12 kB", "1.2 MB".
@@ -194,7 +200,7 @@ def format_file_size(size: int | None, language: str | None = None) -> str:
         value /= 1024
         unit += 1
     pattern = "#,##0" if unit == 0 or value >= 10 else "#,##0.#"
-    return format_unit(value, FILE_SIZE_UNITS[unit], length="short", format=pattern, locale=DATE_LOCALES[language])
+    return format_unit(value, FILE_SIZE_UNITS[unit], length="short", format=pattern, locale=NUMBER_LOCALES[language])
 
 
 def lazy_file_size(size: int) -> LazyString:
@@ -202,10 +208,6 @@ def lazy_file_size(size: int) -> LazyString:
     return LazyString(format_file_size, size)
 
 
-# Numbers as each language writes them in CLDR: Finnish and Swedish with a decimal comma and a non-breaking space
-# before the per cent sign ("3,38", "49,2 %"), English with a point and no space ("3.38", "49.2%"). English is
-# plain "en", not the en_FI of dates: CLDR's en_FI writes numbers the Finnish way, which English readers misread.
-NUMBER_LOCALES = {"fi": "fi", "sv": "sv_FI", "en": "en"}
 NO_NUMBER = "–"  # what a table shows for a figure that is missing or hidden
 
 

@@ -14,4 +14,6 @@ def test_sizes_in_each_language(app):
     assert fi == ["0 t", "850 t", "12 kt", "1,2 Mt", "20 Mt", "3 Gt"]
     sv = [format_file_size(n, "sv").replace(nbsp, " ") for n in (850, 12 * 1024, 1258291, MAX_UPLOAD_BYTES)]
     assert sv == ["850 B", "12 kB", "1,2 MB", "20 MB"]
-    assert [format_file_size(n, "en").replace(nbsp, " ") for n in (12 * 1024, 1258291)] == ["12 kB", "1,2 MB"]  # en_FI: Finland's decimal comma
+    # English writes a decimal point, as the survey figures do (en_FI's comma is misread by English readers).
+    assert [format_file_size(n, "en").replace(nbsp, " ") for n in (850, 12 * 1024, 1258291)] == ["850 byte", "12 kB",
+                                                                                                 "1.2 MB"]
