@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import date, datetime, timedelta
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -607,3 +608,14 @@ def test_leave_confirmation_for_a_member_and_for_someone_not_in_the_group(app, p
     assert "Are you sure you want to leave" in page and "group's chair" not in page
     outsider = _client(app, people["olli"]).get(f"/groups/{open_group.id}/leave", follow_redirects=True)
     assert "You are not a member of this group." in outsider.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("state", ["open", "active", "closed"])
+def test_the_mandate_is_on_the_page_in_every_state_of_the_group(client, db, state):
+    """A fresh tester found the mandate shown only with a final report: people deciding whether to join could not
+    read what an open group is for."""
+    dates = {"open": {}, "active": active_dates(), "closed": closed_dates()}[state]
+    group = make_group(mandate_fi="## Tarkoitus\n\nKoota esitys verkoston tavoitteiksi.", **dates)
+    page = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert 'id="mandate-heading"' in page and "Koota esitys verkoston tavoitteiksi." in page
+    assert "Loppuraportti" not in page  # no final report yet: no empty report section
