@@ -619,3 +619,18 @@ def test_the_mandate_is_on_the_page_in_every_state_of_the_group(client, db, stat
     page = client.get(f"/groups/{group.id}").get_data(as_text=True)
     assert 'id="mandate-heading"' in page and "Koota esitys verkoston tavoitteiksi." in page
     assert "Loppuraportti" not in page  # no final report yet: no empty report section
+
+
+def test_a_form_wide_error_is_shown_once_and_without_an_empty_link(app, db, coordinator):
+    """A fresh tester saw '<a href="#">: The group is closed...</a>' in the error summary and the same text again
+    below it: an error for no field had an empty label and link, and four forms printed such errors twice."""
+    group = make_group(**closed_dates())
+    client = _client(app, coordinator)
+    response = client.post(f"/groups/{group.id}/edit", data=_proposal_form(name_fi="Muutettu"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    message = "The group is closed. Only its final report can be changed."
+    assert page.count(message) == 1
+    assert f"<li>{message}</li>" in page and 'href="#"' not in page
+    db.session.refresh(group)
+    assert group.name_fi == "Kuntavaalitavoitteet"
