@@ -6,10 +6,11 @@ import binascii
 import itertools
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP, EmailPolicy
-from email.utils import formataddr, formatdate, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr
 from functools import lru_cache
 
 from flask import current_app
@@ -56,6 +57,13 @@ def _cte(text: str) -> str:
     return "quoted-printable"
 
 
+def date_header(now: datetime | None = None) -> str:
+    """The Date header's value for a message sent at `now` (aware; default: this instant), written in UTC with
+    "+0000": RFC 5322 3.3 reads "-0000" (what `formatdate(localtime=False)` writes) as "the local zone is unknown".
+    """
+    return format_datetime((now or datetime.now(UTC)).astimezone(UTC))
+
+
 def compose(message: OutboxMessage, recipient: SmtpAddress | None = None) -> EmailMessage:
     """Build the message of one outbox row.
 
@@ -70,7 +78,7 @@ def compose(message: OutboxMessage, recipient: SmtpAddress | None = None) -> Ema
     email["Subject"] = single_line(message.subject)
     email["From"] = single_line(message.sender or current_app.config["MAIL_DEFAULT_SENDER"])
     email["To"] = recipient.address
-    email["Date"] = formatdate(localtime=False)
+    email["Date"] = date_header()
     email["Message-ID"] = single_line(message.message_id)
     for name, value in (message.headers or {}).items():
         email[single_line(name)] = single_line(value)
@@ -215,7 +223,7 @@ def compose_fast(message: OutboxMessage, recipient: SmtpAddress) -> bytes:
         _address_header("From", sender),
         f"To: {recipient.address}",
         _encoded_header("Subject", message.subject),
-        f"Date: {formatdate(localtime=False)}",
+        f"Date: {date_header()}",
         f"Message-ID: {single_line(message.message_id)}",
         "MIME-Version: 1.0",
     ]

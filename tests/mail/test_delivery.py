@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -354,3 +355,19 @@ def test_loop_worker_reports_each_batch_and_stops(app, smtp_server):
     thread.join(30)
     assert not thread.is_alive()
     assert lines == [5] and len(smtp_server.received) == 5
+
+
+@pytest.mark.parametrize("with_calendar", [False, True])
+def test_the_date_header_says_utc_not_an_unknown_zone(app, smtp_server, with_calendar):
+    """RFC 5322 3.3: "-0000" means the local zone is unknown; every message said so. Both ways of composing (with
+    and without a calendar part) now write "+0000", and the date is the time of sending."""
+    calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n" if with_calendar else None
+    queue_mail("date.check@example.fi", "Päiväys", "Teksti", key=f"date-{with_calendar}", calendar=calendar,
+               calendar_method="REQUEST" if with_calendar else None)
+    db.session.commit()
+    before = utcnow()
+    deliver_all()
+    (message,) = smtp_server.messages_to("date.check@example.fi")
+    assert message["Date"].endswith("+0000"), message["Date"]
+    sent = parsedate_to_datetime(message["Date"])
+    assert abs((sent - as_utc(before)).total_seconds()) < 60
