@@ -2,7 +2,8 @@
 
 Nothing a user typed is ever run as a formula (OWASP "CSV injection"): a text cell that starts with = + - @,
 a tab, CR or LF gets a leading apostrophe, and every XLSX cell is stored as text. CSV is UTF-8 with a byte-order
-mark and semicolons, as Excel in Finland expects.
+mark and semicolons, as Excel in Finland expects. No cell carries a control character other than tab, CR and LF
+(XLSX cannot hold them: openpyxl raises IllegalCharacterError, and one stored answer would break an export).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from .text import strip_controls
 from .timeutil import helsinki_today, utc_to_helsinki
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -35,10 +37,12 @@ class Sheet:
 
 
 def safe_cell(value: object) -> str:
-    """The text of one cell, formula-neutralised.
+    """The text of one cell, formula-neutralised and without control characters.
 
-    None -> "", booleans -> "yes"/"no", datetimes in Helsinki time (YYYY-MM-DD HH:MM), dates ISO 8601; any text
-    starting with a formula character gets a leading apostrophe.
+    Takes any value: None -> "", booleans -> "yes"/"no", datetimes in Helsinki time (YYYY-MM-DD HH:MM), dates
+    ISO 8601, anything else its str(). Returns the text with C0 control characters but tab, CR and LF removed
+    (`strip_controls`), then a leading apostrophe when it starts with a formula character. Never raises.
+    Standards: OWASP CSV injection, XML 1.0 Char (XLSX).
     """
     if value is None:
         return ""
@@ -50,6 +54,8 @@ def safe_cell(value: object) -> str:
         text = value.isoformat()
     else:
         text = str(value)
+    # Stripped before the formula check, so "\x01=1" cannot hide a formula behind a removed character.
+    text = strip_controls(text)
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
@@ -74,7 +80,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     workbook.remove(workbook.active)
     used: set[str] = set()
     for number, sheet in enumerate(sheets, start=1):
-        title = "".join(c for c in sheet.title if c not in "[]:*?/\\")[:31] or f"Sheet {number}"
+        title = "".join(c for c in strip_controls(sheet.title) if c not in "[]:*?/\\\t\r\n")[:31] or f"Sheet {number}"
         if title in used:
             title = f"{title[:27]} {number}"
         used.add(title)

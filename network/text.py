@@ -1,4 +1,6 @@
-"""Text helpers shared by domains: accent-insensitive search keys and single-line values."""
+"""Text helpers shared by domains: accent-insensitive search keys, single-line values, typed text without
+control characters and ASCII-only whole numbers.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +12,11 @@ import unicodedata
 # and the two separator categories (Zl, Zp) they may not appear in a header value.
 LINE_BREAKS = frozenset("\r\n\x0b\x0c\x85\u2028\u2029")
 _SPACES = re.compile(r"\s+")
+# C0 control characters and DEL, except tab, LF and CR: invisible, and XML 1.0 (so XLSX, openpyxl's
+# IllegalCharacterError) refuses most of them; an ANSI escape (ESC [31m) in a stored answer would break an export.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# ASCII digits only: Python's str.isdigit(), \d and int() also take "²", "١٢" and other Unicode digits.
+_ASCII_INT = re.compile(r"-?[0-9]+")
 
 
 def search_key(value: str | None) -> str:
@@ -49,3 +56,35 @@ def has_line_break(value: str | None) -> bool:
     characters (a pasted tab) are quietly made spaces by `single_line`.
     """
     return bool(value) and any(ch in LINE_BREAKS for ch in value)
+
+
+def strip_controls(value: str | None) -> str:
+    """Multi-line typed text without control characters, for storing what a form sent and for writing exports.
+
+    Takes any text (or None); returns it with every C0 control character and DEL removed, except tab, LF and CR
+    (one-line values use `single_line`). Nothing else changes (no trimming), so applying it twice is harmless.
+    Never raises. Standard: XML 1.0 section 2.2 (Char), which XLSX cells follow.
+    """
+    if not value:
+        return ""
+    if value.isprintable():
+        return value  # the common case: no control character at all
+    return CONTROL_CHARACTERS.sub("", value)
+
+
+def ascii_int(value: str | None) -> int:
+    """A whole number written with ASCII digits 0-9 and an optional leading minus, spaces around allowed.
+
+    Takes the text a user (or a URL, a cookie, a file) gave; returns the number. Raises ValueError for anything
+    else: empty text, "1_000", "+1", and Unicode digits such as "²" or "١٢" that str.isdigit() and int() would
+    take. Usable as `request.args.get(name, type=ascii_int)`.
+    """
+    text = (value or "").strip()
+    if not _ASCII_INT.fullmatch(text):
+        raise ValueError(f"not a whole number in ASCII digits: {value!r}")
+    return int(text)
+
+
+def is_ascii_digits(value: str | None) -> bool:
+    """True when `value` is one or more ASCII digits 0-9 and nothing else (no sign, no spaces)."""
+    return bool(value) and value.isascii() and value.isdigit()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from ..audit.trail import record_change, snapshot
 from ..extensions import db
 from ..rules import RuleError
-from ..text import search_key, single_line
+from ..text import search_key, single_line, strip_controls
 from ..timeutil import helsinki_today
 from .business_id import is_valid_business_id, normalize_business_id
 from .models import Organisation
@@ -67,7 +67,7 @@ class OrganisationData:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, str):
-                value = value.strip() if f.name == "description" else single_line(value)
+                value = strip_controls(value).strip() if f.name == "description" else single_line(value)
                 value = value or None
             values[f.name] = value
         values["name_fi"] = values["name_fi"] or ""

@@ -17,6 +17,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..text import ascii_int, strip_controls
 from ..timeutil import utcnow
 from .errors import SurveyError
 from .models import (
@@ -62,6 +63,18 @@ def _first(values: Sequence[str]) -> str:
     return (values[0] if values else "").strip()
 
 
+def _scale_value(raw: str, count: int, low: int, high: int) -> int | None:
+    """The one value of a scale question, or None when it is not a whole number from low to high."""
+    if count != 1 or len(raw) > 3:
+        return None
+    try:
+        # ASCII digits only: "²".isdigit() is True but int("²") raises, and int("٣") is 3.
+        number = ascii_int(raw)
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
 def parse_answer(question: Question, values: Sequence[str], *, require: bool) -> Value:
     """One question's answer from the submitted strings, or None when unanswered.
 
@@ -75,9 +88,9 @@ def parse_answer(question: Question, values: Sequence[str], *, require: bool) ->
         raw = _first(values)
         if raw:
             low, high = question.scale or (0, 0)
-            if len(values) > 1 or not raw.lstrip("-").isdigit() or not low <= int(raw) <= high or len(raw) > 3:
+            value = _scale_value(raw, len(values), low, high)
+            if value is None:
                 raise SurveyError(_l("Choose a value from %(low)d to %(high)d.", low=low, high=high), field)
-            value = int(raw)
     elif question.kind == SINGLE:
         raw = _first(values)
         if raw:
@@ -91,7 +104,9 @@ def parse_answer(question: Question, values: Sequence[str], *, require: bool) ->
             raise SurveyError(_l("Choose only among the options given."), field)
         value = sorted(set(chosen), key=[o.value for o in question.options].index) or None
     elif question.kind == TEXT:
-        text = "\n".join(values).strip().replace("\x00", "")
+        # Control characters (an ANSI escape, NUL) are invisible and would break the XLSX export of an answer that
+        # can never be edited: dropped before storing.
+        text = strip_controls("\n".join(values)).strip()
         if len(text) > MAX_TEXT:
             raise SurveyError(_l("Write at most %(count)d characters.", count=MAX_TEXT), field)
         value = text or None
