@@ -34,6 +34,7 @@ from sqlalchemy.engine import URL, Engine
 
 from .extensions import db
 from .pagecache import DataVersion
+from .text import is_ascii_digits
 from .timeutil import utcnow
 from .uploads import upload_folder
 
@@ -196,7 +197,7 @@ def pg_tool(name: str) -> str:
     if found:
         return found
     candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
-                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+                        key=lambda p: int(p.parts[-3]) if is_ascii_digits(p.parts[-3]) else 0)
     if candidates:
         return str(candidates[-1])
     raise BackupError(f"{name} was not found; install the PostgreSQL client (Debian: apt-get install postgresql-client).")

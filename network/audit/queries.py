@@ -9,6 +9,7 @@ from sqlalchemy import Select, column, select, table
 
 from ..collation import collated
 from ..extensions import db
+from ..text import is_ascii_digits
 from ..timeutil import helsinki_to_utc
 from .models import AuditEntry
 
@@ -44,7 +45,7 @@ def audit_statement(f: AuditFilter) -> Select:
         statement = statement.where(AuditEntry.action == f.action)
     if f.actor == NO_ACTOR:
         statement = statement.where(AuditEntry.actor_id.is_(None))
-    elif f.actor.isascii() and f.actor.isdigit() and len(f.actor) <= 18:  # "²" is a digit too; int() refuses it
+    elif is_ascii_digits(f.actor) and len(f.actor) <= 18:  # "²" is a digit too; int() refuses it
         statement = statement.where(AuditEntry.actor_id == int(f.actor))
     # Days are Helsinki days; stored times are UTC.
     if f.date_from:

@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 
 from ..extensions import db, login_manager
 from ..rules import RuleError
-from ..text import single_line
+from ..text import is_ascii_digits, single_line
 from ..timeutil import as_utc, utcnow
 from .models import User, UserSession
 
@@ -77,7 +77,7 @@ def start_session(user: User, *, remember: bool, user_agent: str | None) -> User
 
 def _parse(identifier: str) -> tuple[int, str] | None:
     user_id, sep, token = (identifier or "").partition(":")
-    if not sep or not user_id.isdigit() or len(user_id) > 18 or not token or len(token) > 100:
+    if not sep or not is_ascii_digits(user_id) or len(user_id) > 18 or not token or len(token) > 100:
         return None
     return int(user_id), token
 

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..links import absolute_url
 from ..meetings.models import ACTIVE_STATUSES, WAITLISTED, Meeting, MeetingRegistration
 from ..rules import RuleError
+from ..text import is_ascii_digits
 from ..timeutil import utcnow
 from .models import CalendarFeed
 
@@ -102,7 +103,7 @@ def feed_of(user: Any) -> CalendarFeed | None:
 def feed_for_token(token: str) -> CalendarFeed | None:
     """The live feed whose address carries `token`, or None (malformed, renewed, revoked or forged)."""
     feed_id, _dot, signature = token.partition(".")
-    if not feed_id.isdigit() or not signature or len(feed_id) > 12:
+    if not is_ascii_digits(feed_id) or not signature or len(feed_id) > 12:
         return None
     feed = db.session.get(CalendarFeed, int(feed_id))
     if feed is None or not hmac.compare_digest(signature.encode(), _signature(feed.id, feed.secret).encode()):

@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
+from ..text import is_ascii_digits
 from .delivery import DeliveryReport, deliver_all, pending_count, request_stop, run_before_batch
 from .inbound import handle_inbound, retry_inbound
 from .receiving import fetch_imap, run_lmtp
@@ -102,7 +103,7 @@ def inbound_command(lmtp: str | None, paths: tuple[str, ...], from_stdin: bool, 
     """Receive mail for the network's addresses: calendar replies, unsubscribe requests and bounce reports."""
     if lmtp:
         host, _colon, port = lmtp.rpartition(":")
-        if not host or not port.isdigit():
+        if not host or not is_ascii_digits(port):
             raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8024", param_hint="--lmtp")
         app = current_app._get_current_object()
         click.echo(f"LMTP server on {host}:{port} (Ctrl+C stops it).")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import defer
 from ..extensions import db
 from ..pagination import paginate
 from ..permissions import coordinator_required
+from ..text import is_ascii_digits
 from .delivery import relay_status, retry_failed
 from .forms import RetryForm
 from .inbound import retry_inbound
@@ -49,7 +50,7 @@ def _retry_ids() -> list[int] | None:
         abort(400)
     if not form.message_id.data:
         return None
-    if not form.message_id.data.isdigit():
+    if not is_ascii_digits(form.message_id.data) or len(form.message_id.data) > 18:
         abort(400)
     return [int(form.message_id.data)]
 

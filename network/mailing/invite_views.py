@@ -16,6 +16,7 @@ from ..extensions import db
 from ..i18n import format_day, localized
 from ..permissions import coordinator_required
 from ..rules import RuleError
+from ..text import ascii_int
 from ..tokens import TokenError
 from ..web import apply_rule_error, attempt
 from . import invites
@@ -37,7 +38,7 @@ def invite():
                             for m in meetings]
     form.mailing_list.choices = [(m.id, m.name_fi) for m in lists]
     if request.method == "GET":
-        form.meeting.data = request.args.get("meeting", type=int)
+        form.meeting.data = request.args.get("meeting", type=ascii_int)
     if form.validate_on_submit():
         meeting = invites.get_meeting(form.meeting.data)
         mailing_list = db.session.get(MailingList, form.mailing_list.data)

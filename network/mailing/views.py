@@ -16,7 +16,7 @@ from ..markup import render_markdown
 from ..pagecache import cached_page
 from ..pagination import paginate
 from ..permissions import coordinator_required, is_coordinator, may_manage
-from ..text import search_key
+from ..text import ascii_int, search_key
 from ..timeutil import helsinki_to_utc
 from ..tokens import TokenError, read_token
 from ..web import apply_rule_error, attempt, attempt_once
@@ -237,7 +237,7 @@ def new_post():
     form = PostForm()
     form.mailing_list.choices = [(m.id, m.name_fi) for m in lists]
     if request.method == "GET":
-        wanted = request.args.get("list", type=int)
+        wanted = request.args.get("list", type=ascii_int)
         form.mailing_list.data = wanted if wanted in {m.id for m in lists} else lists[0].id
     preview = None
     if form.validate_on_submit():

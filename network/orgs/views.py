@@ -20,6 +20,7 @@ from ..pagination import paginate
 from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..registries import organisation_sections
 from ..spreadsheets import spreadsheet_response
+from ..text import ascii_int
 from ..timeutil import helsinki_today, utcnow
 from ..web import attempt, attempt_once
 from . import applications, directory, exporting, importing, register
@@ -237,7 +238,7 @@ def merge(org_id: int):
     choose.duplicate.choices = [(0, _("Choose…")), *((o.id, f"{o.name} ({o.municipality_name or o.region_name})")
                                                        for o in candidates)]
     confirm = MergeConfirmForm()
-    duplicate_id = request.form.get("duplicate", type=int) if request.method == "POST" else choose.duplicate.data
+    duplicate_id = request.form.get("duplicate", type=ascii_int) if request.method == "POST" else choose.duplicate.data
     duplicate = _organisation_by_id(duplicate_id)
     if duplicate is not None and (duplicate.id == survivor.id or duplicate.merged_into_id is not None):
         choose.duplicate.errors = [_("Choose another organisation that has not been merged.")]

@@ -17,6 +17,7 @@ from ...markup import render_markdown
 from ...orgs.regions import region_choices
 from ...permissions import coordinator_required, may_manage
 from ...spreadsheets import spreadsheet_response
+from ...text import ascii_int, is_ascii_digits
 from ...timeutil import as_utc, utc_to_helsinki, utcnow
 from ...uploads import MAX_UPLOAD_BYTES
 from ...web import apply_rule_error, attempt, attempt_once
@@ -121,7 +122,7 @@ def _save(form: MeetingForm, meeting: Meeting | None, action: Callable[[scheduli
 @bp.get("/admin/meetings")
 @coordinator_required
 def admin_year():
-    year = request.args.get("year", type=int) or utc_to_helsinki(utcnow()).year
+    year = request.args.get("year", type=ascii_int) or utc_to_helsinki(utcnow()).year
     if not 2000 <= year <= 2100:
         abort(404)
     meetings = queries.meetings_in_year(year, queries.WITH_DRAFTS)
@@ -300,7 +301,7 @@ def attendance(meeting_id: int):
     if utcnow() < meeting.starts_utc:
         flash(_("Attendance can be marked once the meeting has started."), "error")
         return redirect(url_for("meetings.participants", meeting_id=meeting.id))
-    ids = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
+    ids = {int(v) for v in request.form.getlist("attended") if is_ascii_digits(v) and len(v) <= 18}
     attempt(lambda: participant_rules.mark_attendance(meeting, ids, current_user),
             success=lambda count: _("Attendance saved: %(count)d present.", count=count))
     return redirect(url_for("meetings.participants", meeting_id=meeting.id))

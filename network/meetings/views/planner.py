@@ -10,6 +10,7 @@ from flask_login import current_user
 from ...i18n import current_language
 from ...orgs.regions import region_name
 from ...permissions import coordinator_required
+from ...text import is_ascii_digits
 from ...web import apply_rule_error, attempt, error_list
 from .. import queries, scheduling
 from ..errors import MeetingError
@@ -81,7 +82,7 @@ def plan(year: int):
 def _card_label(field_id: str, cards: list[ProposedMeeting | None], label: str) -> str:
     """"2. Spring meeting: Date" for a field of the second card."""
     parts = field_id.split("-")
-    if len(parts) < 3 or not parts[1].isdigit() or int(parts[1]) >= len(cards):
+    if len(parts) < 3 or not is_ascii_digits(parts[1]) or int(parts[1]) >= len(cards):
         return label
     index = int(parts[1])
     card = cards[index]

@@ -10,6 +10,7 @@ from ...extensions import db
 from ...pagecache import cached_page
 from ...pagination import paginate
 from ...permissions import may_manage
+from ...text import ascii_int
 from ...timeutil import utcnow
 from ...web import attempt
 from .. import materials as material_rules
@@ -25,7 +26,7 @@ from .common import bp, meeting_or_404
 def index():
     scope = queries.NETWORK
     past_years = queries.past_years(scope)
-    year = request.args.get("year", type=int)
+    year = request.args.get("year", type=ascii_int)
     if year not in past_years:
         year = past_years[0] if past_years else None
     past = queries.past_in_year(year, scope) if year is not None else []
