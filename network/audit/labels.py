@@ -14,8 +14,8 @@ from ..i18n import format_day, format_when
 from ..registries import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, VALUE_LABELS
 
 # Stored times are UTC in ISO form (older entries may carry "+00:00"); dates are ISO dates.
-_STORED_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2})?$")
-_STORED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STORED_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2})?$", re.ASCII)
+_STORED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # re.ASCII: \d is 0-9, not any Unicode digit
 
 
 def entity_label(code: str | None) -> str:

@@ -10,7 +10,8 @@ from ..extensions import db
 from .models import AuditEntry
 
 # An ISO date and time as isoformat() writes it, with or without a zone ("Z" or "+hh:mm").
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$",
+                           re.ASCII)  # \d: ASCII digits only
 
 
 def _utc_iso(value: datetime) -> str:

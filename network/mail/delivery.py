@@ -152,7 +152,7 @@ class DeliveryReport:
 
 # --- classifying SMTP replies ------------------------------------------------------------------------------------
 
-_ENHANCED = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
+_ENHANCED = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b", re.ASCII)  # RFC 3463 codes: ASCII digits
 # Replies about our authentication (RFC 4954): 530 authentication required, 534 mechanism too weak, 535 credentials
 # invalid, 538 encryption required, and the enhanced codes 5.7.8, 5.7.9, 5.7.11 and 5.7.14 (RFC 3463, RFC 4954).
 _AUTH_REPLIES = {530, 534, 535, 538}

@@ -14,7 +14,8 @@ import re
 
 from flask import current_app
 
-_VERP = re.compile(r"^(?P<local>[^+@]+)\+(?P<id>\d{1,12})-(?P<sig>[0-9a-f]{12})@(?P<domain>.+)$", re.IGNORECASE)
+_VERP = re.compile(r"^(?P<local>[^+@]+)\+(?P<id>\d{1,12})-(?P<sig>[0-9a-f]{12})@(?P<domain>.+)$",
+                   re.IGNORECASE | re.ASCII)  # re.ASCII: the id is 0-9 only, as int() would take "١٢"
 
 
 def _signature(outbox_id: int) -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-_FORMAT = re.compile(r"^(\d{7})-(\d)$")
+# [0-9], not \d: \d and int() take any Unicode digit, so "١٢٣٤٥٦٧-١" would pass as 1234567-1 and escape
+# the duplicate check. fullmatch, not $: "$" also matches before a final newline.
+_FORMAT = re.compile(r"([0-9]{7})-([0-9])")
+_EIGHT_DIGITS = re.compile(r"[0-9]{8}")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 
 
@@ -19,8 +22,12 @@ def business_id_check_digit(first_seven: str) -> int | None:
 
 
 def is_valid_business_id(value: str) -> bool:
-    """True when `value` is a Finnish business ID (1234567-8) whose check digit is right."""
-    match = _FORMAT.match(value.strip()) if value else None
+    """True when `value` is a Finnish business ID (1234567-8, ASCII digits only) whose check digit is right.
+
+    Takes any text; returns the answer; never raises. Standard: the Finnish Tax Administration's Y-tunnus format
+    (seven digits, a dash and a modulo-11 check digit).
+    """
+    match = _FORMAT.fullmatch(value.strip()) if value else None
     if not match:
         return False
     expected = business_id_check_digit(match.group(1))
@@ -34,6 +41,6 @@ def normalize_business_id(value: str | None) -> str | None:
     value = value.strip().replace(" ", "")
     if not value:
         return None
-    if re.fullmatch(r"\d{8}", value):
+    if _EIGHT_DIGITS.fullmatch(value):
         value = f"{value[:7]}-{value[7]}"
     return value

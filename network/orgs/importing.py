@@ -323,7 +323,7 @@ def _plan_row(number: int, values: dict[str, str], kinds: dict, regions: dict, s
                               value=values.get("region", ""))))
     business_id = normalize_business_id(values.get("business_id"))
     if business_id and not is_valid_business_id(business_id):
-        if re.fullmatch(r"\d{7}-\d", business_id):
+        if re.fullmatch(r"[0-9]{7}-[0-9]", business_id):  # \d would take Unicode digits
             reasons.append(str(_l("The check digit of the business ID %(value)s does not match.", value=business_id)))
         else:
             reasons.append(str(_l("The business ID %(value)s is not in the form 1234567-8.", value=business_id)))
