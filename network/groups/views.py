@@ -4,6 +4,7 @@ decisions and overview. Every managing route checks `may_manage(current_user, gr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -20,6 +21,7 @@ from ..mailing import invites
 from ..mailing.models import MailingList
 from ..markup import render_markdown
 from ..meetings import scheduling
+from ..meetings.errors import MeetingError
 from ..meetings.forms import CancelForm
 from ..meetings.models import WORKING_GROUP, Meeting
 from ..meetings.queries import GroupScope
@@ -27,9 +29,9 @@ from ..orgs.regions import kind_label, region_choices, region_name
 from ..pagecache import cached_page
 from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..spreadsheets import Sheet, spreadsheet_response
-from ..timeutil import helsinki_to_utc, helsinki_today, utc_to_helsinki
+from ..timeutil import helsinki_today, utc_to_helsinki
 from ..uploads import UploadError, send_upload, store_upload
-from ..web import attempt, attempt_once
+from ..web import apply_rule_error, attempt, attempt_once
 from . import group_meetings, membership, proposals, queries
 from .forms import (
     ActionForm,
@@ -335,20 +337,50 @@ def _fill_meeting_form(form: GroupMeetingForm, meeting: Meeting) -> None:
     form.registration_deadline.data = (utc_to_helsinki(meeting.registration_deadline).replace(tzinfo=None)
                                        if meeting.registration_deadline else None)
     form.region.data = meeting.region or ""
+    starts = utc_to_helsinki(meeting.starts_at)
+    if scheduling.local_time_kind(form.starts_at.data) == "ambiguous":
+        # A start in the repeated autumn hour: keep the one stored, so that saving unchanged asks nothing.
+        form.repeat.data = scheduling.LATER if starts.fold else scheduling.EARLIER
 
 
-def _meeting_data(form: GroupMeetingForm, group: WorkingGroup) -> scheduling.MeetingData:
-    def local(value):
-        return helsinki_to_utc(value) if value else None
-
-    return scheduling.MeetingData(
+def _meeting_data(form: GroupMeetingForm, group: WorkingGroup) -> tuple[scheduling.MeetingData, dict[str, object]]:
+    """The form's meeting with its times in UTC, and the problems of its Finnish wall-clock times (a time that does
+    not exist, one that occurs twice and is not answered), by the meetings domain's `local_times_to_utc`."""
+    times, problems = scheduling.local_times_to_utc(
+        {"starts_at": form.starts_at.data, "ends_at": form.ends_at.data,
+         "registration_deadline": form.registration_deadline.data},
+        form.repeat.data,
+    )
+    data = scheduling.MeetingData(
         kind=WORKING_GROUP, group_id=group.id, title_fi=form.title_fi.data or "", title_sv=form.title_sv.data,
         description_fi=form.description_fi.data, description_sv=form.description_sv.data,
-        starts_at=local(form.starts_at.data), ends_at=local(form.ends_at.data), mode=form.mode.data,
+        starts_at=times["starts_at"], ends_at=times["ends_at"], mode=form.mode.data,
         venue=form.venue.data, address=form.address.data, online_url=form.online_url.data,
         region=form.region.data or None, agenda=form.agenda.data, capacity=form.capacity.data,
-        registration_deadline=local(form.registration_deadline.data),
+        registration_deadline=times["registration_deadline"],
     )
+    return data, problems
+
+
+def _save_meeting(form: GroupMeetingForm, group: WorkingGroup, meeting: Meeting | None,
+                  action: Callable[[scheduling.MeetingData], Any], success: str) -> tuple[bool, Any]:
+    """Check the whole form at once (the form's checks, the wall-clock times, the meeting and group rules), put
+    every message at its field, and run `action` only when nothing is wrong (a new meeting's form once)."""
+    valid = form.validate_on_submit()
+    data, problems = _meeting_data(form, group)
+    if not valid or problems:
+        rule_problems = group_meetings.group_meeting_problems(group, data, meeting)
+        apply_rule_error(form, MeetingError(errors={**rule_problems, **problems}))
+        return False, None
+    if meeting is None:
+        return attempt_once(lambda: action(data), form=form, success=success,
+                            load=lambda meeting_id: db.session.get(Meeting, meeting_id))
+    return attempt(lambda: action(data), form=form, success=success)
+
+
+def _asks_repeat(form: GroupMeetingForm) -> bool:
+    return scheduling.asks_repeat([form.starts_at.data, form.ends_at.data, form.registration_deadline.data],
+                                  form.repeat.data)
 
 
 @bp.route("/groups/<int:group_id>/meetings/new", methods=["GET", "POST"])
@@ -356,16 +388,17 @@ def _meeting_data(form: GroupMeetingForm, group: WorkingGroup) -> scheduling.Mee
 def new_meeting(group_id: int):
     group = _managed_group_or_abort(group_id)
     form = _meeting_form()
-    if form.validate_on_submit():
-        done, meeting = attempt_once(
-            lambda: group_meetings.create_group_meeting(group, current_user, _meeting_data(form, group),
-                                                        network_calendar=form.network_calendar.data),
-            form=form, success=_("The meeting was created."), load=lambda meeting_id: db.session.get(Meeting, meeting_id))
+    if request.method == "POST":
+        done, meeting = _save_meeting(
+            form, group, None,
+            lambda data: group_meetings.create_group_meeting(group, current_user, data,
+                                                             network_calendar=form.network_calendar.data),
+            _("The meeting was created."))
         if done:
             return redirect(url_for("groups.invite", group_id=group.id, meeting_id=meeting.id))
     status = 200 if request.method == "GET" else 422
     return render_template("groups/meeting_form.html", group=group, form=form, meeting=None,
-                           cancel_form=None), status
+                           cancel_form=None, ask_repeat=_asks_repeat(form)), status
 
 
 def _group_meeting_or_404(group: WorkingGroup, meeting_id: int) -> Meeting:
@@ -383,17 +416,18 @@ def edit_meeting(group_id: int, meeting_id: int):
     form = _meeting_form()
     if request.method == "GET":
         _fill_meeting_form(form, meeting)
-    if form.validate_on_submit():
-        done, _result = attempt(
-            lambda: group_meetings.update_group_meeting(group, current_user, meeting, _meeting_data(form, group),
-                                                        network_calendar=form.network_calendar.data,
-                                                        confirm_waitlist=bool(form.confirm_waitlist.data)),
-            form=form, success=_("The meeting was updated."))
+    if request.method == "POST":
+        done, _result = _save_meeting(
+            form, group, meeting,
+            lambda data: group_meetings.update_group_meeting(group, current_user, meeting, data,
+                                                             network_calendar=form.network_calendar.data,
+                                                             confirm_waitlist=bool(form.confirm_waitlist.data)),
+            _("The meeting was updated."))
         if done:
             return redirect(url_for("groups.detail", group_id=group.id))
     status = 200 if request.method == "GET" else 422
     return render_template("groups/meeting_form.html", group=group, form=form, meeting=meeting,
-                           cancel_form=CancelForm(prefix="cancel")), status
+                           cancel_form=CancelForm(prefix="cancel"), ask_repeat=_asks_repeat(form)), status
 
 
 @bp.post("/groups/<int:group_id>/meetings/<int:meeting_id>/cancel")

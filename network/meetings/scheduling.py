@@ -184,6 +184,13 @@ def local_time_kind(local: datetime) -> str:
     return "missing" if back != local else "ambiguous"
 
 
+def asks_repeat(times: list[datetime | None], answer: str | None = None) -> bool:
+    """Whether a form asks which of a repeated hour's two times is meant: one of the Helsinki wall-clock `times`
+    (naive; None skipped) occurs twice, or the question was answered already (`answer`). Raises nothing.
+    """
+    return bool(answer) or any(t is not None and local_time_kind(t) == "ambiguous" for t in times)
+
+
 def local_times_to_utc(values: dict[str, datetime | None], repeat: str | None = None
                        ) -> tuple[dict[str, datetime | None], dict[str, object]]:
     """Helsinki wall-clock times (naive) to UTC, refusing the ones that do not exist in Finland and asking

@@ -84,7 +84,7 @@ def _asks(form: MeetingForm) -> dict[str, bool]:
     """Which questions the form shows: the repeated hour (an ambiguous time was entered) and the past start."""
     times = (form.starts_at.data, form.ends_at.data, form.registration_deadline.data)
     return {
-        "ask_repeat": bool(form.repeat.data) or any(t and scheduling.local_time_kind(t) == "ambiguous" for t in times),
+        "ask_repeat": scheduling.asks_repeat(list(times), form.repeat.data),
         "ask_past": bool(form.confirm_past.data or form.confirm_past.errors),
         "ask_waitlist": bool(form.confirm_waitlist.data or form.confirm_waitlist.errors),
     }
