@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 
 from flask import flash
 from flask_babel import gettext as _
-from wtforms import HiddenField
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import StopValidation
 
 from .extensions import db, limiter
 from .rules import RuleError
@@ -171,3 +172,37 @@ def attempt_once(
     elif not done:
         storage.clear(claim)
     return done, result
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that answers text which is not a whole number (``abc``, ``1.5``, ``²``, Arabic-Indic
+    digits) with one message of the form's own, `message`, instead of WTForms' English "Not a valid integer value."
+    followed by the range validator's message for the missing value.
+
+    Takes the label, `message` (a lazy text in the user's language) and IntegerField's other arguments. Accepts
+    ASCII digits with an optional sign only: Python's int() also reads other scripts' digits, which the rest of the
+    application (and the person reading the value back) would not recognise.
+    """
+
+    _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+    def __init__(self, label: Any = None, validators: Any = None, *, message: Any, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.parse_message = message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read the submitted text: empty is None; anything but ASCII digits raises ValueError(`message`)."""
+        if not valuelist or valuelist[0] in (None, ""):
+            self.data = None
+            return
+        text = str(valuelist[0]).strip()
+        if not self._WHOLE_NUMBER.fullmatch(text):
+            self.data = None
+            raise ValueError(str(self.parse_message))
+        self.data = int(text)
+
+    def pre_validate(self, form: Any) -> None:
+        """Stop the validators when the text was not a number: the parse message is the field's only one."""
+        if self.process_errors:
+            raise StopValidation()
+

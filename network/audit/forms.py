@@ -4,8 +4,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SubmitField
+from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional, ValidationError
+
+from ..web import WholeNumberField
 
 # Database integers are 64-bit at most; beyond this a record number cannot exist (and would overflow the query).
 MAX_RECORD_NUMBER = 2**31 - 1
@@ -27,8 +29,9 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     entity_type = SelectField(_l("What"), validate_choice=False)
-    entity_id = IntegerField(_l("Record number"), validators=[
-        Optional(), NumberRange(min=0, max=MAX_RECORD_NUMBER, message=_l("No record has this number."))])
+    entity_id = WholeNumberField(_l("Record number"), validators=[
+        Optional(), NumberRange(min=0, max=MAX_RECORD_NUMBER, message=_l("No record has this number."))],
+        message=_l("No record has this number."))
     action = SelectField(_l("Action"), validate_choice=False)
     actor = SelectField(_l("Who"), validate_choice=False)
     date_from = DateField(_l("From"), validators=[

@@ -8,7 +8,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -20,8 +19,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..i18n import lazy_file_size
 from ..meetings.forms import MeetingForm
 from ..uploads import MAX_UPLOAD_BYTES
-from ..web import OnceMixin
+from ..web import OnceMixin, WholeNumberField
 from .proposals import MAX_LINE, MAX_NAME, MAX_SIZE_LIMIT, MAX_TEXT, MAX_THEME, GroupData
+
+MAX_SIZE_MESSAGE = _l("Give a number from 1 to %(max)d, or leave it empty.", max=MAX_SIZE_LIMIT)
 
 REQUIRED = _l("This field is required.")
 BAD_DATE = _l("Enter a date, for example 2026-10-15.")
@@ -59,10 +60,9 @@ class GroupForm(OnceMixin, FlaskForm):
                                      validators=[InputRequired(REQUIRED)])
     term_end = GroupDateField(_l("Term ends"), description=_l("The group is closed after this day."),
                               validators=[InputRequired(REQUIRED)])
-    max_size = IntegerField(_l("Maximum number of members"), description=_l("Leave empty for no limit."),
-                            validators=[Optional(), NumberRange(min=1, max=MAX_SIZE_LIMIT,
-                                                                message=_l("Give a number from 1 to %(max)d, or "
-                                                                           "leave it empty.", max=MAX_SIZE_LIMIT))])
+    max_size = WholeNumberField(_l("Maximum number of members"), description=_l("Leave empty for no limit."),
+                                validators=[Optional(), NumberRange(min=1, max=MAX_SIZE_LIMIT, message=MAX_SIZE_MESSAGE)],
+                                message=MAX_SIZE_MESSAGE)
     approving_meeting = StringField(_l("The meeting that will approve the result"),
                                     description=_l("For example: the network meeting in November 2027."),
                                     validators=[Optional(), Length(max=MAX_LINE)])

@@ -12,7 +12,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -25,7 +24,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 from ..i18n import lazy_file_size
 from ..uploads import MAX_UPLOAD_BYTES
-from ..web import OnceMixin
+from ..web import OnceMixin, WholeNumberField
 from .models import DEMOCRACY_DAY, HYBRID, IN_PERSON, NETWORK, ONLINE, REMOTE, WORKING_GROUP
 
 REQUIRED = _l("This field is required.")
@@ -110,10 +109,12 @@ class MeetingForm(OnceMixin, FlaskForm):
     region = SelectField(_l("Region"), validate_choice=True,
                          description=_l("Taken from the host organisation when left empty."))
     agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=20000)], description=MARKDOWN_HINT)
-    capacity = IntegerField(_l("Capacity"), description=_l("Places at the venue. Leave empty for no limit."),
-                            validators=[Optional(), NumberRange(min=0, message=_l("The capacity cannot be negative.")),
-                                        NumberRange(max=MAX_CAPACITY, message=_l("The capacity can be at most "
-                                                                                 "100,000."))])
+    capacity = WholeNumberField(_l("Capacity"), description=_l("Places at the venue. Leave empty for no limit."),
+                                message=_l("Give the number of places as a whole number, or leave it empty."),
+                                validators=[Optional(),
+                                            NumberRange(min=0, message=_l("The capacity cannot be negative.")),
+                                            NumberRange(max=MAX_CAPACITY, message=_l("The capacity can be at most "
+                                                                                     "100,000."))])
     registration_deadline = LocalDateTimeField(_l("Registration deadline"),
                                                description=_l("Finnish time. Leave empty to allow registration "
                                                               "until the meeting starts."),

@@ -6,12 +6,14 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..web import OnceMixin
+from ..web import OnceMixin, WholeNumberField
 from .builder import COPY, MAX_YEAR, MIN_YEAR, TEMPLATE
 from .goals import goal_choices
+
+YEAR_MESSAGE = _l("Give a year between 2000 and 2100.")
 
 REQUIRED = _l("This field is required.")
 BAD_DATE = _l("Enter a date, for example 2026-10-15.")
@@ -46,8 +48,8 @@ def source_choices() -> list[tuple[str, str]]:
 
 
 class NewSurveyForm(OnceMixin, FlaskForm):
-    year = IntegerField(_l("Year"), validators=[InputRequired(REQUIRED),
-                                                NumberRange(MIN_YEAR, MAX_YEAR, _l("Give a year between 2000 and 2100."))])
+    year = WholeNumberField(_l("Year"), validators=[InputRequired(REQUIRED), NumberRange(MIN_YEAR, MAX_YEAR, YEAR_MESSAGE)],
+                            message=YEAR_MESSAGE)
     source = RadioField(_l("Questions"), choices=source_choices, default=TEMPLATE)
     opens_on = SurveyDateField(_l("Opens on"), validators=[Optional()])
     closes_on = SurveyDateField(_l("Closes on"), validators=[Optional()])
