@@ -159,6 +159,9 @@ def check_organisation(data: OrganisationData, exclude_id: int | None = None) ->
         errors["business_id"] = str(
             _l("The business ID is not valid: use the form 1234567-8 and check the last digit.")
         )
+    if data.joined_on and data.joined_on > helsinki_today():
+        # The register records what has happened; a future date would show as a fact on the public page.
+        errors["joined_on"] = str(_l("The date of joining cannot be in the future."))
     if data.website and not data.website.startswith(("https://", "http://")):
         errors["website"] = str(_l("The web address must start with https:// or http://."))
     # The columns' sizes: the form enforces them, an imported file must too (PostgreSQL refuses longer values).

@@ -146,3 +146,11 @@ def test_merge_and_link_with_an_impossible_organisation_number_are_not_server_er
     assert response.status_code == 302
     db.session.refresh(person)
     assert person.organisation_link_pending
+
+
+def test_a_joining_date_in_the_future_is_refused(coordinator_client):
+    """A fresh tester saved 'Joined the network on 1.1.2099', shown on the public page as a fact."""
+    response = coordinator_client.post("/admin/organisations/new", data={**NEW, "joined_on": "2099-01-01"})
+    assert response.status_code == 422
+    assert "The date of joining cannot be in the future." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Organisation.id))) == 0

@@ -326,3 +326,14 @@ def test_unreadable_csv_message_has_no_python_text(app):
         plan_import("r.csv", ("name_fi;kind;region;" + "x" * 200_000 + "\n").encode())
     assert "field larger than field limit" not in error.value.message
     assert "CSV UTF-8" in error.value.message
+
+
+def test_a_joining_date_in_the_future_is_refused_in_the_file(app):
+    """A fresh tester added an organisation that had 'joined' on 1.1.2099, shown publicly as a fact."""
+    header = HEADER + ";joined_on"
+    plan = plan_import("r.csv", csv_bytes("Kunta G;;municipality;uusimaa;;;;2099-01-01",
+                                          "Kunta H;;municipality;uusimaa;;;;2024-01-31", header=header))
+    future, past = plan.rows
+    assert future.action == REJECTED
+    assert any("The date of joining cannot be in the future." in r for r in future.reasons), future.reasons
+    assert past.action != REJECTED, past.reasons
