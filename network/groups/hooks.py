@@ -92,6 +92,7 @@ audit_labels(
         "group.chair_handover": _l("Chair handed over"),
         "group.final_report": _l("Final report written"),
         "group.report_file": _l("Final report attachment added"),
+        "group.report_file_remove": _l("Final report attachment removed"),
         "group.close": _l("Working group closed"),
         "group.invite": _l("Working group meeting invitation sent"),
     },

@@ -23,10 +23,12 @@ from ..mailing.models import MailingList
 from ..permissions import COORDINATOR, is_coordinator
 from ..text import has_line_break, single_line
 from ..timeutil import helsinki_today, utcnow
-from ..uploads import safe_display_name
+from ..uploads import remove_upload, safe_display_name
 from . import notify
 from .lifecycle import GroupError, GroupState, check_changeable, group_state
 from .models import APPROVED, DECLINED, PENDING, GroupMembership, GroupReportFile, WorkingGroup
+
+UPLOAD_SUBDIR = "groups"  # where the final reports' attachments are stored (network.uploads)
 
 MAX_NAME = 200
 MAX_THEME = 300
@@ -299,6 +301,20 @@ def add_report_file(group: WorkingGroup, actor: Any, filename: str, stored_name:
     record_change(actor, "group.report_file", "working_group", group.id, after={"file": item.original_name},
                   summary=item.original_name)
     return item
+
+
+def remove_report_file(item: GroupReportFile, actor: Any) -> None:
+    """Delete an attachment of a group's final report and its stored file (audited); the caller commits.
+
+    Takes the attachment and who removes it (the chair or a coordinator: the view checks). Raises nothing.
+    Attachments are public from the moment they are saved, so a wrong file must be removable at once.
+    """
+    record_change(actor, "group.report_file_remove", "working_group", item.group_id,
+                  before={"file": item.original_name}, summary=item.original_name)
+    stored_name = item.stored_name
+    db.session.delete(item)
+    db.session.flush()
+    remove_upload(UPLOAD_SUBDIR, stored_name)
 
 
 def editable_states() -> tuple[GroupState, ...]:

@@ -22,7 +22,7 @@ from ..mailing.models import MailingList
 from ..markup import render_markdown
 from ..meetings import scheduling
 from ..meetings.errors import MeetingError
-from ..meetings.forms import CancelForm
+from ..meetings.forms import CancelForm, DeleteForm
 from ..meetings.models import WORKING_GROUP, Meeting
 from ..meetings.queries import GroupScope
 from ..orgs.regions import kind_label, region_choices, region_name
@@ -48,7 +48,6 @@ from .models import GroupJoinRequest, GroupReportFile, WorkingGroup
 
 bp = Blueprint("groups", __name__)
 
-UPLOAD_SUBDIR = "groups"
 
 
 @bp.app_context_processor
@@ -153,10 +152,27 @@ def report_file(group_id: int, file_id: int):
     item = db.session.get(GroupReportFile, file_id)
     if item is None or item.group_id != group.id:
         abort(404)
-    response = send_upload(UPLOAD_SUBDIR, item.stored_name, item.original_name, item.content_type)
+    response = send_upload(proposals.UPLOAD_SUBDIR, item.stored_name, item.original_name, item.content_type)
     if response is None:
         abort(404)
     return response
+
+
+@bp.route("/groups/<int:group_id>/report/files/<int:file_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_report_file(group_id: int, file_id: int):
+    """Confirm, then remove an attachment of the final report (the chair or a coordinator)."""
+    group = _managed_group_or_abort(group_id)
+    item = db.session.get(GroupReportFile, file_id)
+    if item is None or item.group_id != group.id:
+        abort(404)
+    form = DeleteForm()
+    if request.method == "GET":
+        return render_template("groups/delete_report_file.html", form=form, group=group, item=item)
+    if not form.validate_on_submit():
+        abort(400)
+    attempt(lambda: proposals.remove_report_file(item, current_user), success=_("The file was removed."))
+    return redirect(url_for("groups.report", group_id=group.id))
 
 
 # --- members -----------------------------------------------------------------------------------------------------
@@ -486,7 +502,7 @@ def _save_report(group: WorkingGroup, report_fi: str, report_sv: str | None, upl
     proposals.save_final_report(group, current_user, report_fi, report_sv)
     if upload is not None and upload.filename:
         try:
-            stored_name, checked = store_upload(UPLOAD_SUBDIR, upload.filename, upload.stream)
+            stored_name, checked = store_upload(proposals.UPLOAD_SUBDIR, upload.filename, upload.stream)
         except UploadError as error:
             raise GroupError(error.message, "file") from error
         proposals.add_report_file(group, current_user, upload.filename, stored_name, checked)

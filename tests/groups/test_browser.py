@@ -227,7 +227,7 @@ def test_working_group_journey(browser, live_server, app, smtp_server, variant):
 def test_chair_and_coordinator_pages_pass_axe(page, live_server, app):
     """Every page of the chair and the coordinator, with a pending request and errors shown, in Finnish."""
     from network.groups import membership, proposals
-    from network.groups.models import GroupJoinRequest, GroupMembership
+    from network.groups.models import GroupJoinRequest, GroupMembership, GroupReportFile
 
     from .conftest import active_dates, make_group
 
@@ -244,6 +244,9 @@ def test_chair_and_coordinator_pages_pass_axe(page, live_server, app):
     meeting = make_meeting(kind=WORKING_GROUP, group_id=group.id, title_fi="Työpaja", mode="online",
                            online_url="https://meet.example/t")
     make_group(name_fi="Ehdotus", decision="pending", decided_at=None)
+    attachment = GroupReportFile(group_id=group.id, original_name="liite.pdf", stored_name="liite.pdf",
+                                 content_type="application/pdf", size=1000)
+    db.session.add(attachment)
     db.session.commit()
     problems = {}
 
@@ -262,7 +265,8 @@ def test_chair_and_coordinator_pages_pass_axe(page, live_server, app):
     for path in (f"/groups/{group.id}", f"/groups/{group.id}/edit", f"/groups/{group.id}/members",
                  f"/groups/{group.id}/chair", f"/groups/{group.id}/meetings/new",
                  f"/groups/{group.id}/meetings/{meeting.id}/edit", f"/groups/{group.id}/meetings/{meeting.id}/invite",
-                 f"/groups/{group.id}/report", "/my/groups"):
+                 f"/groups/{group.id}/report", f"/groups/{group.id}/report/files/{attachment.id}/delete",
+                 "/my/groups"):
         visit(path)
     # Errors next to the fields.
     page.goto(f"/groups/{group.id}/edit")

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from network.audit.models import AuditEntry
 from network.extensions import db
 from network.groups import membership, proposals, queries
-from network.groups.models import APPROVED, PENDING, GroupMembership, WorkingGroup
+from network.groups.models import APPROVED, PENDING, GroupMembership, GroupReportFile, WorkingGroup
 from network.mail.delivery import deliver_all
 from network.mail.models import OutboxMessage
 from network.meetings.models import Meeting
@@ -331,6 +331,44 @@ def test_report_attachment_is_checked_and_public(app, people, coordinator, tmp_p
     item = group.report_files[0]
     download = app.test_client().get(f"/groups/{group.id}/report/files/{item.id}")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
+
+
+def test_a_report_attachment_can_be_removed_by_the_chair_after_a_confirmation(app, people, tmp_path):
+    """A fresh tester found a wrongly uploaded attachment public at once and impossible to remove."""
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    group = make_group(member_count=2, chair_id=people["aino"].id)
+    db.session.add(GroupMembership(group_id=group.id, user_id=people["aino"].id))
+    db.session.add(GroupMembership(group_id=group.id, user_id=people["erik"].id))
+    db.session.commit()
+    aino = _client(app, people["aino"])
+    aino.post(f"/groups/{group.id}/report", data={
+        "final_report_fi": "Raportti", "file": (io.BytesIO(b"%PDF-1.4 wrong"), "vaara.pdf")},
+        content_type="multipart/form-data")
+    db.session.refresh(group)
+    (item,) = group.report_files
+    stored = tmp_path / "groups" / item.stored_name
+    assert stored.is_file()
+    delete = f"/groups/{group.id}/report/files/{item.id}/delete"
+    page = aino.get(f"/groups/{group.id}/report").get_data(as_text=True)
+    assert f'href="{delete}"' in page
+
+    # A member who is not the chair may not; a wrong group's id is 404.
+    assert _client(app, people["erik"]).post(delete).status_code == 403
+    other = make_group(name_fi="Toinen", chair_id=people["aino"].id)
+    assert aino.post(f"/groups/{other.id}/report/files/{item.id}/delete").status_code == 404
+
+    confirm = aino.get(delete)
+    assert confirm.status_code == 200
+    assert "vaara.pdf" in confirm.get_data(as_text=True) and "cannot be restored" in confirm.get_data(as_text=True)
+    assert db.session.get(GroupReportFile, item.id) is not None  # asking removes nothing
+
+    response = aino.post(delete)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(GroupReportFile, item.id) is None and not stored.exists()
+    assert app.test_client().get(f"/groups/{group.id}/report/files/{item.id}").status_code == 404
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "group.report_file_remove"))
+    assert entry.actor_id == people["aino"].id and entry.before == {"file": "vaara.pdf"}
 
 
 def test_coordinator_overview_and_export(app, people, coordinator, orgs):
