@@ -371,3 +371,19 @@ def test_the_date_header_says_utc_not_an_unknown_zone(app, smtp_server, with_cal
     assert message["Date"].endswith("+0000"), message["Date"]
     sent = parsedate_to_datetime(message["Date"])
     assert abs((sent - as_utc(before)).total_seconds()) < 60
+
+
+@pytest.mark.parametrize("language, footer", [("fi", "Saat tämän viestin, koska olet listalla"),
+                                              ("sv", "Du får det här meddelandet eftersom du finns på listan"),
+                                              ("en", "You receive this message because you are on the list")])
+def test_the_footer_does_not_say_the_reader_subscribed(app, smtp_server, language, footer):
+    """Members of a working group are put on its list when they join: a fresh tester read "because you
+    subscribed" ("koska tilasit") in mail they never asked for. The footer says they are on the list."""
+    (subscriber,) = make_subscribers(1, language=language)
+    make_post(body="Hei!")
+    deliver_all()
+    (message,) = smtp_server.messages_to(subscriber.email)
+    text = text_body(message)
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert footer in text and footer in html
+    assert "tilasit" not in text and "you subscribed" not in text
