@@ -29,6 +29,7 @@ from ..orgs.regions import kind_label, region_choices, region_name
 from ..pagecache import cached_page
 from ..permissions import coordinator_required, is_coordinator, may_manage
 from ..spreadsheets import Sheet, spreadsheet_response
+from ..text import ascii_int
 from ..timeutil import helsinki_today, utc_to_helsinki
 from ..uploads import UploadError, send_upload, store_upload
 from ..web import apply_rule_error, attempt, attempt_once
@@ -90,7 +91,7 @@ def _feed_url(group: WorkingGroup) -> str:
 def index():
     today = helsinki_today()
     years = queries.closed_years(today)
-    year = request.args.get("year", type=int)
+    year = request.args.get("year", type=ascii_int)
     if year not in years:
         year = years[0] if years else None
     return render_template(
