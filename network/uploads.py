@@ -16,6 +16,7 @@ from typing import IO
 from flask import Response, current_app, send_file
 from flask_babel import lazy_gettext as _l
 
+from .extensions import db
 from .i18n import format_file_size
 from .rules import RuleError
 from .text import single_line
@@ -144,6 +145,16 @@ def stored_path(subdir: str, stored_name: str) -> Path:
 def remove_upload(subdir: str, stored_name: str) -> None:
     """Delete a stored upload (nothing happens when it is already gone)."""
     stored_path(subdir, stored_name).unlink(missing_ok=True)
+
+
+def delete_with_upload(row: object, subdir: str) -> None:
+    """Delete `row` (a model with `stored_name`) from the session, flushed, and then its stored file: the file
+    goes only once the database has accepted the delete. Raises what the flush raises.
+    """
+    stored_name = row.stored_name  # type: ignore[attr-defined]
+    db.session.delete(row)
+    db.session.flush()
+    remove_upload(subdir, stored_name)
 
 
 def is_inline(stored_name: str) -> bool:

@@ -23,7 +23,7 @@ from ..mailing.models import MailingList
 from ..permissions import COORDINATOR, is_coordinator
 from ..text import has_line_break, single_line
 from ..timeutil import helsinki_today, utcnow
-from ..uploads import remove_upload, safe_display_name
+from ..uploads import delete_with_upload, safe_display_name
 from . import notify
 from .lifecycle import GroupError, GroupState, check_changeable, group_state
 from .models import APPROVED, DECLINED, PENDING, GroupMembership, GroupReportFile, WorkingGroup
@@ -311,10 +311,7 @@ def remove_report_file(item: GroupReportFile, actor: Any) -> None:
     """
     record_change(actor, "group.report_file_remove", "working_group", item.group_id,
                   before={"file": item.original_name}, summary=item.original_name)
-    stored_name = item.stored_name
-    db.session.delete(item)
-    db.session.flush()
-    remove_upload(UPLOAD_SUBDIR, stored_name)
+    delete_with_upload(item, UPLOAD_SUBDIR)
 
 
 def editable_states() -> tuple[GroupState, ...]:

@@ -80,6 +80,14 @@ def _managed_group_or_abort(group_id: int) -> WorkingGroup:
     return group
 
 
+def _group_item_or_404(model: type, item_id: int, group: WorkingGroup) -> Any:
+    """The row `item_id` of `model` (anything with a group_id) when it belongs to `group`; else 404."""
+    item = db.session.get(model, item_id)
+    if item is None or item.group_id != group.id:
+        abort(404)
+    return item
+
+
 def _feed_url(group: WorkingGroup) -> str:
     return absolute_url("groups.calendar", group_id=group.id)
 
@@ -150,9 +158,7 @@ def calendar(group_id: int):
 def report_file(group_id: int, file_id: int):
     group = _group_or_404(group_id)
     _visible_or_404(group)
-    item = db.session.get(GroupReportFile, file_id)
-    if item is None or item.group_id != group.id:
-        abort(404)
+    item = _group_item_or_404(GroupReportFile, file_id, group)
     response = send_upload(proposals.UPLOAD_SUBDIR, item.stored_name, item.original_name, item.content_type)
     if response is None:
         abort(404)
@@ -164,9 +170,7 @@ def report_file(group_id: int, file_id: int):
 def delete_report_file(group_id: int, file_id: int):
     """Confirm, then remove an attachment of the final report (the chair or a coordinator)."""
     group = _managed_group_or_abort(group_id)
-    item = db.session.get(GroupReportFile, file_id)
-    if item is None or item.group_id != group.id:
-        abort(404)
+    item = _group_item_or_404(GroupReportFile, file_id, group)
     form = DeleteForm()
     if request.method == "GET":
         return render_template("groups/delete_report_file.html", form=form, group=group, item=item)
@@ -299,9 +303,7 @@ def export_members(group_id: int, fmt: str):
 @login_required
 def answer_request(group_id: int, request_id: int):
     group = _managed_group_or_abort(group_id)
-    join_request = db.session.get(GroupJoinRequest, request_id)
-    if join_request is None or join_request.group_id != group.id:
-        abort(404)
+    join_request = _group_item_or_404(GroupJoinRequest, request_id, group)
     form = RequestDecisionForm()
     if not form.validate_on_submit():
         flash(_("Choose whether to accept or decline."), "error")

@@ -9,7 +9,7 @@ from flask import Response
 from ..audit.trail import record_change
 from ..extensions import db
 from ..text import single_line
-from ..uploads import remove_upload, safe_display_name, send_upload, store_upload
+from ..uploads import delete_with_upload, safe_display_name, send_upload, store_upload
 from .models import Meeting, MeetingMaterial
 
 UPLOAD_SUBDIR = "meetings"
@@ -43,10 +43,7 @@ def remove(material: MeetingMaterial, actor: object = None) -> None:
     """Delete a material and its file (audited)."""
     record_change(actor, "meeting.material.remove", "meeting", material.meeting_id,
                   before={"material": material.original_name}, summary=material.original_name)
-    stored_name = material.stored_name
-    db.session.delete(material)
-    db.session.flush()
-    remove_upload(UPLOAD_SUBDIR, stored_name)
+    delete_with_upload(material, UPLOAD_SUBDIR)
 
 
 def send_material(material: MeetingMaterial) -> Response | None:
