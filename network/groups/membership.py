@@ -63,6 +63,9 @@ def is_full(group: WorkingGroup) -> bool:
 
 def join_refusal(group: WorkingGroup, user: Any, today: date | None = None) -> str | None:
     """Why `user` cannot join `group` by themselves now (translated), or None when they can."""
+    # Being a member already is the answer that matters to a member, whatever the group's state.
+    if user is not None and getattr(user, "id", None) is not None and find_membership(group, user) is not None:
+        return str(_l("You are already a member of this group."))
     state = group_state(group, today)
     if state == GroupState.CLOSED:
         return str(_l("The group is closed."))
@@ -70,8 +73,6 @@ def join_refusal(group: WorkingGroup, user: Any, today: date | None = None) -> s
         return str(_l("The group is not open for sign-up."))
     if state == GroupState.ACTIVE:
         return str(_l("Sign-up closed on the deadline. You can ask the chair to let you join."))
-    if user is not None and find_membership(group, user) is not None:
-        return str(_l("You are already a member of this group."))
     if is_full(group):
         return str(_l("The group is full."))
     return None

@@ -114,7 +114,7 @@ def check_not_a_resend(mailing_list: MailingList, author: Any, data: PostInput) 
     """Refuse the same subject and text to the same list again right away (a double click or a reloaded form)."""
     lock_list(mailing_list)
     duplicate = db.session.scalar(
-        select(Post.id)
+        select(Post.status)
         .where(
             Post.list_id == mailing_list.id,
             Post.author_id == getattr(author, "id", None),
@@ -126,9 +126,16 @@ def check_not_a_resend(mailing_list: MailingList, author: Any, data: PostInput) 
         .limit(1)
     )
     if duplicate is not None:
-        raise PostError(
-            str(_l("This post was already sent to the list a moment ago. It is not sent twice.")), "subject_fi"
-        )
+        raise PostError(resend_message(duplicate), "subject_fi")
+
+
+def resend_message(status: str) -> str:
+    """What to tell someone who sends the same post again, by the first one's status (translated): a scheduled
+    post has not been sent yet, and saying it was would mislead.
+    """
+    if status == SCHEDULED:
+        return str(_l("This post was already scheduled a moment ago. It is not scheduled twice."))
+    return str(_l("This post was already sent to the list a moment ago. It is not sent twice."))
 
 
 def create_post(mailing_list: MailingList, author: Any, data: PostInput) -> Post:

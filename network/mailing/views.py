@@ -284,7 +284,7 @@ def _send_post(form, mailing_list: MailingList, data: post_rules.PostInput, send
         # The same post sent twice (a double click, a reloaded form, two clicks at the same instant): one post, and
         # the same answer as the first time.
         db.session.rollback()
-        flash(_("This post was already sent to the list a moment ago. It is not sent twice."), "info")
+        flash(post_rules.resend_message(already.status), "info")
         return redirect(url_for("mailing.post", post_id=already.id))
 
     def send() -> Post:

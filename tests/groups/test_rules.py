@@ -190,6 +190,16 @@ def test_join_subscribes_and_leave_unsubscribes(app, people, open_group):
     assert not subscription.active and not subscription.is_member
 
 
+def test_a_member_of_an_active_or_closed_group_is_told_they_are_a_member(app, people):
+    """A fresh tester, a member of an active group, was told sign-up had closed and to ask the chair."""
+    for dates in (active_dates(), closed_dates()):
+        group = make_group(**dates)
+        db.session.add(GroupMembership(group_id=group.id, user_id=people["aino"].id))
+        db.session.commit()
+        assert membership.join_refusal(group, people["aino"]) == "You are already a member of this group."
+        assert "already a member" not in (membership.join_refusal(group, people["erik"]) or "")
+
+
 def test_joining_twice_is_refused(app, people, open_group):
     membership.join(open_group, people["aino"])
     db.session.commit()

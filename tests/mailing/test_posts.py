@@ -159,6 +159,20 @@ def test_member_cannot_post_and_chair_posts_to_own_group_list(app, member, coord
     assert app.test_client().get("/posts").get_data(as_text=True).count(f"/posts/{post.id}\"") == 0
 
 
+def test_scheduling_the_same_post_twice_says_it_was_scheduled_not_sent(coordinator_client):
+    """A fresh tester resent a scheduled post's form and read that it 'was sent just now': it had not been."""
+    make_subscribers(2)
+    english(coordinator_client)
+    when = utc_to_helsinki(utcnow() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    first = coordinator_client.post("/posts/new", data=_form(when="later", send_at=when))
+    again = coordinator_client.post("/posts/new", data=_form(when="later", send_at=when))
+    assert (again.status_code, again.location) == (first.status_code, first.location)
+    shown = coordinator_client.get(again.location).get_data(as_text=True)
+    assert "already scheduled a moment ago. It is not scheduled twice." in shown
+    assert "already sent to the list" not in shown
+    assert db.session.scalar(select(func.count(Post.id))) == 1 and _outbox_count() == 0
+
+
 def test_scheduled_post_is_queued_by_the_worker_when_due(coordinator_client, smtp_server):
     make_subscribers(2)
     when = utc_to_helsinki(utcnow() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
