@@ -127,6 +127,11 @@ RULES = [
     Access("groups.report", "GET", _g("/groups/{group}/report"), LOGIN, FORBIDDEN, OK, chair=OK),
     Access("groups.report", "POST", _g("/groups/{group}/report"), LOGIN, FORBIDDEN, 422, chair=422),
     Access("groups.report", "POST", _g("/groups/{other_group}/report"), LOGIN, FORBIDDEN, 422, chair=FORBIDDEN),
+    Access("groups.delete_report_file", "GET", _g("/groups/{group}/report/files/{report_file}/delete"), LOGIN,
+           FORBIDDEN, OK, chair=OK),
+    # Another group's path: nothing is deleted while the table is walked.
+    Access("groups.delete_report_file", "POST", _g("/groups/{other_group}/report/files/{report_file}/delete"), LOGIN,
+           FORBIDDEN, NOT_FOUND, chair=FORBIDDEN),
     Access("groups.admin", "GET", "/admin/groups", LOGIN, FORBIDDEN, OK),
     Access("groups.admin_export", "GET", "/admin/groups.csv", LOGIN, FORBIDDEN, OK),
     Access("groups.admin_export", "GET", "/admin/groups.xlsx", LOGIN, FORBIDDEN, OK),
