@@ -22,6 +22,7 @@ from network.orgs.register import (
     rejoin,
     update_organisation,
 )
+from network.timeutil import helsinki_today
 
 from .helpers import make_meeting, make_org
 
@@ -112,7 +113,7 @@ def test_business_id_unique_when_given(app):
 def test_create_records_audit_and_search_name(app, coordinator):
     org = make_org("Mänttä-Vilppulan kaupunki", name_sv="Mänttä-Filpula stad", actor=coordinator)
     assert org.search_name == "mantta-vilppulan kaupunki mantta-filpula stad"
-    assert org.joined_on == date.today()
+    assert org.joined_on == helsinki_today()  # the register's day is Finland's, not the server's
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_id == org.id))
     assert entry.action == "organisation.created" and entry.actor_id == coordinator.id
     assert entry.after["name_fi"] == "Mänttä-Vilppulan kaupunki"
@@ -142,7 +143,7 @@ def test_mark_left_and_rejoin(app, coordinator):
     with pytest.raises(RegisterError):
         mark_left(org, date(2019, 12, 31), coordinator)
     with pytest.raises(RegisterError):
-        mark_left(org, date.today() + timedelta(days=1), coordinator)
+        mark_left(org, helsinki_today() + timedelta(days=1), coordinator)
     mark_left(org, date(2024, 6, 30), coordinator)
     db.session.commit()
     assert org.left_on == date(2024, 6, 30) and not org.is_member
