@@ -15,6 +15,9 @@ _SPACES = re.compile(r"\s+")
 # C0 control characters and DEL, except tab, LF and CR: invisible, and XML 1.0 (so XLSX, openpyxl's
 # IllegalCharacterError) refuses most of them; an ANSI escape (ESC [31m) in a stored answer would break an export.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same without VT and FF: in a one-line field they are line breaks, which the field's rule refuses with a
+# message (`has_line_break`), so they are left for it to see.
+INVISIBLE_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # ASCII digits only: Python's str.isdigit(), \d and int() also take "²", "١٢" and other Unicode digits.
 _ASCII_INT = re.compile(r"-?[0-9]+")
 
@@ -70,6 +73,21 @@ def strip_controls(value: str | None) -> str:
     if value.isprintable():
         return value  # the common case: no control character at all
     return CONTROL_CHARACTERS.sub("", value)
+
+
+def strip_invisible_controls(value: str | None) -> str:
+    """One-line typed text without the control characters that are neither a tab nor a line break (NUL, BEL,
+    ESC, DEL and the rest of C0).
+
+    Takes any text (or None); returns it with those characters removed and nothing else changed, so that a
+    line break is still there for the field's rule to refuse with a message. Never raises. Standard: XML 1.0
+    section 2.2 (Char) and RFC 5545 section 3.3.11 (TEXT excludes CTL), which exports and calendars follow.
+    """
+    if not value:
+        return value or ""
+    if value.isprintable():
+        return value
+    return INVISIBLE_CONTROLS.sub("", value)
 
 
 def ascii_int(value: str | None) -> int:

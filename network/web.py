@@ -10,11 +10,13 @@ from typing import Any, TypeVar
 
 from flask import flash
 from flask_babel import gettext as _
-from wtforms import HiddenField, IntegerField
+from flask_wtf import FlaskForm
+from wtforms import Form, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
 from .extensions import db, limiter
 from .rules import RuleError
+from .text import strip_controls, strip_invisible_controls
 
 T = TypeVar("T")
 HIDDEN_FIELD_TYPES = ("CSRFTokenField", "HiddenField", "SubmitField")
@@ -206,3 +208,46 @@ class WholeNumberField(IntegerField):
         if self.process_errors:
             raise StopValidation()
 
+
+
+def _clean_typed_text(field_class: type) -> Callable[[Any], Any] | None:
+    """The filter that takes control characters out of what was typed into a field of `field_class`, or None.
+
+    Multi-line fields (TextAreaField) lose every C0 control but tab, LF and CR (`strip_controls`); one-line
+    fields lose the same but keep VT and FF, which are line breaks their rules refuse with a message
+    (`strip_invisible_controls`). Passwords are taken as typed, and hidden fields are the application's own.
+    """
+    if not issubclass(field_class, StringField) or issubclass(field_class, (PasswordField, HiddenField)):
+        return None
+    clean = strip_controls if issubclass(field_class, TextAreaField) else strip_invisible_controls
+    return lambda value: clean(value) if isinstance(value, str) else value
+
+
+class TypedTextMeta:
+    """WTForms Meta that adds `_clean_typed_text` first in every text field's filters, so that no form stores
+    NUL, ESC or another invisible control character: PostgreSQL cannot store NUL, XML (XLSX, feeds) and
+    iCalendar TEXT (RFC 5545 section 3.3.11) do not allow the others, and nobody can see them on the page.
+    """
+
+    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+        """Bind `unbound_field` to `form` as WTForms does, with the cleaning filter before the field's own."""
+        clean = _clean_typed_text(unbound_field.field_class)
+        if clean is not None:
+            options = {**options, "filters": [clean, *unbound_field.kwargs.get("filters", ())]}
+        return super().bind_field(form, unbound_field, options)  # type: ignore[misc]
+
+
+class NetworkForm(FlaskForm):
+    """The base of every form of the application: Flask-WTF's form (CSRF, translations) whose text fields never
+    keep an invisible control character (`TypedTextMeta`).
+    """
+
+    Meta = type("Meta", (TypedTextMeta, FlaskForm.Meta), {})
+
+
+class NetworkSubForm(Form):
+    """The base of forms repeated inside another form (FieldList of FormField): WTForms' plain form, whose text
+    fields are cleaned as `NetworkForm`'s are.
+    """
+
+    Meta = type("Meta", (TypedTextMeta, Form.Meta), {})

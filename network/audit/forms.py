@@ -3,11 +3,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from ..web import WholeNumberField
+from ..web import NetworkForm, WholeNumberField
 
 # Database integers are 64-bit at most; beyond this a record number cannot exist (and would overflow the query).
 MAX_RECORD_NUMBER = 2**31 - 1
@@ -22,7 +21,7 @@ def date_in_range(form, field) -> None:
         raise ValidationError(str(BAD_DATE))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(NetworkForm):
     """Filters of the audit trail (GET; changes nothing, so no CSRF token)."""
 
     class Meta:

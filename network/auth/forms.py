@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..i18n import LANGUAGE_NAMES
+from ..web import NetworkForm
 from .accounts import MIN_PASSWORD_LENGTH
 
 NOT_LISTED = 0
@@ -17,7 +17,7 @@ def language_choices() -> list[tuple[str, str]]:
     return list(LANGUAGE_NAMES.items())
 
 
-class LoginForm(FlaskForm):
+class LoginForm(NetworkForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED)])
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
     remember = BooleanField(_l("Remember me"))
@@ -30,7 +30,7 @@ class PasswordFields:
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(NetworkForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(
@@ -62,23 +62,23 @@ class RegisterForm(FlaskForm):
         return valid
 
 
-class ConfirmEmailForm(FlaskForm):
+class ConfirmEmailForm(NetworkForm):
     """The button on the page a confirmation link opens: fetching the link alone confirms nothing."""
 
     submit = SubmitField(_l("Confirm my e-mail address"))
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(NetworkForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Send the confirmation link again"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(NetworkForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Send reset link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(NetworkForm):
     password = PasswordField(
         _l("New password"), validators=[DataRequired(REQUIRED), PasswordFields.password_length]
     )
@@ -89,7 +89,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Save new password"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(NetworkForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     title = StringField(_l("Title or role"), validators=[Optional(), Length(max=120)])
     language = SelectField(_l("Interface language"), choices=language_choices)
@@ -97,32 +97,32 @@ class ProfileForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(NetworkForm):
     role = SelectField(
         _l("Role"), choices=[("member", _l("Member")), ("coordinator", _l("Coordinator"))]
     )
     submit = SubmitField(_l("Change role"))
 
 
-class LinkConfirmForm(FlaskForm):
+class LinkConfirmForm(NetworkForm):
     organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
     submit = SubmitField(_l("Confirm the link"))
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(NetworkForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(REQUIRED)])
     confirm = BooleanField(_l("I understand that my account is deleted for good"),
                            validators=[DataRequired(_l("Tick the box to confirm."))])
     submit = SubmitField(_l("Delete my account"))
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(NetworkForm):
     email = EmailField(_l("New e-mail address"), validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Your password"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Send a confirmation link"))
 
 
-class ConfirmEmailChangeForm(FlaskForm):
+class ConfirmEmailChangeForm(NetworkForm):
     """The button on the page a change link opens: fetching the link alone changes nothing."""
 
     submit = SubmitField(_l("Use this address"))
@@ -133,9 +133,9 @@ class ChangePasswordForm(ResetPasswordForm):
     submit = SubmitField(_l("Change password"))
 
 
-class EndSessionForm(FlaskForm):
+class EndSessionForm(NetworkForm):
     submit = SubmitField(_l("End session"))
 
 
-class EndOtherSessionsForm(FlaskForm):
+class EndOtherSessionsForm(NetworkForm):
     submit = SubmitField(_l("End all other sessions"))

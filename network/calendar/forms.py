@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from ..web import NetworkForm
 
 
-class FeedActionForm(FlaskForm):
+class FeedActionForm(NetworkForm):
     """A confirmed POST (CSRF-checked) creating, renewing or turning off the personal feed."""

@@ -19,6 +19,7 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 from ..i18n import BILINGUAL_NETWORK_NAME, format_span, localized
 from ..links import absolute_url
 from ..meetings.models import CANCELLED, Meeting
+from ..text import single_line, strip_controls
 from ..timeutil import HELSINKI, as_utc, utc_to_helsinki, utcnow
 
 TZID = "Europe/Helsinki"
@@ -104,9 +105,11 @@ def meeting_event(meeting: Meeting, dtstamp: datetime | None = None, *, language
     event.add("DTEND", utc_to_helsinki(meeting.ends_at))
     event.add("SEQUENCE", meeting.sequence or 0)
     event.add("STATUS", status)
-    event.add("SUMMARY", summary)
-    event.add("DESCRIPTION", description)
-    location = meeting.location_text
+    # TEXT values may not hold control characters but tab and line breaks (RFC 5545 3.3.11); rows saved before
+    # the forms cleaned them may still have some.
+    event.add("SUMMARY", strip_controls(summary))
+    event.add("DESCRIPTION", strip_controls(description))
+    location = strip_controls(meeting.location_text)
     if location:
         event.add("LOCATION", location)
     event.add("URL", meeting_url(meeting))
@@ -215,7 +218,7 @@ def invite_calendar(meeting: Meeting, method: str, attendee_email: str, attendee
     attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
     attendee.params["PARTSTAT"] = vText(partstat)
     attendee.params["RSVP"] = vText("TRUE" if method == REQUEST and partstat == "NEEDS-ACTION" else "FALSE")
-    attendee.params["CN"] = vText(attendee_name or attendee_email)
+    attendee.params["CN"] = vText(single_line(attendee_name) or attendee_email)
     event.add("ATTENDEE", attendee)
     if method == CANCEL:
         event.pop("STATUS", None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -19,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..i18n import lazy_file_size
 from ..meetings.forms import MeetingForm
 from ..uploads import MAX_UPLOAD_BYTES
-from ..web import OnceMixin, WholeNumberField
+from ..web import NetworkForm, OnceMixin, WholeNumberField
 from .proposals import MAX_LINE, MAX_NAME, MAX_SIZE_LIMIT, MAX_TEXT, MAX_THEME, GroupData
 
 MAX_SIZE_MESSAGE = _l("Give a number from 1 to %(max)d, or leave it empty.", max=MAX_SIZE_LIMIT)
@@ -41,7 +40,7 @@ class GroupDateField(DateField):
             raise ValueError(str(_l("Enter a date between 2000 and 2100.")))
 
 
-class GroupForm(OnceMixin, FlaskForm):
+class GroupForm(OnceMixin, NetworkForm):
     name_fi = StringField(_l("Name in Finnish"), validators=[DataRequired(REQUIRED), Length(max=MAX_NAME)])
     name_sv = StringField(_l("Name in Swedish"), validators=[Optional(), Length(max=MAX_NAME)])
     theme_fi = StringField(_l("Theme in Finnish"), description=_l("One line: what the group is about."),
@@ -85,23 +84,23 @@ class DecisionForm(GroupForm):
                            validators=[Optional(), Length(max=MAX_TEXT)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(NetworkForm):
     """A button that posts (join, leave, confirm)."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class AskForm(FlaskForm):
+class AskForm(NetworkForm):
     message = TextAreaField(_l("Message to the chair"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Ask to join"))
 
 
-class RequestDecisionForm(FlaskForm):
+class RequestDecisionForm(NetworkForm):
     answer = RadioField(_l("Answer"), choices=[("accept", _l("Accept")), ("decline", _l("Decline"))],
                         validators=[InputRequired(REQUIRED)])
 
 
-class ChairForm(FlaskForm):
+class ChairForm(NetworkForm):
     chair = SelectField(_l("Chair"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Save"))
 
@@ -112,7 +111,7 @@ class GroupMeetingForm(MeetingForm):
     network_calendar = BooleanField(_l("Show also in the network's calendar"))
 
 
-class ReportForm(FlaskForm):
+class ReportForm(NetworkForm):
     final_report_fi = TextAreaField(_l("Final report in Finnish"), description=_l("Markdown. Public on the group's "
                                                                                    "page."),
                                     validators=[DataRequired(REQUIRED), Length(max=MAX_TEXT)])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+from ..web import NetworkForm
 
-class RetryForm(FlaskForm):
+
+class RetryForm(NetworkForm):
     """`message_id` empty retries every failed message."""
 
     message_id = HiddenField()

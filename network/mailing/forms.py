@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     EmailField,
@@ -16,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..text import has_line_break
-from ..web import OnceMixin
+from ..web import NetworkForm, OnceMixin
 from .posts import MAX_BODY, MAX_SUBJECT
 
 REQUIRED = _l("This field is required.")
@@ -33,31 +32,31 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SubscribeForm(FlaskForm):
+class SubscribeForm(NetworkForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120), one_line])
     language = SelectField(_l("Language of the messages"), choices=LANGUAGE_CHOICES, default="fi")
     submit = SubmitField(_l("Subscribe"))
 
 
-class ManageForm(FlaskForm):
+class ManageForm(NetworkForm):
     lists = MultiCheckboxField(_l("Lists I receive"), coerce=int, validate_choice=True)
     language = SelectField(_l("Language of the messages"), choices=LANGUAGE_CHOICES)
     submit = SubmitField(_l("Save"))
 
 
-class ManageLinkForm(FlaskForm):
+class ManageLinkForm(NetworkForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
     submit = SubmitField(_l("Send me a link"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(NetworkForm):
     """A bare POST button for confirm pages (unsubscribe, RSVP, cancel)."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class PostForm(OnceMixin, FlaskForm):
+class PostForm(OnceMixin, NetworkForm):
     mailing_list = SelectField(_l("List"), coerce=int, validate_choice=True)
     subject_fi = StringField(
         _l("Subject in Finnish"), validators=[DataRequired(REQUIRED), Length(max=MAX_SUBJECT), one_line]
@@ -95,7 +94,7 @@ class PostForm(OnceMixin, FlaskForm):
     confirm = SubmitField(_l("Confirm and send"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(NetworkForm):
     meeting = SelectField(_l("Meeting"), coerce=int, validate_choice=True)
     mailing_list = SelectField(_l("List"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Send the invitation"))

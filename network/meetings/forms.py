@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     RadioField,
@@ -24,7 +22,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 from ..i18n import lazy_file_size
 from ..uploads import MAX_UPLOAD_BYTES
-from ..web import OnceMixin, WholeNumberField
+from ..web import NetworkForm, NetworkSubForm, OnceMixin, WholeNumberField
 from .models import DEMOCRACY_DAY, HYBRID, IN_PERSON, NETWORK, ONLINE, REMOTE, WORKING_GROUP
 
 REQUIRED = _l("This field is required.")
@@ -88,7 +86,7 @@ class LocalTimeField(TimeField):
             raise ValueError(str(BAD_TIME)) from error
 
 
-class MeetingForm(OnceMixin, FlaskForm):
+class MeetingForm(OnceMixin, NetworkForm):
     kind = SelectField(_l("Kind"), choices=kind_choices, default=NETWORK)
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
     title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
@@ -128,25 +126,25 @@ class MeetingForm(OnceMixin, FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(NetworkForm):
     reason = TextAreaField(_l("Reason for the cancellation"), validators=[DataRequired(REQUIRED), Length(max=2000)])
     submit = SubmitField(_l("Cancel the meeting"))
 
 
-class PublishForm(FlaskForm):
+class PublishForm(NetworkForm):
     submit = SubmitField(_l("Publish"))
 
 
-class DeleteMeetingForm(FlaskForm):
+class DeleteMeetingForm(NetworkForm):
     submit = SubmitField(_l("Delete the draft"))
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(NetworkForm):
     minutes = TextAreaField(_l("Minutes"), validators=[DataRequired(REQUIRED), Length(max=100000)])
     submit = SubmitField(_l("Publish the minutes"))
 
 
-class MaterialForm(FlaskForm):
+class MaterialForm(NetworkForm):
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
     title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
     file = FileField(_l("File"), description=_l("PDF, Word, PowerPoint, Excel or an image (PNG, JPEG, GIF, WebP), "
@@ -155,11 +153,11 @@ class MaterialForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(NetworkForm):
     submit = SubmitField(_l("Remove"))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(NetworkForm):
     mode = RadioField(_l("I will take part"), choices=attendance_choices, default=IN_PERSON,
                       validators=[InputRequired(REQUIRED)])
     submit = SubmitField(_l("Register for the meeting"))
@@ -171,17 +169,17 @@ class ChangeRegistrationForm(RegistrationForm):
     give_up_place = HiddenField(default="")
 
 
-class CancelRegistrationForm(FlaskForm):
+class CancelRegistrationForm(NetworkForm):
     submit = SubmitField(_l("Cancel my registration"))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(NetworkForm):
     """One checkbox per registration is read from the request by the view (attended-<id>)."""
 
     submit = SubmitField(_l("Save attendance"))
 
 
-class PlanItemForm(Form):
+class PlanItemForm(NetworkSubForm):
     kind = HiddenField()
     slot = HiddenField()
     day = LocalDateField(_l("Date"), validators=[InputRequired(REQUIRED)])
@@ -198,12 +196,12 @@ class PlanItemForm(Form):
                                         "allows no exception."))
 
 
-class PlanForm(FlaskForm):
+class PlanForm(NetworkForm):
     meetings = FieldList(FormField(PlanItemForm), min_entries=0, max_entries=4)
     submit = SubmitField(_l("Confirm the plan"))
 
 
-class ParticipantMessageForm(FlaskForm):
+class ParticipantMessageForm(NetworkForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(REQUIRED), Length(max=200)])
     body = TextAreaField(_l("Message"), validators=[DataRequired(REQUIRED), Length(max=20000)],
                          description=_l("Plain text; line breaks are kept. Sent as written, to each in their own "

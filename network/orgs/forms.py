@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..i18n import current_language, lazy_file_size
-from ..web import OnceMixin
+from ..web import NetworkForm, OnceMixin
 from .importing import MAX_UPLOAD_BYTES as MAX_IMPORT_BYTES
 from .regions import kind_choices, region_choices
 
@@ -31,7 +30,7 @@ def _regions():
     return [("", _l("Choose…")), *region_choices(current_language())]
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(NetworkForm):
     """The directory's search and filters (GET, no CSRF token: it changes nothing)."""
 
     class Meta:
@@ -68,7 +67,7 @@ class OrganisationFieldsMixin:
                               description=_l("In the form 1234567-8. Optional."))
 
 
-class OrganisationForm(OnceMixin, OrganisationFieldsMixin, FlaskForm):
+class OrganisationForm(OnceMixin, OrganisationFieldsMixin, NetworkForm):
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)],
                           description=_l("Starts with https://"))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -82,7 +81,7 @@ class OrganisationForm(OnceMixin, OrganisationFieldsMixin, FlaskForm):
         self.region.choices = _regions()
 
 
-class ApplicationForm(OnceMixin, OrganisationFieldsMixin, FlaskForm):
+class ApplicationForm(OnceMixin, OrganisationFieldsMixin, NetworkForm):
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=120)])
     contact_email = EmailField(_l("Contact person's e-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
     reason = TextAreaField(_l("Why does your organisation want to join?"), validators=[Optional(), Length(max=5000)])
@@ -94,18 +93,18 @@ class ApplicationForm(OnceMixin, OrganisationFieldsMixin, FlaskForm):
         self.region.choices = _regions()
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(NetworkForm):
     left_on = DateField(_l("Left the network on"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Mark as left"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(NetworkForm):
     """A confirmation button for a single action (CSRF protected)."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class MergeChooseForm(FlaskForm):
+class MergeChooseForm(NetworkForm):
     class Meta:
         csrf = False
 
@@ -113,18 +112,18 @@ class MergeChooseForm(FlaskForm):
     submit = SubmitField(_l("Continue"))
 
 
-class MergeConfirmForm(FlaskForm):
+class MergeConfirmForm(NetworkForm):
     duplicate = HiddenField()
     submit = SubmitField(_l("Merge"))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(NetworkForm):
     message = TextAreaField(_l("Message to the applicant"), validators=[DataRequired(REQUIRED), Length(max=5000)],
                             description=_l("Sent by e-mail to the contact person."))
     submit = SubmitField(_l("Reject the application"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(NetworkForm):
     file = FileField(
         _l("CSV or XLSX file"),
         validators=[FileRequired(_l("Choose a file to upload."))],
@@ -135,6 +134,6 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Preview the import"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(NetworkForm):
     token = HiddenField()
     submit = SubmitField(_l("Apply the import"))

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..web import OnceMixin, WholeNumberField
+from ..web import NetworkForm, OnceMixin, WholeNumberField
 from .builder import COPY, MAX_YEAR, MIN_YEAR, TEMPLATE
 from .goals import goal_choices
 
@@ -47,7 +46,7 @@ def source_choices() -> list[tuple[str, str]]:
             (COPY, str(_l("A copy of the previous year's survey")))]
 
 
-class NewSurveyForm(OnceMixin, FlaskForm):
+class NewSurveyForm(OnceMixin, NetworkForm):
     year = WholeNumberField(_l("Year"), validators=[InputRequired(REQUIRED), NumberRange(MIN_YEAR, MAX_YEAR, YEAR_MESSAGE)],
                             message=YEAR_MESSAGE)
     source = RadioField(_l("Questions"), choices=source_choices, default=TEMPLATE)
@@ -55,7 +54,7 @@ class NewSurveyForm(OnceMixin, FlaskForm):
     closes_on = SurveyDateField(_l("Closes on"), validators=[Optional()])
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(NetworkForm):
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(REQUIRED), Length(max=200)])
     title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
@@ -72,7 +71,7 @@ def _no_pipe_in_key(form, field):
                                      "underscores (at most 60).")))
 
 
-class QuestionForm(OnceMixin, FlaskForm):
+class QuestionForm(OnceMixin, NetworkForm):
     key = StringField(_l("Key (the same question in every year)"),
                       validators=[DataRequired(REQUIRED), Length(max=60), _no_pipe_in_key])
     kind = SelectField(_l("Kind of question"), choices=kind_choices)
