@@ -68,10 +68,13 @@ def _trust_reverse_proxies(app: Flask) -> None:
 
 
 def _bound_integer_urls(app: Flask) -> None:
-    """`<int:...>` in a URL only matches what fits a database integer: a longer number is a 404, not an overflow
-    inside the database driver (a 500)."""
+    """`<int:...>` in a URL only matches ASCII digits that fit a database integer: a longer number is a 404, not an
+    overflow inside the database driver (a 500), and "/surveys/٢٠٢٦" is a 404, not survey 2026 (Werkzeug's `\\d+`
+    matches every script's digits)."""
 
     class DatabaseIntegerConverter(IntegerConverter):
+        regex = r"[0-9]+"
+
         def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002
             super().__init__(map, fixed_digits=fixed_digits, min=min, max=2**63 - 1 if max is None else max,
                              signed=signed)

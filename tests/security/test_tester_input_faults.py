@@ -25,7 +25,7 @@ from network.text import CONTROL_CHARACTERS, ascii_int, is_ascii_digits, strip_c
 from tests.support.english import english, english_rules  # noqa: F401  (fixture)
 
 from ..conftest import log_in
-from ..factories import make_org, make_user
+from ..factories import make_meeting, make_org, make_user
 from ..orgs.test_import_export import HEADER
 from ..orgs.test_import_export import csv_bytes as import_csv
 from ..orgs.test_import_export import xlsx_bytes as import_xlsx
@@ -200,3 +200,18 @@ def test_the_import_refuses_a_business_id_in_arabic_indic_digits(app):
         [planned] = plan.rows
         assert planned.action == REJECTED
         assert any("is not in the form 1234567-8" in r for r in planned.reasons), planned.reasons
+
+
+# 4. Unicode digits in URL paths
+
+
+@pytest.mark.parametrize("digits", ["٢٠٢٦", "２０２６", "²⁰²⁶"])
+def test_a_path_number_in_other_scripts_digits_is_not_found(app, survey, digits):
+    # Werkzeug's <int:> matched \d+, so /surveys/٢٠٢٦ was survey 2026 under a second address.
+    client = app.test_client()
+    assert client.get(f"/surveys/{survey.year}").status_code != 404
+    assert client.get(f"/surveys/{digits}").status_code == 404
+    meeting = make_meeting()
+    assert client.get(f"/meetings/{meeting.id}.ics").status_code == 200
+    other = str(meeting.id).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert client.get(f"/meetings/{other}.ics").status_code == 404
