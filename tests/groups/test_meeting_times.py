@@ -163,3 +163,23 @@ def test_rule_refuses_without_the_form(app, people, coordinator, group):
     assert "starts_at" in error.value.errors
     db.session.rollback()
     assert _meetings() == 0
+
+
+def test_the_network_edit_page_sends_a_group_meeting_to_its_group_page(app, coordinator, group):
+    # The coordinators' network form knew nothing of the group's term: a group meeting could be moved past it there.
+    meeting = make_meeting(kind="working_group", group_id=group.id, title_fi="Ryhmän kokous")
+    before = meeting.starts_at
+    boss = _client(app, coordinator)
+    group_page = f"/groups/{group.id}/meetings/{meeting.id}/edit"
+    response = boss.get(f"/admin/meetings/{meeting.id}/edit")
+    assert response.status_code == 302 and response.headers["Location"].endswith(group_page)
+    after_term = (group.term_end + timedelta(days=30)).isoformat()
+    response = boss.post(f"/admin/meetings/{meeting.id}/edit", data={
+        **_form(f"{after_term}T10:00", f"{after_term}T12:00"), "title_fi": "Siirretty"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(group_page)
+    db.session.expire_all()
+    assert meeting.starts_at == before and meeting.title_fi == "Ryhmän kokous"
+    response = boss.post(group_page, data=_form(f"{after_term}T10:00", f"{after_term}T12:00"))
+    assert response.status_code == 422
+    expected = f"Ryhmän toimikausi päättyy {format_day(group.term_end, language='fi')}: tapaaminen on pidettävä"
+    assert expected in response.get_data(as_text=True)

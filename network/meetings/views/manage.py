@@ -150,6 +150,10 @@ def new():
 @coordinator_required
 def edit(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
+    if meeting.group_id is not None:
+        # A working group's meeting is edited on its group's page, whose rules also hold it to the group's term
+        # and keep its calendar choice; a POST here changes nothing.
+        return redirect(url_for("groups.edit_meeting", group_id=meeting.group_id, meeting_id=meeting.id))
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     _prepare(form)
     if request.method == "GET":
