@@ -47,6 +47,9 @@ try {
           const audit = lhr.audits[ref.id];
           if (ref.weight > 0 && audit.score !== null && audit.score < 1) {
             entry.failing.push(`${c}: ${ref.id} (${audit.title}) ${audit.displayValue || ''}`.trim());
+          } else if (ref.weight > 0 && audit.score === null && audit.errorMessage) {
+            // An audit that errored leaves its category unscored: say which one, and why.
+            entry.failing.push(`${c}: ${ref.id} not measured: ${audit.errorMessage}`.slice(0, 300));
           }
         }
       }
