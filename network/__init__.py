@@ -19,6 +19,7 @@ from .extensions import babel, compress, csrf, db, limiter, login_manager, migra
 from .extensions import mail as mail_extension
 from .i18n import select_locale, select_timezone
 from .mail.worker import start_inline_worker
+from .timeutil import EARLIEST_YEAR, LATEST_YEAR
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
@@ -79,7 +80,17 @@ def _bound_integer_urls(app: Flask) -> None:
             super().__init__(map, fixed_digits=fixed_digits, min=min, max=2**63 - 1 if max is None else max,
                              signed=signed)
 
+    class YearConverter(IntegerConverter):
+        """`<year:year>`: a year of four ASCII digits the application keeps data for (EARLIEST_YEAR-LATEST_YEAR);
+        any other value is a 404 before the view runs (year 0 or 10000 cannot even be a Python date)."""
+
+        regex = r"[0-9]{4}"
+
+        def __init__(self, map):  # noqa: A002
+            super().__init__(map, min=EARLIEST_YEAR, max=LATEST_YEAR)
+
     app.url_map.converters["int"] = DatabaseIntegerConverter
+    app.url_map.converters["year"] = YearConverter
 
 
 def _translation_directories() -> list[str]:

@@ -8,6 +8,11 @@ from zoneinfo import ZoneInfo
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
+# The years the application keeps meetings, surveys and groups for: forms, URLs and commands refuse others (a year
+# outside 1-9999 cannot even be a Python date).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)

@@ -10,13 +10,15 @@ from typing import Any, TypeVar
 
 from flask import flash
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import Form, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
 from .extensions import db, limiter
 from .rules import RuleError
-from .text import strip_controls, strip_invisible_controls
+from .text import has_line_break, strip_controls, strip_invisible_controls
 
 T = TypeVar("T")
 HIDDEN_FIELD_TYPES = ("CSRFTokenField", "HiddenField", "SubmitField")
@@ -26,6 +28,7 @@ HIDDEN_FIELD_TYPES = ("CSRFTokenField", "HiddenField", "SubmitField")
 ONCE_SECONDS = 6 * 3600
 ONCE_WAIT_SECONDS = 15.0
 ONCE_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+ONE_LINE = _l("This must be on one line.")
 
 
 def all_fields(form: Any) -> dict[str, Any]:
@@ -59,7 +62,8 @@ def error_list(form: Any) -> list[tuple[str, str, str]]:
 def apply_rule_error(form: Any, error: RuleError) -> None:
     """Put each message of `error` next to its field of `form` (WTForms), also a sub-form's field by its full
     name ("meetings-0-day"); a message for no field of the form goes to the form's own errors (shown above the
-    fields) or, where the form has none, onto its first field.
+    fields) or, where the form has none, onto its first field. A field the form's own checks already refused keeps
+    that one message.
     """
     visible = [f for f in form if f.type not in HIDDEN_FIELD_TYPES]
     nested = all_fields(form)
@@ -76,9 +80,8 @@ def apply_rule_error(form: Any, error: RuleError) -> None:
         else:
             flash(str(message), "error")
             continue
-        present = [str(e) for e in target.errors] if isinstance(target.errors, list | tuple) else []
-        if str(message) in present:
-            continue  # the form's own check already said it
+        if target.errors:
+            continue  # one message per field: the form's own check already refused it
         target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
 
 
@@ -210,24 +213,82 @@ class WholeNumberField(IntegerField):
 
 
 
-def _clean_typed_text(field_class: type) -> Callable[[Any], Any] | None:
-    """The filter that takes control characters out of what was typed into a field of `field_class`, or None.
+def _one_line(value: Any) -> Any:
+    """A one-line field's typed text without invisible control characters; raises ValueError(ONE_LINE) when it
+    holds a line break (WTForms shows a filter's ValueError as the field's error and keeps what was typed).
+    """
+    if not isinstance(value, str):
+        return value
+    value = strip_invisible_controls(value)
+    if has_line_break(value):
+        raise ValueError(ONE_LINE)
+    return value
 
-    Multi-line fields (TextAreaField) lose every C0 control but tab, LF and CR (`strip_controls`); one-line
-    fields lose the same but keep VT and FF, which are line breaks their rules refuse with a message
-    (`strip_invisible_controls`). Passwords are taken as typed, and hidden fields are the application's own.
+
+def _multi_line(value: Any) -> Any:
+    return strip_controls(value) if isinstance(value, str) else value
+
+
+def _clean_typed_text(field_class: type) -> Callable[[Any], Any] | None:
+    """The filter for what was typed into a field of `field_class`, or None when the field is left as sent.
+
+    Multi-line fields (TextAreaField) lose every C0 control but tab, LF and CR (`strip_controls`). One-line
+    fields (every other StringField: names, titles, venues, addresses, subjects, searches) lose the same, and a
+    line break in them (CR, LF, VT, FF, NEL, U+2028, U+2029) is refused with ONE_LINE at the field: a browser's
+    one-line input cannot send one, so only a pasted or crafted value has it. Passwords are taken as typed, and
+    hidden fields are the application's own.
     """
     if not issubclass(field_class, StringField) or issubclass(field_class, (PasswordField, HiddenField)):
         return None
-    clean = strip_controls if issubclass(field_class, TextAreaField) else strip_invisible_controls
-    return lambda value: clean(value) if isinstance(value, str) else value
+    return _multi_line if issubclass(field_class, TextAreaField) else _one_line
 
 
-class TypedTextMeta:
-    """WTForms Meta that adds `_clean_typed_text` first in every text field's filters, so that no form stores
-    NUL, ESC or another invisible control character: PostgreSQL cannot store NUL, XML (XLSX, feeds) and
-    iCalendar TEXT (RFC 5545 section 3.3.11) do not allow the others, and nobody can see them on the page.
+# WTForms' own messages that the application says in its own words, so that its catalogs translate them: WTForms'
+# Finnish and Swedish for these lack the full stop, and its Swedish for a choice it cannot read is garbled ("kunde
+# inte ceorce:a"). Only a tampered form can get them; the value sent is not repeated back.
+CHOICE_MESSAGE = _l("Not a valid choice.")
+WTFORMS_MESSAGES: dict[str, Any] = {
+    "Not a valid choice.": CHOICE_MESSAGE,
+    "Invalid Choice: could not coerce.": CHOICE_MESSAGE,
+    "Invalid choice(s): one or more data inputs could not be coerced.": CHOICE_MESSAGE,
+    "'%(value)s' is not a valid choice for this field.": CHOICE_MESSAGE,
+    "'%(value)s' are not valid choices for this field.": CHOICE_MESSAGE,
+}
+
+
+class FormTranslations:
+    """The translations WTForms uses for its built-in messages: the application's own words for those in
+    `WTFORMS_MESSAGES`, WTForms' catalogs (through Flask-WTF, in the request's language) for the rest.
     """
+
+    def gettext(self, string: str) -> str:
+        """`string` in the request's language."""
+        if string in WTFORMS_MESSAGES:
+            return str(WTFORMS_MESSAGES[string])
+        return wtforms_translations.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """`singular` or `plural` (by `n`) in the request's language."""
+        if singular in WTFORMS_MESSAGES:
+            return str(WTFORMS_MESSAGES[singular])
+        return wtforms_translations.ngettext(singular, plural, n)
+
+
+FORM_TRANSLATIONS = FormTranslations()
+
+
+class NetworkFormMeta:
+    """WTForms Meta of every form of the application.
+
+    It adds `_clean_typed_text` first in every text field's filters, so that no form stores ESC, BEL or another
+    invisible control character (XML, so XLSX and feeds, and iCalendar TEXT, RFC 5545 section 3.3.11, do not
+    allow them, and nobody can see them on the page) and no one-line field keeps a line break. It also gives
+    WTForms' built-in messages in the application's words (`FormTranslations`).
+    """
+
+    def get_translations(self, form: Any) -> FormTranslations:
+        """WTForms' built-in messages in the request's language, some in the application's words."""
+        return FORM_TRANSLATIONS
 
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
         """Bind `unbound_field` to `form` as WTForms does, with the cleaning filter before the field's own."""
@@ -239,10 +300,10 @@ class TypedTextMeta:
 
 class NetworkForm(FlaskForm):
     """The base of every form of the application: Flask-WTF's form (CSRF, translations) whose text fields never
-    keep an invisible control character (`TypedTextMeta`).
+    keep an invisible control character (`NetworkFormMeta`).
     """
 
-    Meta = type("Meta", (TypedTextMeta, FlaskForm.Meta), {})
+    Meta = type("Meta", (NetworkFormMeta, FlaskForm.Meta), {})
 
 
 class NetworkSubForm(Form):
@@ -250,4 +311,4 @@ class NetworkSubForm(Form):
     fields are cleaned as `NetworkForm`'s are.
     """
 
-    Meta = type("Meta", (TypedTextMeta, Form.Meta), {})
+    Meta = type("Meta", (NetworkFormMeta, Form.Meta), {})

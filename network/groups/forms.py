@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..i18n import lazy_file_size
 from ..meetings.forms import MeetingForm
+from ..timeutil import EARLIEST_YEAR, LATEST_YEAR
 from ..uploads import MAX_UPLOAD_BYTES
 from ..web import NetworkForm, OnceMixin, WholeNumberField
 from .proposals import MAX_LINE, MAX_NAME, MAX_SIZE_LIMIT, MAX_TEXT, MAX_THEME, GroupData
@@ -35,7 +36,7 @@ class GroupDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(BAD_DATE)) from error
-        if self.data is not None and not 2000 <= self.data.year <= 2100:
+        if self.data is not None and not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
             self.data = None
             raise ValueError(str(_l("Enter a date between 2000 and 2100.")))
 

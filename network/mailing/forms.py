@@ -11,20 +11,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..text import has_line_break
 from ..web import NetworkForm, OnceMixin
 from .posts import MAX_BODY, MAX_SUBJECT
 
 REQUIRED = _l("This field is required.")
 LANGUAGE_CHOICES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
-
-
-def one_line(form, field) -> None:
-    if has_line_break(field.data):
-        raise ValidationError(str(_l("This must be on one line.")))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -34,7 +28,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class SubscribeForm(NetworkForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=120), one_line])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     language = SelectField(_l("Language of the messages"), choices=LANGUAGE_CHOICES, default="fi")
     submit = SubmitField(_l("Subscribe"))
 
@@ -59,7 +53,7 @@ class ConfirmForm(NetworkForm):
 class PostForm(OnceMixin, NetworkForm):
     mailing_list = SelectField(_l("List"), coerce=int, validate_choice=True)
     subject_fi = StringField(
-        _l("Subject in Finnish"), validators=[DataRequired(REQUIRED), Length(max=MAX_SUBJECT), one_line]
+        _l("Subject in Finnish"), validators=[DataRequired(REQUIRED), Length(max=MAX_SUBJECT)]
     )
     body_fi = TextAreaField(
         _l("Text in Finnish"),
@@ -67,14 +61,14 @@ class PostForm(OnceMixin, NetworkForm):
         validators=[DataRequired(REQUIRED), Length(max=MAX_BODY, message=_l(
             "The text is too long (at most %(max)d characters). Shorten it or link to a document."))],
     )
-    subject_sv = StringField(_l("Subject in Swedish"), validators=[Optional(), Length(max=MAX_SUBJECT), one_line])
+    subject_sv = StringField(_l("Subject in Swedish"), validators=[Optional(), Length(max=MAX_SUBJECT)])
     body_sv = TextAreaField(
         _l("Text in Swedish"),
         description=_l("Optional. Subscribers who chose Swedish receive this text."),
         validators=[Optional(), Length(max=MAX_BODY, message=_l(
             "The text is too long (at most %(max)d characters). Shorten it or link to a document."))],
     )
-    subject_en = StringField(_l("Subject in English"), validators=[Optional(), Length(max=MAX_SUBJECT), one_line])
+    subject_en = StringField(_l("Subject in English"), validators=[Optional(), Length(max=MAX_SUBJECT)])
     body_en = TextAreaField(
         _l("Text in English"),
         description=_l("Optional. Subscribers who chose English receive this text; without it they receive the "

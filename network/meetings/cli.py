@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from ..timeutil import EARLIEST_YEAR, LATEST_YEAR
 from .planner import describe, proposal_for_year
 
 
@@ -15,7 +16,7 @@ def meetings_cli() -> None:
 
 
 @meetings_cli.command("plan")
-@click.argument("year", type=click.IntRange(2000, 2100))
+@click.argument("year", type=click.IntRange(EARLIEST_YEAR, LATEST_YEAR))
 @with_appcontext
 def plan_command(year: int) -> None:
     """Print the planner's proposal of YEAR's four network meetings (nothing is saved)."""

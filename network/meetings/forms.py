@@ -21,6 +21,7 @@ from wtforms.fields import DateTimeLocalField, URLField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..i18n import lazy_file_size
+from ..timeutil import EARLIEST_YEAR, LATEST_YEAR
 from ..uploads import MAX_UPLOAD_BYTES
 from ..web import NetworkForm, NetworkSubForm, OnceMixin, WholeNumberField
 from .models import DEMOCRACY_DAY, HYBRID, IN_PERSON, NETWORK, ONLINE, REMOTE, WORKING_GROUP
@@ -31,7 +32,6 @@ BAD_DATETIME = _l("Enter a date and time, for example 2026-10-15 13:00.")
 BAD_DATE = _l("Enter a date, for example 2026-10-15.")
 BAD_TIME = _l("Enter a time, for example 13:00.")
 # Meetings are planned within this century; a year like 0001 cannot even be converted to UTC.
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 OUT_OF_RANGE = _l("Enter a date between 2000 and 2100.")
 MAX_CAPACITY = 100_000
 MARKDOWN_HINT = _l("Formatting: **bold**, *italic*, a line starting with - for a list, [text](https://...) for a "

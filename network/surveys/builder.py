@@ -17,7 +17,7 @@ from sqlalchemy import exists, func, select
 from ..audit.trail import record_change, snapshot
 from ..extensions import db
 from ..text import single_line
-from ..timeutil import utcnow
+from ..timeutil import EARLIEST_YEAR, LATEST_YEAR, utcnow
 from .errors import SurveyError
 from .goals import GOALS
 from .models import CHOICE_KINDS, KINDS, Question, QuestionOption, Survey, SurveyResponse
@@ -25,7 +25,7 @@ from .summaries import forget
 from .template import DEFAULT_INTRO, DEFAULT_TITLE, QUESTIONS
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = EARLIEST_YEAR, LATEST_YEAR
 TEMPLATE = "template"
 COPY = "copy"
 

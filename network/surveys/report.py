@@ -7,6 +7,8 @@ from __future__ import annotations
 import importlib
 import random
 import re
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ from .models import (
     SurveyAnswerChoice,
     SurveyResponse,
 )
-from .suppression import suppressed_cells
+from .suppression import THRESHOLD
 
 GOAL_SCALE = (0, 100)
 STYLESHEET_LINK = re.compile(r"<link rel=\"stylesheet\"[^>]*>")
@@ -115,15 +117,47 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
+def k_anonymous_groups(groups: Sequence[tuple[str | None, str | None]],
+                       k: int = THRESHOLD) -> list[tuple[str, str]]:
+    """The (kind, region) quasi-identifiers of exported rows, generalised by blanking so that every combination
+    shown is shared by at least `k` rows.
+
+    Takes one (organisation kind, region) pair per row, None for an unknown value, and `k`, the minimum group size
+    (default: the project's small-count threshold). Returns the pairs in the same order with None as "" and:
+    first the region blanked in rows whose (kind, region) pair occurs in fewer than `k` rows, then the kind blanked
+    in rows whose (kind, blank region) group has fewer than `k` rows; then, while the rows with both values blank
+    are fewer than `k` (but some), the smallest group still shown is blanked too (complementary suppression). Every
+    returned pair therefore occurs at least `k` times, unless there are fewer than `k` rows in all.
+    Raises ValueError when `k` is less than 1.
+    Standard: k-anonymity by generalisation to a suppressed value (L. Sweeney, "k-anonymity: a model for
+    protecting privacy", International Journal of Uncertainty, Fuzziness and Knowledge-Based Systems 10(5),
+    2002, 557-570).
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")
+    pairs = [(kind or "", region or "") for kind, region in groups]
+    pair_counts = Counter(pairs)
+    pairs = [(kind, region if region and pair_counts[(kind, region)] >= k else "") for kind, region in pairs]
+    kind_counts = Counter(kind for kind, region in pairs if not region)
+    pairs = [(kind if region or (kind and kind_counts[kind] >= k) else "", region) for kind, region in pairs]
+    # Complementary suppression: a few fully blanked rows could be told apart by elimination (the response rate by
+    # kind names every kind), so while that group is smaller than k the smallest shown group joins it.
+    counts = Counter(pairs)
+    while 0 < counts[("", "")] < k and len(counts) > 1:
+        smallest = min((pair for pair in counts if pair != ("", "")), key=lambda pair: (counts[pair], pair))
+        counts[("", "")] += counts.pop(smallest)
+        pairs = [("", "") if pair == smallest else pair for pair in pairs]
+    return pairs
+
+
 def _answers_sheet(survey: Survey) -> Sheet:
     """One row per response with no identity: a running number (rows shuffled), the organisation's kind and region
-    (blank where fewer than 5 responses share it), then one column per question key.
+    (generalised by k_anonymous_groups: each kind-and-region combination shown is shared by at least THRESHOLD
+    responses), then one column per question key.
     """
     questions = list(survey.questions)
     responses = db.session.execute(select(SurveyResponse.id, SurveyResponse.org_kind, SurveyResponse.region)
                                    .where(SurveyResponse.survey_id == survey.id)).all()
-    hidden_kinds = suppressed_cells(_count(r.org_kind for r in responses))
-    hidden_regions = suppressed_cells(_count(r.region for r in responses))
     values: dict[str, dict[int, list[str]]] = {}
     for response_id, question_id, number, text in db.session.execute(
             select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.number, SurveyAnswer.text)
@@ -137,29 +171,21 @@ def _answers_sheet(survey: Survey) -> Sheet:
     rows = []
     shuffled = list(responses)
     random.SystemRandom().shuffle(shuffled)
-    for number, response in enumerate(shuffled, start=1):
+    groups = k_anonymous_groups([(r.org_kind, r.region) for r in shuffled])
+    for number, (response, (kind, region)) in enumerate(zip(shuffled, groups, strict=True), start=1):
         answers = values.get(response.id, {})
-        rows.append([number,
-                     "" if response.org_kind in hidden_kinds else response.org_kind or "",
-                     "" if response.region in hidden_regions else response.region or "",
+        rows.append([number, kind, region,
                      *(" ".join(answers.get(q.id, [])) if q.kind == "multiple" else "".join(answers.get(q.id, []))
                        for q in questions)])
     return Sheet(_("Answers"), ["n", "org_kind", "region", *(q.key for q in questions)], rows)
 
 
-def _count(keys) -> dict:
-    counts: dict = {}
-    for key in keys:
-        counts[key] = counts.get(key, 0) + 1
-    return counts
-
-
 def _codebook(survey: Survey) -> Sheet:
     rows = [["n", _("Running number of the response (random order)"), "", "", "", "", ""],
-            ["org_kind", _("Kind of organisation (blank where fewer than 5)"), "", "", "", "",
+            ["org_kind", _("Kind of organisation (blank where fewer than 5 responses share the kind and region)"), "", "", "", "",
              "; ".join(f"{code}={kind_label(code)}" for code in ("municipality", "wellbeing_county", "state",
                                                                  "civil_society", "research_education", "other"))],
-            ["region", _("Region (blank where fewer than 5)"), "", "", "", "", ""]]
+            ["region", _("Region (blank where fewer than 5 responses share the kind and region)"), "", "", "", "", ""]]
     for q in survey.questions:
         if q.kind in NUMERIC_KINDS:
             low, high = SCALES[q.kind]

@@ -72,7 +72,7 @@ def _answer_page(survey: Survey, values: dict, errors: dict, status: int = 200):
                            state=survey.state(), choice_kinds=CHOICE_KINDS), status
 
 
-@bp.get("/surveys/<int:year>")
+@bp.get("/surveys/<year:year>")
 @login_required
 def answer(year: int):
     survey = _survey_or_404(year)
@@ -81,7 +81,7 @@ def answer(year: int):
     return _answer_page(survey, answering.draft_values(survey, current_user), {})
 
 
-@bp.post("/surveys/<int:year>")
+@bp.post("/surveys/<year:year>")
 @login_required
 def submit_answer(year: int):
     survey = _survey_or_404(year)
@@ -107,7 +107,7 @@ def submit_answer(year: int):
     return redirect(url_for("surveys.answer", year=year))
 
 
-@bp.get("/surveys/<int:year>/results")
+@bp.get("/surveys/<year:year>/results")
 @cached_page(per="day")
 def public_results(year: int):
     survey = _survey_or_404(year)
@@ -136,7 +136,7 @@ def admin():
     return render_template("surveys/admin.html", form=form, surveys=surveys), status
 
 
-@bp.route("/admin/surveys/<int:year>", methods=["GET", "POST"])
+@bp.route("/admin/surveys/<year:year>", methods=["GET", "POST"])
 @coordinator_required
 def edit(year: int):
     survey = _survey_or_404(year)
@@ -168,7 +168,7 @@ def _question_input(form: QuestionForm) -> builder.QuestionInput:
                                  required=form.required.data, goal=form.goal.data or None, options=options)
 
 
-@bp.route("/admin/surveys/<int:year>/questions/new", methods=["GET", "POST"])
+@bp.route("/admin/surveys/<year:year>/questions/new", methods=["GET", "POST"])
 @coordinator_required
 def new_question(year: int):
     survey = _survey_or_404(year)
@@ -185,7 +185,7 @@ def new_question(year: int):
                            locked=builder.has_responses(survey)), status
 
 
-@bp.route("/admin/surveys/<int:year>/questions/<int:question_id>", methods=["GET", "POST"])
+@bp.route("/admin/surveys/<year:year>/questions/<int:question_id>", methods=["GET", "POST"])
 @coordinator_required
 def edit_question(year: int, question_id: int):
     survey = _survey_or_404(year)
@@ -228,7 +228,7 @@ def _run(action, success: str, year: int):
     return redirect(url_for("surveys.edit", year=year))
 
 
-@bp.post("/admin/surveys/<int:year>/questions/<int:question_id>/move")
+@bp.post("/admin/surveys/<year:year>/questions/<int:question_id>/move")
 @coordinator_required
 def move_question(year: int, question_id: int):
     survey = _survey_or_404(year)
@@ -237,7 +237,7 @@ def move_question(year: int, question_id: int):
     return _run(lambda: builder.move_question(question, direction, actor=current_user), _("The order was changed."), year)
 
 
-@bp.post("/admin/surveys/<int:year>/questions/<int:question_id>/delete")
+@bp.post("/admin/surveys/<year:year>/questions/<int:question_id>/delete")
 @coordinator_required
 def delete_question(year: int, question_id: int):
     survey = _survey_or_404(year)
@@ -245,7 +245,7 @@ def delete_question(year: int, question_id: int):
     return _run(lambda: builder.delete_question(question, actor=current_user), _("The question was removed."), year)
 
 
-@bp.post("/admin/surveys/<int:year>/open")
+@bp.post("/admin/surveys/<year:year>/open")
 @coordinator_required
 def open_survey(year: int):
     survey = _survey_or_404(year)
@@ -253,14 +253,14 @@ def open_survey(year: int):
                 _("The survey is open. Invitations queued: {count}."), year)
 
 
-@bp.post("/admin/surveys/<int:year>/remind")
+@bp.post("/admin/surveys/<year:year>/remind")
 @coordinator_required
 def remind(year: int):
     survey = _survey_or_404(year)
     return _run(lambda: invitations.send_reminders(survey, actor=current_user), _("Reminders queued: {count}."), year)
 
 
-@bp.post("/admin/surveys/<int:year>/publish")
+@bp.post("/admin/surveys/<year:year>/publish")
 @coordinator_required
 def publish(year: int):
     survey = _survey_or_404(year)
@@ -274,7 +274,7 @@ def publish(year: int):
 
 # --- coordinators: results and the report ----------------------------------------------------------------------
 
-@bp.get("/admin/surveys/<int:year>/results")
+@bp.get("/admin/surveys/<year:year>/results")
 @coordinator_required
 def results(year: int):
     survey = _survey_or_404(year)
@@ -282,14 +282,14 @@ def results(year: int):
     return render_template("surveys/results.html", **report_rules.results_context(survey, public=False))
 
 
-@bp.get("/admin/reports/<int:year>")
+@bp.get("/admin/reports/<year:year>")
 @coordinator_required
 def report(year: int):
     _summarise(year)
     return render_template("surveys/report.html", **report_rules.report_context(year))
 
 
-@bp.get("/admin/reports/<int:year>/export.<fmt>")
+@bp.get("/admin/reports/<year:year>/export.<fmt>")
 @coordinator_required
 def export_report(year: int, fmt: str):
     _summarise(year)

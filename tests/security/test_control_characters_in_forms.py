@@ -12,6 +12,7 @@ import importlib
 import pkgutil
 import re
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 from wtforms import Form
@@ -25,10 +26,11 @@ from network.meetings.models import Meeting
 from network.text import CONTROL_CHARACTERS, strip_invisible_controls
 from network.web import NetworkForm, NetworkSubForm
 
-from ..conftest import log_in
+from ..conftest import choose_language, log_in
 from ..factories import make_meeting, make_org, make_user
 from ..groups.test_views import _proposal_form
 from ..meetings.test_views import meeting_form
+from ..support.english import english
 
 # Controls that are not tab or a line break: never visible, not allowed in iCalendar TEXT or XML.
 CTL_IN_ICALENDAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -108,3 +110,39 @@ def test_a_meeting_stored_before_the_fix_still_gives_a_valid_calendar(app):
         assert "Vanha[31m tapaaminen" in ics and "Sali" in ics
         assert not CTL_IN_ICALENDAR.search(ics), path
         assert Calendar.from_ical(ics).walk("VEVENT")
+
+
+def test_a_line_break_in_a_one_line_field_is_refused_at_the_field(app, coordinator_client):
+    # A browser's one-line input cannot send a line break, so only a pasted or crafted value has one; it was stored
+    # and shown (<h1>Line\r\nbreak</h1>) and went on to calendars and mail.
+    response = english(coordinator_client).post("/admin/meetings/new", data=meeting_form(
+        title_fi="Verkosto\r\nkokous", venue="Sali\nB"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    for field in ("title_fi", "venue"):
+        assert re.search(rf'id="{field}-error">[^<]*This must be on one line\.', html), field
+    assert "Verkosto\r\nkokous" in html, "what was typed is kept on the page"
+    assert db.session.scalar(select(Meeting)) is None
+
+
+@pytest.mark.parametrize("lang,message", [("fi", "Tämän on oltava yhdellä rivillä."),
+                                          ("sv", "Detta måste stå på en rad.")])
+def test_a_profile_name_on_two_lines_is_refused_in_the_users_language(app, lang, message):
+    erik = make_user("erik@vaasa.example", "Erik Lindqvist")
+    client = app.test_client()
+    log_in(client, erik)
+    choose_language(client, lang)
+    response = client.post("/profile", data={"name": "Erik\nLindqvist", "language": lang})
+    assert response.status_code == 200  # the form again (a saved profile redirects)
+    assert message in response.get_data(as_text=True)
+    db.session.refresh(erik)
+    assert erik.name == "Erik Lindqvist"
+
+
+@pytest.mark.parametrize("path", ["/admin/reports/0", "/admin/reports/99999999", "/admin/reports/10000/export.xlsx",
+                                  "/admin/reports/99999999/export.pdf", "/admin/reports/1999",
+                                  "/admin/reports/2101/export.csv", "/admin/surveys/0", "/surveys/10000/results",
+                                  "/admin/meetings/plan/0", "/admin/meetings/plan/99999"])
+def test_a_year_outside_the_kept_years_is_not_found(coordinator_client, path):
+    # Year 0 or 10000 cannot be a Python date: the report pages answered 500.
+    assert coordinator_client.get(path).status_code == 404

@@ -18,7 +18,7 @@ from ...orgs.regions import region_choices
 from ...permissions import coordinator_required, may_manage
 from ...spreadsheets import spreadsheet_response
 from ...text import ascii_int, is_ascii_digits
-from ...timeutil import as_utc, utc_to_helsinki, utcnow
+from ...timeutil import EARLIEST_YEAR, LATEST_YEAR, as_utc, utc_to_helsinki, utcnow
 from ...uploads import MAX_UPLOAD_BYTES
 from ...web import apply_rule_error, attempt, attempt_once
 from .. import materials as material_rules
@@ -123,7 +123,7 @@ def _save(form: MeetingForm, meeting: Meeting | None, action: Callable[[scheduli
 @coordinator_required
 def admin_year():
     year = request.args.get("year", type=ascii_int) or utc_to_helsinki(utcnow()).year
-    if not 2000 <= year <= 2100:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         abort(404)
     meetings = queries.meetings_in_year(year, queries.WITH_DRAFTS)
     return render_template(
@@ -346,5 +346,11 @@ def message(meeting_id: int):
                 preview = message_rules.check_message(meeting, form.subject.data, form.body.data, include)
             except MeetingError as error:
                 apply_rule_error(form, error)
+    elif form.is_submitted():
+        # Every problem at once: the rule's (nobody to write to...) beside the form's own.
+        try:
+            message_rules.check_message(meeting, form.subject.data, form.body.data, bool(form.include_invitees.data))
+        except MeetingError as error:
+            apply_rule_error(form, error)
     status = 200 if request.method == "GET" or preview is not None else 422
     return render_template("meetings/message.html", form=form, meeting=meeting, preview=preview), status

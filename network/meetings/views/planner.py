@@ -3,7 +3,7 @@ the coordinator and created together."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -45,11 +45,9 @@ def _item(entry: PlanItemForm) -> PlanItem:
     )
 
 
-@bp.route("/admin/meetings/plan/<int:year>", methods=["GET", "POST"])
+@bp.route("/admin/meetings/plan/<year:year>", methods=["GET", "POST"])
 @coordinator_required
 def plan(year: int):
-    if not 2000 <= year <= 2100:
-        abort(404)
     proposals = {item.season: item for item in proposal_for_year(year)}
     form = PlanForm()
     if request.method == "GET":
