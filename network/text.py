@@ -68,11 +68,7 @@ def strip_controls(value: str | None) -> str:
     (one-line values use `single_line`). Nothing else changes (no trimming), so applying it twice is harmless.
     Never raises. Standard: XML 1.0 section 2.2 (Char), which XLSX cells follow.
     """
-    if not value:
-        return ""
-    if value.isprintable():
-        return value  # the common case: no control character at all
-    return CONTROL_CHARACTERS.sub("", value)
+    return _without(CONTROL_CHARACTERS, value)
 
 
 def strip_invisible_controls(value: str | None) -> str:
@@ -83,11 +79,15 @@ def strip_invisible_controls(value: str | None) -> str:
     line break is still there for the field's rule to refuse with a message. Never raises. Standard: XML 1.0
     section 2.2 (Char) and RFC 5545 section 3.3.11 (TEXT excludes CTL), which exports and calendars follow.
     """
+    return _without(INVISIBLE_CONTROLS, value)
+
+
+def _without(characters: re.Pattern[str], value: str | None) -> str:
     if not value:
-        return value or ""
+        return ""
     if value.isprintable():
-        return value
-    return INVISIBLE_CONTROLS.sub("", value)
+        return value  # the common case: no control character at all
+    return characters.sub("", value)
 
 
 def ascii_int(value: str | None) -> int:

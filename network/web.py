@@ -212,7 +212,6 @@ class WholeNumberField(IntegerField):
             raise StopValidation()
 
 
-
 def _one_line(value: Any) -> Any:
     """A one-line field's typed text without invisible control characters; raises ValueError(ONE_LINE) when it
     holds a line break (WTForms shows a filter's ValueError as the field's error and keeps what was typed).
@@ -299,8 +298,8 @@ class NetworkFormMeta:
 
 
 class NetworkForm(FlaskForm):
-    """The base of every form of the application: Flask-WTF's form (CSRF, translations) whose text fields never
-    keep an invisible control character (`NetworkFormMeta`).
+    """The base of every form of the application: Flask-WTF's form (CSRF) with `NetworkFormMeta`: no invisible
+    control character kept, no line break in a one-line field, WTForms' messages in the application's words.
     """
 
     Meta = type("Meta", (NetworkFormMeta, FlaskForm.Meta), {})

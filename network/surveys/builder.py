@@ -25,7 +25,6 @@ from .summaries import forget
 from .template import DEFAULT_INTRO, DEFAULT_TITLE, QUESTIONS
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
-MIN_YEAR, MAX_YEAR = EARLIEST_YEAR, LATEST_YEAR
 TEMPLATE = "template"
 COPY = "copy"
 
@@ -92,7 +91,7 @@ def create_survey(year: int, *, source: str = TEMPLATE, opens_on: date | None = 
 
     Raises SurveyError: year out of range or taken, bad dates, nothing to copy.
     """
-    if not MIN_YEAR <= year <= MAX_YEAR:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise SurveyError(_l("Give a year between 2000 and 2100."), "year")
     if survey_for_year(year) is not None:
         raise SurveyError(_l("There is already a survey for this year."), "year")

@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..timeutil import EARLIEST_YEAR, LATEST_YEAR
 from ..web import NetworkForm, OnceMixin, WholeNumberField
-from .builder import COPY, MAX_YEAR, MIN_YEAR, TEMPLATE
+from .builder import COPY, TEMPLATE
 from .goals import goal_choices
 
 YEAR_MESSAGE = _l("Give a year between 2000 and 2100.")
@@ -26,7 +27,7 @@ class SurveyDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(BAD_DATE)) from error
-        if self.data is not None and not date(MIN_YEAR, 1, 1) <= self.data <= date(MAX_YEAR, 12, 31):
+        if self.data is not None and not date(EARLIEST_YEAR, 1, 1) <= self.data <= date(LATEST_YEAR, 12, 31):
             self.data = None
             raise ValueError(str(_l("Enter a date between 2000 and 2100.")))
 
@@ -47,7 +48,7 @@ def source_choices() -> list[tuple[str, str]]:
 
 
 class NewSurveyForm(OnceMixin, NetworkForm):
-    year = WholeNumberField(_l("Year"), validators=[InputRequired(REQUIRED), NumberRange(MIN_YEAR, MAX_YEAR, YEAR_MESSAGE)],
+    year = WholeNumberField(_l("Year"), validators=[InputRequired(REQUIRED), NumberRange(EARLIEST_YEAR, LATEST_YEAR, YEAR_MESSAGE)],
                             message=YEAR_MESSAGE)
     source = RadioField(_l("Questions"), choices=source_choices, default=TEMPLATE)
     opens_on = SurveyDateField(_l("Opens on"), validators=[Optional()])

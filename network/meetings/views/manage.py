@@ -330,8 +330,8 @@ def message(meeting_id: int):
         abort(403)
     form = ParticipantMessageForm()
     preview = None
+    include = bool(form.include_invitees.data)
     if form.validate_on_submit():
-        include = bool(form.include_invitees.data)
         if form.send.data:
             done, _sent = attempt(
                 lambda: message_rules.send_message(meeting, form.subject.data, form.body.data, current_user,
@@ -349,7 +349,7 @@ def message(meeting_id: int):
     elif form.is_submitted():
         # Every problem at once: the rule's (nobody to write to...) beside the form's own.
         try:
-            message_rules.check_message(meeting, form.subject.data, form.body.data, bool(form.include_invitees.data))
+            message_rules.check_message(meeting, form.subject.data, form.body.data, include)
         except MeetingError as error:
             apply_rule_error(form, error)
     status = 200 if request.method == "GET" or preview is not None else 422
